@@ -1,0 +1,16 @@
+//! Meike's pure core: customer documents, validation, search and the relay wire protocol.
+//!
+//! Nothing in this crate does IO, reads a clock or draws random numbers: callers pass `now`,
+//! `today` and freshly generated ids in. That keeps every rule testable natively and identical
+//! in the browser (wasm32) and on the relay.
+
+pub mod customer;
+mod error;
+pub mod ids;
+pub mod sync;
+pub mod wire;
+
+pub use error::{DomainError, Field, FieldErrors, FieldProblem};
+
+#[cfg(test)]
+mod tests;

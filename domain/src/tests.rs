@@ -1,0 +1,539 @@
+//! Native tests of the domain rules: validation, documents and merging, search, the wire
+//! format and the sync state machine.
+
+use jiff::Timestamp;
+use jiff::civil::{Date, date};
+use proptest::prelude::*;
+
+use crate::customer::{
+    Birthday, CustomerDoc, CustomerForm, CustomerNumber, CustomerSummary, Gender, Name, NewCustomer, Phone, Profile,
+    SearchQuery, Source, limits, search,
+};
+use crate::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
+use crate::sync::{Effect, Phase, SyncClient};
+use crate::wire::{ClientMsg, ErrorCode, FrameProblem, PROTOCOL_VERSION, SeqChange, ServerMsg, WireChange};
+use crate::{Field, FieldProblem};
+
+const TODAY: Date = date(2026, 11, 24);
+
+fn device(n: u8) -> DeviceId {
+    DeviceId::from_random([n; 16])
+}
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_second(1_790_000_000 + seconds).expect("in range")
+}
+
+fn form(name: &str) -> CustomerForm {
+    CustomerForm { name: name.into(), ..CustomerForm::default() }
+}
+
+fn profile(name: &str) -> Profile {
+    form(name).validate(TODAY).expect("valid")
+}
+
+fn new_customer(profile: Profile) -> NewCustomer {
+    NewCustomer {
+        id: CustomerId::from_random([7; 16]),
+        number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), 12),
+        created_at: at(0),
+        profile,
+    }
+}
+
+// ---- field validation -------------------------------------------------------------------
+
+#[track_caller]
+fn check_phone(raw: &str, expected: Result<&str, FieldProblem>) {
+    assert_eq!(Phone::parse(raw).as_ref().map(Phone::as_str).map_err(Clone::clone), expected, "input {raw:?}");
+}
+
+#[test]
+fn phone_accepts_digits_with_separators_and_country_code() {
+    check_phone("13800138000", Ok("13800138000"));
+    check_phone(" 138-0013 8000 ", Ok("13800138000"));
+    check_phone("+86 138 0013 8000", Ok("+8613800138000"));
+    check_phone("(010) 6552.1234", Ok("01065521234"));
+    check_phone("12345", Ok("12345"));
+    check_phone("123456789012345", Ok("123456789012345"));
+}
+
+#[test]
+fn phone_rejects_letters_inner_plus_and_bad_lengths() {
+    let length = FieldProblem::PhoneLength { min: 5, max: 15 };
+    check_phone("138OO138000", Err(FieldProblem::PhoneCharacters));
+    check_phone("86+13800138000", Err(FieldProblem::PhoneCharacters));
+    check_phone("１３８００１３８０００", Err(FieldProblem::PhoneCharacters));
+    check_phone("1234", Err(length.clone()));
+    check_phone("1234567890123456", Err(length.clone()));
+    check_phone("+", Err(length));
+}
+
+#[test]
+fn name_is_trimmed_required_and_bounded_in_characters() {
+    assert_eq!(Name::parse("  张三 ").map(|n| n.as_str().to_owned()), Ok("张三".to_owned()));
+    assert_eq!(Name::parse("   "), Err(FieldProblem::Required));
+    let forty = "美".repeat(limits::NAME);
+    assert!(Name::parse(&forty).is_ok(), "40 Chinese characters are 120 bytes but within the limit");
+    assert_eq!(Name::parse(&format!("{forty}美")), Err(FieldProblem::TooLong { max: limits::NAME }));
+}
+
+#[test]
+fn birthday_must_be_a_real_past_date() {
+    assert_eq!(Birthday::parse("1990-02-28", TODAY).map(Birthday::date), Ok(date(1990, 2, 28)));
+    assert_eq!(Birthday::parse("2026-11-24", TODAY).map(Birthday::date), Ok(TODAY), "today is allowed");
+    assert_eq!(Birthday::parse("2026-11-25", TODAY), Err(FieldProblem::DateInFuture));
+    assert_eq!(Birthday::parse("1899-12-31", TODAY), Err(FieldProblem::DateTooEarly { earliest_year: 1900 }));
+    for bad in ["1990-02-30", "1990-13-01", "90-01-01", "1990/01/01", "19900101", "yesterday", "1990-1-1"] {
+        assert_eq!(Birthday::parse(bad, TODAY), Err(FieldProblem::NotADate), "input {bad:?}");
+    }
+}
+
+#[test]
+fn age_counts_completed_years() {
+    let born = Birthday::parse("2000-02-29", TODAY).expect("leap day");
+    assert_eq!(born.age_on(date(2026, 2, 28)), 25);
+    assert_eq!(born.age_on(date(2026, 3, 1)), 26);
+    assert_eq!(born.age_on(date(2000, 2, 29)), 0);
+}
+
+#[test]
+fn form_reports_every_bad_field_at_once() {
+    let bad = CustomerForm {
+        name: " ".into(),
+        phone: "abc".into(),
+        birthday: "2030-01-01".into(),
+        gender: "robot".into(),
+        notes: "x".repeat(limits::NOTES + 1),
+        ..CustomerForm::default()
+    };
+    let errors = bad.validate(TODAY).expect_err("invalid");
+    assert_eq!(errors.get(Field::Name), Some(&FieldProblem::Required));
+    assert_eq!(errors.get(Field::Phone), Some(&FieldProblem::PhoneCharacters));
+    assert_eq!(errors.get(Field::Birthday), Some(&FieldProblem::DateInFuture));
+    assert_eq!(errors.get(Field::Gender), Some(&FieldProblem::UnknownChoice));
+    assert_eq!(errors.get(Field::Notes), Some(&FieldProblem::TooLong { max: limits::NOTES }));
+    assert_eq!(errors.get(Field::Allergies), None);
+    assert_eq!(errors.iter().count(), 5);
+}
+
+#[test]
+fn form_round_trips_through_a_profile() {
+    let filled = CustomerForm {
+        name: "王丽".into(),
+        gender: "female".into(),
+        phone: "+86 139 0000 1111".into(),
+        birthday: "1988-06-01".into(),
+        source: "friend_referral".into(),
+        allergies: "果酸过敏".into(),
+        notes: "喜欢安静".into(),
+        beautician: "小李".into(),
+    };
+    let profile = filled.validate(TODAY).expect("valid");
+    assert_eq!(profile.gender, Gender::Female);
+    assert_eq!(profile.source, Source::FriendReferral);
+    assert!(profile.has_health_alert());
+    let again = CustomerForm::from_profile(&profile);
+    assert_eq!(again.phone, "+8613900001111", "the form shows the normalised number");
+    assert_eq!(again.validate(TODAY), Ok(profile));
+}
+
+#[test]
+fn optional_fields_may_be_blank() {
+    let profile = profile("李四");
+    assert_eq!(profile.phone, None);
+    assert_eq!(profile.birthday, None);
+    assert!(!profile.has_health_alert());
+}
+
+// ---- ids and numbers ----------------------------------------------------------------------
+
+#[test]
+fn ids_parse_only_their_own_shape() {
+    let id = CustomerId::from_random([0xab; 16]);
+    assert_eq!(CustomerId::parse(id.as_str()), Ok(id.clone()));
+    assert!(CustomerId::parse("ABABABABABABABABABABABABABABABAB").is_err(), "upper case");
+    assert!(CustomerId::parse("abab").is_err());
+    assert_eq!(id.doc_id().customer(), Some(id));
+    assert!(DocId::parse("").is_err());
+    assert!(DocId::parse(&"a".repeat(65)).is_err());
+    assert!(DocId::parse("c-../../etc").is_err());
+    assert!(SalonId::parse("demo-salon").is_ok());
+    assert!(SalonId::parse("Demo").is_err());
+    let dev = device(3);
+    assert_eq!(DeviceId::parse(&dev.to_hex()), Ok(dev));
+}
+
+#[test]
+fn customer_numbers_print_and_parse() {
+    let tag = DeviceTag::from_random([0, 31, 32, 200]);
+    assert_eq!(tag.as_str(), "0Z08");
+    let number = CustomerNumber::new(tag.clone(), 7);
+    assert_eq!(number.to_string(), "0Z08-0007");
+    assert_eq!(CustomerNumber::parse("0Z08-0007"), Ok(number));
+    assert_eq!(CustomerNumber::parse("0Z08-12345").map(|n| n.seq()), Ok(12345));
+    for bad in ["0Z08", "0Z08-", "0Z0I-0001", "0Z08-00x1", "-0001"] {
+        assert!(CustomerNumber::parse(bad).is_err(), "input {bad:?}");
+    }
+}
+
+#[test]
+fn numbers_from_different_devices_never_collide() {
+    let a = DeviceTag::parse("AAAA").expect("tag");
+    let b = DeviceTag::parse("BBBB").expect("tag");
+    let from_a: Vec<String> = (1..=50).map(|n| CustomerNumber::new(a.clone(), n).to_string()).collect();
+    let from_b: Vec<String> = (1..=50).map(|n| CustomerNumber::new(b.clone(), n).to_string()).collect();
+    assert!(from_a.iter().all(|n| !from_b.contains(n)));
+}
+
+// ---- documents ------------------------------------------------------------------------------
+
+#[test]
+fn a_created_document_reads_back_and_survives_save_and_load() {
+    let mut p = profile("张三");
+    p.allergies = "青霉素".into();
+    let new = new_customer(p.clone());
+    let (doc, change) = CustomerDoc::create(device(1), &new).expect("create");
+    let customer = doc.customer().expect("customer");
+    assert_eq!(customer.profile, p);
+    assert_eq!(customer.number.to_string(), "K7QX-0012");
+    assert_eq!(customer.created_at, at(0));
+
+    let loaded = CustomerDoc::load(&doc.save()).expect("load");
+    assert_eq!(loaded.customer(), Ok(customer.clone()));
+
+    // A device that only received the change holds the same customer.
+    let mut elsewhere = CustomerDoc::empty();
+    elsewhere.apply_changes([change.bytes.as_slice()]).expect("apply");
+    assert_eq!(elsewhere.customer(), Ok(customer));
+}
+
+#[test]
+fn an_edit_writes_only_what_changed() {
+    let (mut doc, _) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
+    let same = doc.customer().expect("customer").profile;
+    assert_eq!(doc.update_profile(device(1), &same, at(5)), Ok(None), "no change, no change record");
+
+    let mut phone_changed = same.clone();
+    phone_changed.phone = Some(Phone::parse("13800138000").expect("phone"));
+    let change = doc.update_profile(device(1), &phone_changed, at(6)).expect("edit").expect("a change");
+    assert!(change.bytes.len() < 200, "a one-field edit stays small ({} bytes)", change.bytes.len());
+}
+
+#[test]
+fn concurrent_edits_of_different_fields_both_survive() {
+    let (base, _) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
+    let mut tablet_a = base.clone();
+    let mut tablet_b = base.clone();
+    let start = base.customer().expect("customer").profile;
+
+    let mut with_phone = start.clone();
+    with_phone.phone = Some(Phone::parse("13900000000").expect("phone"));
+    let a = tablet_a.update_profile(device(2), &with_phone, at(10)).expect("edit").expect("change");
+
+    let mut with_notes = start.clone();
+    with_notes.notes = "下次想试试眼部护理".into();
+    let b = tablet_b.update_profile(device(3), &with_notes, at(11)).expect("edit").expect("change");
+
+    tablet_a.apply_changes([b.bytes.as_slice()]).expect("apply");
+    tablet_b.apply_changes([a.bytes.as_slice()]).expect("apply");
+    let merged = tablet_a.customer().expect("customer").profile;
+    assert_eq!(merged.phone.as_ref().map(Phone::as_str), Some("13900000000"));
+    assert_eq!(merged.notes, "下次想试试眼部护理");
+    assert_eq!(tablet_b.customer().expect("customer").profile, merged);
+}
+
+#[test]
+fn concurrent_text_edits_interleave_instead_of_replacing() {
+    let mut p = profile("张三");
+    p.notes = "皮肤偏干。".into();
+    let (base, _) = CustomerDoc::create(device(1), &new_customer(p.clone())).expect("create");
+    let (mut a, mut b) = (base.clone(), base);
+    let mut pa = p.clone();
+    pa.notes = "皮肤偏干。喜欢玫瑰精油。".into();
+    let mut pb = p;
+    pb.notes = "夏天 皮肤偏干。".into();
+    let ca = a.update_profile(device(2), &pa, at(1)).expect("edit").expect("change");
+    let cb = b.update_profile(device(3), &pb, at(1)).expect("edit").expect("change");
+    a.apply_changes([cb.bytes.as_slice()]).expect("apply");
+    b.apply_changes([ca.bytes.as_slice()]).expect("apply");
+    let notes = a.customer().expect("customer").profile.notes;
+    assert_eq!(notes, "夏天 皮肤偏干。喜欢玫瑰精油。");
+    assert_eq!(b.customer().expect("customer").profile.notes, notes);
+}
+
+#[test]
+fn out_of_order_changes_wait_for_their_dependencies_even_across_save_and_load() {
+    let (mut origin, create) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
+    let mut p = origin.customer().expect("customer").profile;
+    p.notes = "第二次".into();
+    let edit = origin.update_profile(device(1), &p, at(1)).expect("edit").expect("change");
+
+    let mut replica = CustomerDoc::empty();
+    replica.apply_changes([edit.bytes.as_slice()]).expect("apply");
+    assert!(replica.is_waiting_for_changes());
+    assert!(replica.customer().is_err(), "nothing to show before the creating change arrives");
+    let mut replica = CustomerDoc::load(&replica.save()).expect("load keeps the waiting change");
+    replica.apply_changes([create.bytes.as_slice(), create.bytes.as_slice()]).expect("duplicates are harmless");
+    assert!(!replica.is_waiting_for_changes());
+    assert_eq!(replica.customer().expect("customer").profile.notes, "第二次");
+    assert_eq!(replica.heads(), origin.heads());
+}
+
+#[test]
+fn garbage_change_bytes_are_an_error_not_a_panic() {
+    let mut doc = CustomerDoc::empty();
+    assert!(matches!(doc.apply_changes([&b"not a change"[..]]), Err(crate::DomainError::Corrupt(_))));
+    assert!(CustomerDoc::load(b"\x00\x01garbage").is_err());
+}
+
+// ---- convergence property -----------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Name(String),
+    Phone(Option<String>),
+    Notes(String),
+    Allergies(String),
+    Gender(Gender),
+    Beautician(String),
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    let text = "[张王李美容护理 a-c。]{0,12}";
+    prop_oneof![
+        "[张王李赵][丽芳娜]{1,2}".prop_map(Edit::Name),
+        proptest::option::of("1[3-9][0-9]{9}").prop_map(Edit::Phone),
+        text.prop_map(Edit::Notes),
+        text.prop_map(Edit::Allergies),
+        proptest::sample::select(Gender::ALL.to_vec()).prop_map(Edit::Gender),
+        "[小大][李王]{0,1}".prop_map(Edit::Beautician),
+    ]
+}
+
+fn apply_edit(doc: &mut CustomerDoc, dev: DeviceId, edit: &Edit, time: i64) -> Option<Vec<u8>> {
+    let mut p = doc.customer().expect("customer").profile;
+    match edit {
+        Edit::Name(name) => p.name = Name::parse(name).expect("generated names are valid"),
+        Edit::Phone(phone) => p.phone = phone.as_deref().map(|raw| Phone::parse(raw).expect("valid")),
+        Edit::Notes(notes) => p.notes = notes.clone(),
+        Edit::Allergies(allergies) => p.allergies = allergies.clone(),
+        Edit::Gender(gender) => p.gender = *gender,
+        Edit::Beautician(name) => p.beautician = name.clone(),
+    }
+    doc.update_profile(dev, &p, at(time)).expect("edit").map(|c| c.bytes)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Two tablets edit the same customer offline, then receive each other's changes in any
+    /// order, split into any batches and with duplicates: both end with identical files.
+    #[test]
+    fn replicas_converge_whatever_the_delivery_order(
+        edits_a in proptest::collection::vec(edit_strategy(), 0..8),
+        edits_b in proptest::collection::vec(edit_strategy(), 0..8),
+        order_seed in any::<u64>(),
+        duplicate in any::<bool>(),
+    ) {
+        let (base, _) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
+        let (mut a, mut b) = (base.clone(), base);
+        let changes_a: Vec<Vec<u8>> = edits_a.iter().enumerate().filter_map(|(i, e)| apply_edit(&mut a, device(2), e, i as i64)).collect();
+        let changes_b: Vec<Vec<u8>> = edits_b.iter().enumerate().filter_map(|(i, e)| apply_edit(&mut b, device(3), e, i as i64)).collect();
+
+        let deliver = |doc: &mut CustomerDoc, changes: &[Vec<u8>]| {
+            let mut shuffled: Vec<&Vec<u8>> = changes.iter().collect();
+            if duplicate { shuffled.extend(changes.iter()); }
+            // A deterministic shuffle driven by the generated seed.
+            let mut seed = order_seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+                shuffled.swap(i, (seed % (i as u64 + 1)) as usize);
+            }
+            // Deliver one change at a time, saving and loading between deliveries as a
+            // device does when it stores every page.
+            for change in shuffled {
+                doc.apply_changes([change.as_slice()]).expect("apply");
+                *doc = CustomerDoc::load(&doc.save()).expect("load");
+            }
+        };
+        deliver(&mut a, &changes_b);
+        deliver(&mut b, &changes_a);
+
+        prop_assert!(!a.is_waiting_for_changes());
+        prop_assert_eq!(a.heads(), b.heads());
+        prop_assert_eq!(a.customer().expect("customer"), b.customer().expect("customer"));
+    }
+}
+
+// ---- search --------------------------------------------------------------------------------
+
+fn summary(name: &str, phone: &str, number: &str, created: i64) -> CustomerSummary {
+    CustomerSummary {
+        id: format!("{created:032x}"),
+        number: number.into(),
+        name: name.into(),
+        phone: phone.into(),
+        gender: String::new(),
+        beautician: String::new(),
+        has_health_alert: false,
+        created_at: created,
+    }
+}
+
+#[track_caller]
+fn check_search(query: &str, expected: &[&str]) {
+    let all = [
+        summary("张三", "13800138000", "AAAA-0001", 1),
+        summary("张小美", "+8613912345678", "AAAA-0002", 2),
+        summary("Lily Wang", "01065521234", "BBBB-0001", 3),
+        summary("李四", "", "BBBB-0002", 4),
+    ];
+    let names: Vec<&str> = search(&all, &SearchQuery::parse(query)).iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, expected, "query {query:?}");
+}
+
+#[test]
+fn search_by_name_phone_and_number() {
+    check_search("", &["李四", "Lily Wang", "张小美", "张三"]);
+    check_search("张", &["张小美", "张三"]);
+    check_search("  小美 ", &["张小美"]);
+    check_search("lily", &["Lily Wang"]);
+    check_search("8000", &["张三"]);
+    check_search("139 1234", &["张小美"]);
+    check_search("+86139", &["张小美"]);
+    check_search("bbbb-0002", &["李四"]);
+    check_search("王五", &[]);
+}
+
+// ---- wire ----------------------------------------------------------------------------------
+
+fn wire_change(doc: &str, n: u8, len: usize) -> WireChange {
+    WireChange { doc: DocId::parse(doc).expect("doc id"), hash: [n; 32], bytes: vec![n; len] }
+}
+
+#[test]
+fn frames_round_trip() {
+    let msgs = [
+        ClientMsg::Hello { salon: SalonId::parse("demo").expect("salon"), token: "secret".into() },
+        ClientMsg::Push { batch: 9, changes: vec![wire_change("c-1", 1, 10), wire_change("c-2", 2, 3)] },
+        ClientMsg::Pull { since: 41, limit: 100 },
+    ];
+    for msg in msgs {
+        let frame = msg.encode();
+        assert_eq!(frame[0], PROTOCOL_VERSION);
+        assert_eq!(ClientMsg::decode(&frame), Ok(msg));
+    }
+    let page = ServerMsg::Page {
+        changes: vec![SeqChange { seq: 5, doc: DocId::parse("c-1").expect("id"), hash: [1; 32], bytes: vec![1, 2] }],
+        head: 7,
+    };
+    assert_eq!(ServerMsg::decode(&page.encode()), Ok(page));
+}
+
+#[test]
+fn bad_frames_are_refused_with_a_reason() {
+    let hello = ClientMsg::Pull { since: 1, limit: 1 }.encode();
+    assert_eq!(ClientMsg::decode(&[]), Err(FrameProblem::Empty));
+    assert_eq!(ClientMsg::decode(&[PROTOCOL_VERSION]), Err(FrameProblem::Malformed));
+    assert_eq!(ClientMsg::decode(b"\x01garbage garbage"), Err(FrameProblem::Malformed));
+    let mut wrong_version = hello.clone();
+    wrong_version[0] = 99;
+    assert_eq!(ClientMsg::decode(&wrong_version), Err(FrameProblem::UnsupportedVersion));
+    let mut trailing = hello;
+    trailing.push(0);
+    assert_eq!(ClientMsg::decode(&trailing), Err(FrameProblem::Malformed));
+    let mut huge = vec![PROTOCOL_VERSION];
+    huge.resize(crate::wire::limits::MAX_FRAME_BYTES + 1, 0);
+    assert_eq!(ClientMsg::decode(&huge), Err(FrameProblem::TooLarge));
+    let too_many = ClientMsg::Push { batch: 1, changes: (0..201).map(|i| wire_change("c-1", i as u8, 1)).collect() };
+    assert_eq!(ClientMsg::decode(&too_many.encode()), Err(FrameProblem::TooLarge));
+    let empty_change = ClientMsg::Push { batch: 1, changes: vec![wire_change("c-1", 1, 0)] };
+    assert_eq!(ClientMsg::decode(&empty_change.encode()), Err(FrameProblem::Malformed));
+    // A doc id that breaks DocId's rules does not decode either.
+    let mut bad_doc = ClientMsg::Push { batch: 1, changes: vec![wire_change("c-x", 1, 1)] }.encode();
+    let at = bad_doc.windows(3).position(|w| w == b"c-x").expect("doc id in frame");
+    bad_doc[at] = b'C';
+    assert_eq!(ClientMsg::decode(&bad_doc), Err(FrameProblem::Malformed));
+    // A length prefix claiming far more bytes than the frame holds fails without allocating it.
+    let lying = [PROTOCOL_VERSION, 1, 1, 0xff, 0xff, 0xff, 0xff, 0x0f];
+    assert_eq!(ClientMsg::decode(&lying), Err(FrameProblem::Malformed));
+}
+
+// ---- sync state machine --------------------------------------------------------------------
+
+fn client(cursor: u64) -> SyncClient {
+    SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), cursor)
+}
+
+fn seq_change(seq: u64) -> SeqChange {
+    SeqChange { seq, doc: DocId::parse("c-1").expect("id"), hash: [seq as u8; 32], bytes: vec![1] }
+}
+
+#[test]
+fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
+    let mut c = client(3);
+    assert!(matches!(c.on_open(), ClientMsg::Hello { .. }));
+    assert_eq!(c.push(&[wire_change("c-1", 1, 1)]), None, "no push before the relay welcomes us");
+    let effects = c.on_message(ServerMsg::Welcome { head: 10 });
+    assert_eq!(effects, vec![Effect::Send(ClientMsg::Pull { since: 3, limit: 500 }), Effect::PushIfPending]);
+    assert_eq!(c.phase(), Phase::Ready);
+
+    let (push, batch, count) = c.push(&[wire_change("c-1", 1, 1), wire_change("c-1", 2, 1)]).expect("push");
+    assert!(matches!(push, ClientMsg::Push { .. }));
+    assert_eq!(count, 2);
+    assert_eq!(c.push(&[wire_change("c-1", 3, 1)]), None, "one push in flight at a time");
+
+    let effects = c.on_message(ServerMsg::Page { changes: vec![seq_change(4), seq_change(6)], head: 10 });
+    assert_eq!(effects, vec![Effect::Apply { changes: vec![seq_change(4), seq_change(6)], cursor_after: 6 }]);
+    assert_eq!(c.page_applied(6), Some(ClientMsg::Pull { since: 6, limit: 500 }), "more remain below head");
+    let effects = c.on_message(ServerMsg::Page { changes: vec![], head: 10 });
+    assert_eq!(effects, vec![Effect::Apply { changes: vec![], cursor_after: 10 }]);
+    assert_eq!(c.page_applied(10), None);
+
+    assert_eq!(c.on_message(ServerMsg::Ack { batch: batch + 1, seqs: vec![] }), vec![], "stale ack ignored");
+    assert_eq!(c.on_message(ServerMsg::Ack { batch, seqs: vec![11, 12] }), vec![Effect::Acknowledged { batch }]);
+    assert!(c.is_caught_up());
+}
+
+#[test]
+fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
+    let mut c = client(0);
+    c.on_open();
+    assert_eq!(c.on_message(ServerMsg::Welcome { head: 0 }), vec![Effect::PushIfPending]);
+    assert_eq!(
+        c.on_message(ServerMsg::Announce { head: 2 }),
+        vec![Effect::Send(ClientMsg::Pull { since: 0, limit: 500 })]
+    );
+    assert_eq!(c.on_message(ServerMsg::Announce { head: 3 }), vec![], "a pull is already running");
+    c.on_message(ServerMsg::Page { changes: vec![seq_change(1), seq_change(2)], head: 2 });
+    assert_eq!(c.page_applied(2), Some(ClientMsg::Pull { since: 2, limit: 500 }), "the later announcement is honoured");
+}
+
+#[test]
+fn sync_client_forgets_in_flight_work_on_close_and_reports_refusals() {
+    let mut c = client(0);
+    c.on_open();
+    c.on_message(ServerMsg::Welcome { head: 0 });
+    assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some());
+    c.on_close();
+    c.on_open();
+    c.on_message(ServerMsg::Welcome { head: 0 });
+    assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some(), "the unacknowledged change is pushed again");
+    assert_eq!(
+        c.on_message(ServerMsg::Error { code: ErrorCode::Unauthorized }),
+        vec![Effect::Refused(ErrorCode::Unauthorized)]
+    );
+    assert_eq!(c.phase(), Phase::Closed);
+}
+
+#[test]
+fn sync_client_splits_large_outboxes_into_frames_that_fit() {
+    let mut c = client(0);
+    c.on_open();
+    c.on_message(ServerMsg::Welcome { head: 0 });
+    let big: Vec<WireChange> = (0..10).map(|i| wire_change("c-1", i, 200 << 10)).collect();
+    let (msg, _, count) = c.push(&big).expect("push");
+    assert_eq!(count, 3, "three 200 KiB changes fit in one 768 KiB push");
+    assert!(msg.encode().len() <= crate::wire::limits::MAX_FRAME_BYTES);
+}

@@ -1,0 +1,164 @@
+//! The relay protocol: the only types that cross the network.
+//!
+//! Every frame is one binary WebSocket message: a version byte, then a postcard-encoded
+//! [`ClientMsg`] or [`ServerMsg`]. Sizes are checked before decoding, and decoding is bounded
+//! by the frame's length, so a hostile frame cannot make either side allocate much.
+//! The relay never looks inside a change's `bytes`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+use crate::ids::{DocId, SalonId};
+
+/// Bumped on any incompatible change to the messages below.
+pub const PROTOCOL_VERSION: u8 = 1;
+
+/// Protocol limits, shared by both sides so a well-behaved client never hits them.
+pub mod limits {
+    /// Largest frame either side sends or accepts.
+    pub const MAX_FRAME_BYTES: usize = 1 << 20;
+    /// Largest single change; a customer edit is a few hundred bytes.
+    pub const MAX_CHANGE_BYTES: usize = 256 << 10;
+    /// Most changes in one push.
+    pub const MAX_PUSH_CHANGES: usize = 200;
+    /// Bytes of changes a client puts in one push (leaves room for framing).
+    pub const MAX_PUSH_BYTES: usize = 768 << 10;
+    /// Most changes the relay returns in one page.
+    pub const MAX_PULL_LIMIT: u32 = 500;
+    /// Bytes of changes the relay puts in one page.
+    pub const MAX_PAGE_BYTES: usize = 768 << 10;
+    pub const MAX_TOKEN_LEN: usize = 256;
+}
+
+/// One change on its way to the relay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireChange {
+    pub doc: DocId,
+    /// The change's hash as its author computed it: the relay's deduplication key.
+    pub hash: [u8; 32],
+    pub bytes: Vec<u8>,
+}
+
+/// One stored change coming back from the relay, with its salon-wide sequence number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeqChange {
+    pub seq: u64,
+    pub doc: DocId,
+    pub hash: [u8; 32],
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientMsg {
+    /// First message on every connection.
+    Hello { salon: SalonId, token: String },
+    /// Store these changes; answered by [`ServerMsg::Ack`] with the same `batch`.
+    Push { batch: u64, changes: Vec<WireChange> },
+    /// Send changes with a sequence number above `since`; answered by [`ServerMsg::Page`].
+    Pull { since: u64, limit: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServerMsg {
+    /// The device is authenticated; `head` is the salon's newest sequence number.
+    Welcome { head: u64 },
+    /// Every change of the batch is stored; `seqs[i]` is the sequence number of change `i`
+    /// (the earlier one when the change was already stored).
+    Ack { batch: u64, seqs: Vec<u64> },
+    /// Changes in sequence order. More remain when the last `seq` is below `head`.
+    Page { changes: Vec<SeqChange>, head: u64 },
+    /// Something new arrived for this salon.
+    Announce { head: u64 },
+    /// The relay refused the last message; the connection closes after an error.
+    Error { code: ErrorCode },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorCode {
+    /// The frame could not be decoded, or broke a protocol rule.
+    Malformed,
+    /// The frame's version byte is not [`PROTOCOL_VERSION`].
+    UnsupportedVersion,
+    /// The frame, a change or a batch is over the limits.
+    TooLarge,
+    /// Unknown salon or wrong token.
+    Unauthorized,
+    /// A message other than `Hello` before authentication.
+    NotAuthenticated,
+    /// The relay could not store or read; nothing was changed.
+    Internal,
+}
+
+/// Why a frame was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameProblem {
+    Empty,
+    TooLarge,
+    UnsupportedVersion,
+    Malformed,
+}
+
+impl FrameProblem {
+    pub fn code(self) -> ErrorCode {
+        match self {
+            FrameProblem::Empty | FrameProblem::Malformed => ErrorCode::Malformed,
+            FrameProblem::TooLarge => ErrorCode::TooLarge,
+            FrameProblem::UnsupportedVersion => ErrorCode::UnsupportedVersion,
+        }
+    }
+}
+
+fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
+    let mut out = vec![PROTOCOL_VERSION];
+    // Serialising these plain data types into a Vec cannot fail.
+    out.extend(postcard::to_allocvec(msg).unwrap_or_default());
+    out
+}
+
+fn decode<'a, T: Deserialize<'a>>(frame: &'a [u8]) -> Result<T, FrameProblem> {
+    let (&version, body) = frame.split_first().ok_or(FrameProblem::Empty)?;
+    if frame.len() > limits::MAX_FRAME_BYTES {
+        return Err(FrameProblem::TooLarge);
+    }
+    if version != PROTOCOL_VERSION {
+        return Err(FrameProblem::UnsupportedVersion);
+    }
+    match postcard::take_from_bytes::<T>(body) {
+        Ok((msg, [])) => Ok(msg),
+        _ => Err(FrameProblem::Malformed),
+    }
+}
+
+impl ClientMsg {
+    pub fn encode(&self) -> Vec<u8> {
+        encode(self)
+    }
+
+    /// Decodes a frame and checks the protocol's limits.
+    pub fn decode(frame: &[u8]) -> Result<Self, FrameProblem> {
+        let msg: ClientMsg = decode(frame)?;
+        match &msg {
+            ClientMsg::Hello { token, .. } if token.len() > limits::MAX_TOKEN_LEN => Err(FrameProblem::TooLarge),
+            ClientMsg::Push { changes, .. }
+                if changes.len() > limits::MAX_PUSH_CHANGES
+                    || changes.iter().any(|c| c.bytes.len() > limits::MAX_CHANGE_BYTES) =>
+            {
+                Err(FrameProblem::TooLarge)
+            }
+            ClientMsg::Push { changes, .. } if changes.iter().any(|c| c.bytes.is_empty()) => {
+                Err(FrameProblem::Malformed)
+            }
+            _ => Ok(msg),
+        }
+    }
+}
+
+impl ServerMsg {
+    pub fn encode(&self) -> Vec<u8> {
+        encode(self)
+    }
+
+    pub fn decode(frame: &[u8]) -> Result<Self, DomainError> {
+        decode(frame).map_err(|problem| DomainError::Frame(format!("{problem:?}")))
+    }
+}
