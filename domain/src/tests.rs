@@ -212,11 +212,11 @@ fn a_created_document_reads_back_and_survives_save_and_load() {
 fn an_edit_writes_only_what_changed() {
     let (mut doc, _) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
     let same = doc.customer().expect("customer").profile;
-    assert_eq!(doc.update_profile(device(1), &same, at(5)), Ok(None), "no change, no change record");
+    assert_eq!(doc.update_profile(device(1), &doc.version(), &same, at(5)), Ok(None), "no change, no change record");
 
     let mut phone_changed = same.clone();
     phone_changed.phone = Some(Phone::parse("13800138000").expect("phone"));
-    let change = doc.update_profile(device(1), &phone_changed, at(6)).expect("edit").expect("a change");
+    let change = doc.update_profile(device(1), &doc.version(), &phone_changed, at(6)).expect("edit").expect("a change");
     assert!(change.bytes.len() < 200, "a one-field edit stays small ({} bytes)", change.bytes.len());
 }
 
@@ -229,11 +229,11 @@ fn concurrent_edits_of_different_fields_both_survive() {
 
     let mut with_phone = start.clone();
     with_phone.phone = Some(Phone::parse("13900000000").expect("phone"));
-    let a = tablet_a.update_profile(device(2), &with_phone, at(10)).expect("edit").expect("change");
+    let a = tablet_a.update_profile(device(2), &tablet_a.version(), &with_phone, at(10)).expect("edit").expect("change");
 
     let mut with_notes = start.clone();
     with_notes.notes = "下次想试试眼部护理".into();
-    let b = tablet_b.update_profile(device(3), &with_notes, at(11)).expect("edit").expect("change");
+    let b = tablet_b.update_profile(device(3), &tablet_b.version(), &with_notes, at(11)).expect("edit").expect("change");
 
     tablet_a.apply_changes([b.bytes.as_slice()]).expect("apply");
     tablet_b.apply_changes([a.bytes.as_slice()]).expect("apply");
@@ -241,6 +241,53 @@ fn concurrent_edits_of_different_fields_both_survive() {
     assert_eq!(merged.phone.as_ref().map(Phone::as_str), Some("13900000000"));
     assert_eq!(merged.notes, "下次想试试眼部护理");
     assert_eq!(tablet_b.customer().expect("customer").profile, merged);
+}
+
+#[test]
+fn a_form_saved_after_a_remote_edit_arrived_keeps_that_edit() {
+    let mut p = profile("张三");
+    p.notes = "皮肤偏干。".into();
+    let (mut tablet, _) = CustomerDoc::create(device(1), &new_customer(p.clone())).expect("create");
+    let mut phone = tablet.clone();
+
+    // The beautician opens the edit form on the tablet...
+    let opened_at = tablet.version();
+    let mut in_form = tablet.customer().expect("customer").profile;
+
+    // ...meanwhile the owner's phone edits the name and the notes, and that syncs in.
+    let mut remote = p.clone();
+    remote.name = Name::parse("张三丰").expect("name");
+    remote.notes = "皮肤偏干。对花粉敏感。".into();
+    let change = phone.update_profile(device(2), &phone.version(), &remote, at(1)).expect("edit").expect("change");
+    tablet.apply_changes([change.bytes.as_slice()]).expect("apply");
+
+    // The form still shows the old name and notes; she changes the phone and adds to the notes.
+    in_form.phone = Some(Phone::parse("13700000000").expect("phone"));
+    in_form.notes = "皮肤偏干。 做了补水。".into();
+    let saved = tablet.update_profile(device(1), &opened_at, &in_form, at(2)).expect("edit").expect("change");
+
+    let merged = tablet.customer().expect("customer").profile;
+    assert_eq!(merged.name.as_str(), "张三丰", "the untouched name keeps the remote edit");
+    assert_eq!(merged.phone.as_ref().map(Phone::as_str), Some("13700000000"));
+    assert_eq!(merged.notes, "皮肤偏干。对花粉敏感。 做了补水。", "both notes edits survive");
+    phone.apply_changes([saved.bytes.as_slice()]).expect("apply");
+    assert_eq!(phone.customer().expect("customer").profile, merged);
+}
+
+#[test]
+fn two_saves_from_one_device_on_an_old_version_do_not_break_its_change_sequence() {
+    let (mut doc, _) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
+    let opened = doc.version();
+    let mut first = doc.customer().expect("customer").profile;
+    first.beautician = "小李".into();
+    doc.update_profile(device(1), &opened, &first, at(1)).expect("edit").expect("change");
+    let mut second = first.clone();
+    second.notes = "第二个标签页".into();
+    doc.update_profile(device(1), &opened, &second, at(2)).expect("edit").expect("change");
+    let now = doc.customer().expect("customer").profile;
+    assert_eq!(now.beautician, "小李");
+    assert_eq!(now.notes, "第二个标签页");
+    assert!(CustomerDoc::load(&doc.save()).is_ok());
 }
 
 #[test]
@@ -253,8 +300,8 @@ fn concurrent_text_edits_interleave_instead_of_replacing() {
     pa.notes = "皮肤偏干。喜欢玫瑰精油。".into();
     let mut pb = p;
     pb.notes = "夏天 皮肤偏干。".into();
-    let ca = a.update_profile(device(2), &pa, at(1)).expect("edit").expect("change");
-    let cb = b.update_profile(device(3), &pb, at(1)).expect("edit").expect("change");
+    let ca = a.update_profile(device(2), &a.version(), &pa, at(1)).expect("edit").expect("change");
+    let cb = b.update_profile(device(3), &b.version(), &pb, at(1)).expect("edit").expect("change");
     a.apply_changes([cb.bytes.as_slice()]).expect("apply");
     b.apply_changes([ca.bytes.as_slice()]).expect("apply");
     let notes = a.customer().expect("customer").profile.notes;
@@ -267,7 +314,7 @@ fn out_of_order_changes_wait_for_their_dependencies_even_across_save_and_load() 
     let (mut origin, create) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
     let mut p = origin.customer().expect("customer").profile;
     p.notes = "第二次".into();
-    let edit = origin.update_profile(device(1), &p, at(1)).expect("edit").expect("change");
+    let edit = origin.update_profile(device(1), &origin.version(), &p, at(1)).expect("edit").expect("change");
 
     let mut replica = CustomerDoc::empty();
     replica.apply_changes([edit.bytes.as_slice()]).expect("apply");
@@ -321,7 +368,7 @@ fn apply_edit(doc: &mut CustomerDoc, dev: DeviceId, edit: &Edit, time: i64) -> O
         Edit::Gender(gender) => p.gender = *gender,
         Edit::Beautician(name) => p.beautician = name.clone(),
     }
-    doc.update_profile(dev, &p, at(time)).expect("edit").map(|c| c.bytes)
+    doc.update_profile(dev, &doc.version(), &p, at(time)).expect("edit").map(|c| c.bytes)
 }
 
 proptest! {

@@ -5,11 +5,11 @@
 //! scalar strings `name`, `gender`, `phone`, `birthday` (`YYYY-MM-DD` or ""), `source`,
 //! `beautician`, and text objects `allergies` and `notes`.
 //!
-//! Edits write only the fields whose value changed: a tablet that changed the phone must not
-//! also re-write the notes, or it would overwrite a concurrent notes edit from another tablet.
-//! (automerge skips a put of the current value on its own, but not when the key holds a
-//! conflict: there it records a resolution, so a save that changed nothing would still create
-//! a change. Comparing first keeps such saves silent.)
+//! Edits write only the fields the user changed since the form was opened: a tablet that
+//! changed the phone must not also re-write the notes, or it would overwrite a notes edit made
+//! meanwhile on another tablet. (automerge skips a put of the current value on its own, but
+//! not when the key holds a conflict: there it records a resolution, so a save that changed
+//! nothing would still create a change. Comparing first keeps such saves silent.)
 //! Free text is an automerge text object so concurrent edits to it interleave instead of one
 //! replacing the other.
 
@@ -33,6 +33,10 @@ pub struct Customer {
     pub created_at: Timestamp,
     pub profile: Profile,
 }
+
+/// A document version: the heads of its change graph at some moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version(Vec<automerge::ChangeHash>);
 
 /// What is needed to start a new customer's document.
 #[derive(Debug, Clone)]
@@ -111,31 +115,62 @@ impl CustomerDoc {
         Ok((CustomerDoc { doc }, local))
     }
 
-    /// Records `profile` as the customer's current profile, writing only what differs from the
-    /// document. Returns `None` when nothing changed.
+    /// The state of the document a form was filled from. Pass it back to
+    /// [`CustomerDoc::update_profile`] so only what the user changed is written.
+    pub fn version(&self) -> Version {
+        Version(self.doc.get_heads())
+    }
+
+    /// Records an edit made in a form opened at `base`: each field that differs between the
+    /// document at `base` and `profile` is written, and nothing else. Changes that arrived
+    /// from other devices while the form was open are kept (their fields were not touched),
+    /// and text edits are rebased character by character onto theirs. Returns `None` when the
+    /// user changed nothing.
     pub fn update_profile(
         &mut self,
         device: DeviceId,
+        base: &Version,
         profile: &Profile,
         now: Timestamp,
     ) -> Result<Option<LocalChange>, DomainError> {
-        self.doc.set_actor(device.actor());
-        let allergies = self.text_object("allergies")?;
-        let notes = self.text_object("notes")?;
+        let actor = device.actor();
+        // Writing on a fork of the base version turns "what the user saw" into the automerge
+        // ancestor of the edit, so the merge below is three-way. A device's changes must form
+        // one sequence, so if this device changed the document after `base` (another tab), the
+        // fork starts from the present instead.
+        let own_change_since_base =
+            self.doc.get_changes(&base.0).iter().any(|change| change.actor_id() == &actor);
+        let mut fork = if own_change_since_base || base.0.iter().any(|h| self.doc.get_change_by_hash(h).is_none()) {
+            self.doc.fork()
+        } else {
+            self.doc.fork_at(&base.0)?
+        };
+        fork.set_actor(actor.clone());
+        let edit = CustomerDoc { doc: fork };
+        let allergies = edit.text_object("allergies")?;
+        let notes = edit.text_object("notes")?;
         let mut changed = Vec::new();
         for (key, value) in scalar_fields(profile) {
-            if self.scalar(key).as_ref() != Some(&value) {
+            if edit.scalar(key).as_ref() != Some(&value) {
                 changed.push((key, value));
             }
         }
-        let mut tx = self.doc.transaction();
+        let mut fork = edit.doc;
+        let mut tx = fork.transaction();
         for (key, value) in changed {
             tx.put(ROOT, key, value)?;
         }
         tx.update_text(&allergies, &profile.allergies)?;
         tx.update_text(&notes, &profile.notes)?;
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now.as_second()));
-        Ok(hash.and_then(|hash| self.doc.get_change_by_hash(&hash)).map(|c| LocalChange::of(&c)))
+        let Some(hash) = hash else { return Ok(None) };
+        self.doc.set_actor(actor);
+        self.doc.merge(&mut fork)?;
+        let change = self
+            .doc
+            .get_change_by_hash(&hash)
+            .ok_or(DomainError::Corrupt("a merged edit is missing from the document".into()))?;
+        Ok(Some(LocalChange::of(&change)))
     }
 
     /// Applies changes received from other devices, in any order and any number of times.

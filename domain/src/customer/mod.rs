@@ -7,7 +7,7 @@ mod form;
 mod number;
 mod summary;
 
-pub use doc::{Customer, CustomerDoc, LocalChange, NewCustomer};
+pub use doc::{Customer, CustomerDoc, LocalChange, NewCustomer, Version};
 pub use fields::{Birthday, Gender, Name, Phone, Profile, Source, limits};
 pub use form::CustomerForm;
 pub use number::CustomerNumber;
