@@ -1,1 +1,81 @@
-//! placeholder
+//! Meike's browser app: boots the device store, then mounts the UI and the sync loop.
+
+mod components;
+mod error;
+mod i18n;
+mod io;
+mod pages;
+mod state;
+
+use std::rc::Rc;
+
+use domain::join::JoinCode;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::app_header::AppHeader;
+use crate::components::problem_bar::ProblemBar;
+use crate::components::storage_unavailable::StorageUnavailable;
+use crate::i18n::{I18n, Locale};
+use crate::io::browser;
+use crate::io::relay::{self, SyncEvent};
+use crate::io::store::{RelayConfig, Store};
+use crate::pages::customer_detail::CustomerDetailPage;
+use crate::pages::customer_edit::CustomerEditPage;
+use crate::pages::customer_list::CustomerListPage;
+use crate::pages::customer_new::CustomerNewPage;
+use crate::pages::not_found::NotFoundPage;
+use crate::pages::settings::SettingsPage;
+use crate::state::AppState;
+
+/// Opens the device's database, reads the customer list, then mounts the app with the data
+/// already in hand: a customer list that is on the device never shows a spinner.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let locale = browser::saved_locale();
+    browser::set_document_lang(locale);
+    leptos::task::spawn_local(async move {
+        let store = match Store::open(browser::new_device).await {
+            Ok(store) => Rc::new(store),
+            Err(error) => {
+                web_sys::console::error_1(&error.to_string().into());
+                leptos::mount::mount_to_body(move || view! { <StorageUnavailable locale/> });
+                return;
+            }
+        };
+        if let Some(code) = browser::take_join_fragment().and_then(|raw| JoinCode::parse(&raw)) {
+            let config = RelayConfig { salon: code.salon, token: code.token };
+            if let Err(error) = store.set_relay_config(&config).await {
+                web_sys::console::error_1(&error.to_string().into());
+            }
+        }
+        let customers = store.customers().await.unwrap_or_default();
+        let last_synced = store.last_synced().await.ok().flatten();
+        let (sender, events) = futures::channel::mpsc::unbounded::<SyncEvent>();
+        let state = AppState::new(store, customers, sender.clone(), last_synced);
+        relay::start(state, events, sender);
+        leptos::mount::mount_to_body(move || view! { <App state locale/> });
+    });
+}
+
+#[component]
+fn App(state: AppState, locale: Locale) -> impl IntoView {
+    provide_context(state);
+    provide_context(I18n { locale: RwSignal::new(locale) });
+    view! {
+        <Router>
+            <AppHeader/>
+            <ProblemBar/>
+            <main class="page">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=CustomerListPage/>
+                    <Route path=path!("/customers/new") view=CustomerNewPage/>
+                    <Route path=path!("/customers/:id") view=CustomerDetailPage/>
+                    <Route path=path!("/customers/:id/edit") view=CustomerEditPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

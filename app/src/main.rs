@@ -1,1 +1,5 @@
-//! placeholder
+//! Entry point: everything happens in `app::start`.
+
+fn main() {
+    app::start();
+}

@@ -7,6 +7,7 @@
 pub mod customer;
 mod error;
 pub mod ids;
+pub mod join;
 pub mod sync;
 pub mod wire;
 

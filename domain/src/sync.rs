@@ -142,6 +142,17 @@ impl SyncClient {
         Some((ClientMsg::Push { batch, changes: pending[..count].to_vec() }, batch, count))
     }
 
+    /// Asks the relay for anything new even without an announcement. The app calls this on a
+    /// timer: the reply proves the connection is alive, and it covers an announcement lost
+    /// while a page was being stored.
+    pub fn poll(&mut self) -> Option<ClientMsg> {
+        if self.phase != Phase::Ready || self.pulling {
+            return None;
+        }
+        self.pulling = true;
+        Some(ClientMsg::Pull { since: self.cursor, limit: limits::MAX_PULL_LIMIT })
+    }
+
     fn pull_if_behind(&mut self) -> Option<ClientMsg> {
         if self.phase != Phase::Ready || self.pulling || self.cursor >= self.head {
             return None;

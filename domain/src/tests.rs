@@ -575,6 +575,33 @@ fn sync_client_forgets_in_flight_work_on_close_and_reports_refusals() {
 }
 
 #[test]
+fn sync_client_polls_only_when_ready_and_idle() {
+    let mut c = client(5);
+    assert_eq!(c.poll(), None, "not connected");
+    c.on_open();
+    assert_eq!(c.poll(), None, "not authenticated");
+    c.on_message(ServerMsg::Welcome { head: 5 });
+    assert_eq!(c.poll(), Some(ClientMsg::Pull { since: 5, limit: 500 }));
+    assert_eq!(c.poll(), None, "the first poll is still unanswered");
+    c.on_message(ServerMsg::Page { changes: vec![], head: 5 });
+    c.page_applied(5);
+    assert!(c.poll().is_some());
+}
+
+#[test]
+fn join_codes_come_as_pairs_or_links() {
+    use crate::join::JoinCode;
+    let expected = Some(JoinCode { salon: SalonId::parse("demo").expect("salon"), token: "a1b2".into() });
+    assert_eq!(JoinCode::parse("demo:a1b2"), expected);
+    assert_eq!(JoinCode::parse("  demo : a1b2 "), expected);
+    assert_eq!(JoinCode::parse("#join=demo:a1b2"), expected);
+    assert_eq!(JoinCode::parse("http://127.0.0.1:8787/#join=demo:a1b2"), expected);
+    for bad in ["", "demo", "demo:", ":a1b2", "Demo:a1b2", "demo:a b", "http://x/#join=demo"] {
+        assert_eq!(JoinCode::parse(bad), None, "input {bad:?}");
+    }
+}
+
+#[test]
 fn sync_client_splits_large_outboxes_into_frames_that_fit() {
     let mut c = client(0);
     c.on_open();

@@ -1,1 +1,315 @@
-//! placeholder
+//! End-to-end harness: starts the real relay binary on a real socket with a real SQLite file,
+//! one chromedriver, and headless Chromium sessions with separate profiles (separate
+//! IndexedDBs: separate "tablets") driving the real built app.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub const SALON: &str = "demo";
+pub const TOKEN: &str = "e2e-token-7f3a9c";
+/// How long a test waits for something to appear before failing. Generous: CI has 2 cores,
+/// and a reconnect after the relay returns may wait out the client's backoff.
+pub const PATIENCE: Duration = Duration::from_secs(45);
+pub const TABLET: (u32, u32) = (1024, 768);
+pub const PHONE: (u32, u32) = (390, 844);
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn env_path(var: &str, fallback: &str) -> PathBuf {
+    std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(|root| root.join(fallback)).unwrap_or_else(|| fallback.into())
+    })
+}
+
+/// The relay, run as its own process from the built binary.
+pub struct Relay {
+    child: Option<Child>,
+    addr: SocketAddr,
+    data_dir: PathBuf,
+}
+
+impl Relay {
+    /// Starts a relay on a free port, storing into `data_dir`.
+    pub async fn start(data_dir: &Path) -> Result<Relay> {
+        Self::start_on(data_dir, "127.0.0.1:0".parse()?).await
+    }
+
+    async fn start_on(data_dir: &Path, addr: SocketAddr) -> Result<Relay> {
+        let bin = env_path("MEIKE_RELAY_BIN", "target/debug/meike-relay");
+        let dist = env_path("MEIKE_DIST", "dist");
+        if !dist.join("index.html").exists() {
+            bail!("{} has no index.html: build the app first (cargo xtask test does)", dist.display());
+        }
+        let mut child = Command::new(&bin)
+            .args(["--addr", &addr.to_string(), "--data-dir"])
+            .arg(data_dir)
+            .arg("--dist")
+            .arg(&dist)
+            .args(["--salon", &format!("{SALON}={TOKEN}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let stdout = child.stdout.take().context("relay stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let bound = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(url) = line.strip_prefix("listening on http://") {
+                    return Ok::<_, anyhow::Error>(url.trim().parse::<SocketAddr>()?);
+                }
+            }
+            bail!("the relay exited before listening")
+        })
+        .await
+        .context("the relay did not report its address within 30 s")??;
+        // Keep draining stdout so the relay never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Relay { child: Some(child), addr: bound, data_dir: data_dir.to_owned() })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The link staff open to connect a device to the salon.
+    pub fn join_url(&self) -> String {
+        format!("{}/#join={SALON}:{TOKEN}", self.url())
+    }
+
+    /// Stops the relay as an operator would (SIGTERM) and waits for it to exit.
+    pub async fn stop(&mut self) -> Result<()> {
+        let Some(mut child) = self.child.take() else { return Ok(()) };
+        if let Some(pid) = child.id() {
+            let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
+        }
+        match tokio::time::timeout(Duration::from_secs(10), child.wait()).await {
+            Ok(status) => {
+                status?;
+            }
+            Err(_) => {
+                child.kill().await?;
+                bail!("the relay did not shut down within 10 s of SIGTERM");
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts the relay again on the same address and data directory.
+    pub async fn restart(&mut self) -> Result<()> {
+        self.stop().await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match Self::start_on(&self.data_dir, self.addr).await {
+                Ok(relay) => {
+                    *self = relay;
+                    return Ok(());
+                }
+                Err(error) if Instant::now() > deadline => return Err(error),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    }
+}
+
+/// One chromedriver process serving every browser of a test.
+pub struct Driver {
+    _child: Child,
+    url: String,
+}
+
+impl Driver {
+    pub async fn start() -> Result<Driver> {
+        let port = free_port()?;
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting chromedriver (cargo xtask test installs it)")?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            if Instant::now() > deadline {
+                bail!("chromedriver did not start listening");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(Driver { _child: child, url: format!("http://127.0.0.1:{port}") })
+    }
+}
+
+/// A headless Chromium with its own profile: its own IndexedDB, cache and service worker.
+pub struct Browser {
+    pub client: Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn open(driver: &Driver, (width, height): (u32, u32)) -> Result<Browser> {
+        let profile = tempfile::tempdir()?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--window-size={width},{height}"),
+                ]
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .context("opening a Chromium session")?;
+        let browser = Browser { client, _profile: profile };
+        browser.resize((width, height)).await?;
+        Ok(browser)
+    }
+
+    /// Sets the page's viewport (not the window) to exactly this size.
+    pub async fn resize(&self, (width, height): (u32, u32)) -> Result<()> {
+        self.client.set_window_size(width, height).await?;
+        let inner = self.client.execute("return [window.innerWidth, window.innerHeight]", vec![]).await?;
+        let (w, h) = (inner[0].as_u64().unwrap_or(0) as u32, inner[1].as_u64().unwrap_or(0) as u32);
+        if (w, h) != (width, height) {
+            self.client.set_window_size(width * 2 - w, height * 2 - h).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn goto(&self, url: &str) -> Result<()> {
+        self.client.goto(url).await?;
+        self.wait_for("header.app-header").await?;
+        Ok(())
+    }
+
+    /// Follows an in-app link by its path (client-side navigation, as a tap would).
+    pub async fn navigate(&self, path: &str) -> Result<()> {
+        self.client
+            .execute(
+                "const a = document.createElement('a'); a.href = arguments[0]; document.body.appendChild(a); a.click(); a.remove();",
+                vec![json!(path)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn reload(&self) -> Result<()> {
+        self.client.refresh().await?;
+        self.wait_for("header.app-header").await?;
+        Ok(())
+    }
+
+    /// Waits until an element matching `css` exists.
+    pub async fn wait_for(&self, css: &str) -> Result<Element> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                return Ok(element);
+            }
+            if Instant::now() > deadline {
+                bail!("no element matches {css:?} after {PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until some element matching `css` has text containing `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> Result<Element> {
+        let deadline = Instant::now() + PATIENCE;
+        let mut seen = Vec::new();
+        loop {
+            seen.clear();
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    let text = element.text().await.unwrap_or_default();
+                    if text.contains(expected) {
+                        return Ok(element);
+                    }
+                    seen.push(text);
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("no {css:?} contains {expected:?} after {PATIENCE:?}; saw {seen:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.wait_for(css).await?.text().await?)
+    }
+
+    /// Replaces an input's content by typing, as a person would.
+    pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let element = self.wait_for(css).await?;
+        element.clear().await?;
+        element.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
+    }
+
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    /// Waits until the service worker controls the page and has the app shell cached, so a
+    /// reload can start with no network.
+    pub async fn wait_until_installed(&self) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        let script = "return navigator.serviceWorker.controller !== null && (await caches.has('meike-shell-v1')) \
+                      && (await (await caches.open('meike-shell-v1')).match('/index.html')) !== undefined;";
+        loop {
+            let ready = self.client.execute(&format!("return (async () => {{ {script} }})()"), vec![]).await?;
+            if ready.as_bool() == Some(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("the service worker never took control with a cached shell");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            // A page loaded before its worker activated is controlled only after a reload.
+            if self.client.execute("return navigator.serviceWorker.controller === null", vec![]).await?.as_bool()
+                == Some(true)
+            {
+                let registered = self
+                    .client
+                    .execute("return (async () => (await navigator.serviceWorker.getRegistration()) ?.active != null)()", vec![])
+                    .await?;
+                if registered.as_bool() == Some(true) {
+                    self.reload().await?;
+                }
+            }
+        }
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}

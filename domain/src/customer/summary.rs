@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::doc::Customer;
 
 /// One row of the customer list. Derived from a [`Customer`]; never edited directly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CustomerSummary {
     pub id: String,
     pub number: String,

@@ -1,0 +1,31 @@
+//! A dismissible bar for storage failures: the user must know a change was not saved.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::state::use_app;
+
+#[component]
+pub fn ProblemBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let message = move || {
+        state.problem.with(|p| {
+            p.as_ref().map(|error| match error {
+                AppError::Storage(detail) => (i18n.t().storage_error)(detail),
+                AppError::Domain(error) => (i18n.t().storage_error)(&error.to_string()),
+            })
+        })
+    };
+    view! {
+        <Show when=move || state.problem.with(Option::is_some)>
+            <div class="problem-bar" role="alert">
+                <span>{message}</span>
+                <button type="button" class="icon-button" aria-label="×" on:click=move |_| state.problem.set(None)>
+                    "×"
+                </button>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,53 @@
+//! Sync status at a glance: connected or not, changes waiting to upload, last sync time.
+
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+use crate::io::browser;
+use crate::state::{Connection, use_app};
+
+#[component]
+pub fn SyncBadge() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let status = state.sync;
+    let class = move || {
+        let kind = match status.with(|s| s.connection) {
+            Connection::Online => "online",
+            Connection::Connecting => "connecting",
+            Connection::Offline => "offline",
+            Connection::NotConfigured => "local",
+            Connection::Refused(_) => "refused",
+        };
+        format!("sync-badge sync-{kind}")
+    };
+    let label = move || {
+        let t = i18n.t();
+        match status.with(|s| s.connection) {
+            Connection::Online => t.sync_online,
+            Connection::Connecting => t.sync_connecting,
+            Connection::Offline => t.sync_offline,
+            Connection::NotConfigured => t.sync_not_configured,
+            Connection::Refused(code) => t.refusal(code),
+        }
+    };
+    let detail = move || {
+        let t = i18n.t();
+        let (pending, last) = status.with(|s| (s.pending, s.last_synced));
+        if pending > 0 {
+            (t.sync_pending)(pending)
+        } else {
+            match last {
+                Some(ms) => (t.sync_last)(&browser::local_time_label(ms)),
+                None => t.sync_never.to_owned(),
+            }
+        }
+    };
+    view! {
+        <a href="/settings" class=class data-test="sync-badge" aria-live="polite">
+            <span class="sync-dot" aria-hidden="true"></span>
+            <span class="sync-label" data-test="sync-state">{label}</span>
+            <span class="sync-detail" data-test="sync-detail">{detail}</span>
+        </a>
+    }
+}

@@ -1,0 +1,302 @@
+//! The device's connection to the relay: one WebSocket, reconnected with backoff, driving the
+//! pure [`SyncClient`] state machine. Local changes wait in the outbox until acknowledged;
+//! pulled pages are stored with their cursor in one transaction, so an interrupted sync
+//! resumes where it stopped and nothing is lost or applied twice.
+
+use domain::sync::{Effect, Phase, SyncClient};
+use domain::wire::{ClientMsg, ServerMsg, WireChange, limits};
+use futures::StreamExt;
+use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use gloo::timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+
+use crate::io::browser;
+use crate::io::store::{RelayConfig, Store};
+use crate::state::{AppState, Connection};
+
+const BACKOFF_MIN_MS: u32 = 500;
+const BACKOFF_MAX_MS: u32 = 30_000;
+/// How often an idle connection asks the relay for news (and so proves it is alive).
+const TICK_MS: u32 = 15_000;
+/// Ticks without any message from the relay before the connection counts as dead.
+const SILENT_TICKS_BEFORE_RECONNECT: u32 = 3;
+
+/// Everything the sync loop reacts to, on one channel.
+#[derive(Debug)]
+pub enum SyncEvent {
+    Socket { generation: u32, event: SocketEvent },
+    /// Something was added to the outbox.
+    OutboxChanged,
+    /// The salon connection was set or changed in Settings.
+    ConfigChanged,
+    /// The browser reports the network is back: retry now instead of waiting out the backoff.
+    NetworkOnline,
+    Tick,
+}
+
+#[derive(Debug)]
+pub enum SocketEvent {
+    Open,
+    Message(Vec<u8>),
+    Closed,
+}
+
+enum SessionEnd {
+    Lost { was_ready: bool },
+    Refused(domain::wire::ErrorCode),
+    Reconfigured,
+}
+
+/// One WebSocket and the JS callbacks feeding its events into the sync channel. Dropping it
+/// detaches the callbacks and closes the socket.
+struct Socket {
+    ws: WebSocket,
+    _callbacks: (Closure<dyn FnMut()>, Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut()>),
+}
+
+impl Socket {
+    fn open(url: &str, generation: u32, sender: &UnboundedSender<SyncEvent>) -> Option<Socket> {
+        let ws = WebSocket::new(url).ok()?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let emit = move |sender: &UnboundedSender<SyncEvent>, event| {
+            let _ = sender.unbounded_send(SyncEvent::Socket { generation, event });
+        };
+        let on_open = Closure::<dyn FnMut()>::new({
+            let sender = sender.clone();
+            move || emit(&sender, SocketEvent::Open)
+        });
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new({
+            let sender = sender.clone();
+            move |event: MessageEvent| {
+                if let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() {
+                    emit(&sender, SocketEvent::Message(js_sys::Uint8Array::new(&buffer).to_vec()));
+                }
+            }
+        });
+        // An error event is always followed by a close event; close alone is enough.
+        let on_close = Closure::<dyn FnMut()>::new({
+            let sender = sender.clone();
+            move || emit(&sender, SocketEvent::Closed)
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Some(Socket { ws, _callbacks: (on_open, on_message, on_close) })
+    }
+
+    fn send(&self, msg: &ClientMsg) {
+        // A failed send means the socket is closing; its close event ends the session.
+        let _ = self.ws.send_with_u8_array(&msg.encode());
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}
+
+/// Runs for the life of the app.
+pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, sender: UnboundedSender<SyncEvent>) {
+    let store = state.store();
+    let _online = web_sys::window().map(|window| {
+        let sender = sender.clone();
+        EventListener::new(&window, "online", move |_| {
+            let _ = sender.unbounded_send(SyncEvent::NetworkOnline);
+        })
+    });
+    let _ticker = {
+        let sender = sender.clone();
+        Interval::new(TICK_MS, move || {
+            let _ = sender.unbounded_send(SyncEvent::Tick);
+        })
+    };
+    refresh_pending(&state, &store).await;
+
+    let mut generation = 0;
+    let mut backoff = BACKOFF_MIN_MS;
+    loop {
+        let (Ok(Some(config)), Some(url)) = (store.relay_config().await, browser::relay_url()) else {
+            state.set_connection(Connection::NotConfigured);
+            wait(&state, &store, &mut events, None).await;
+            continue;
+        };
+        generation += 1;
+        state.set_connection(Connection::Connecting);
+        match session(&state, &store, &config, &url, generation, &sender, &mut events).await {
+            SessionEnd::Refused(code) => {
+                state.set_connection(Connection::Refused(code));
+                wait(&state, &store, &mut events, None).await;
+                backoff = BACKOFF_MIN_MS;
+                continue;
+            }
+            SessionEnd::Reconfigured => {
+                backoff = BACKOFF_MIN_MS;
+                continue;
+            }
+            SessionEnd::Lost { was_ready } => {
+                state.set_connection(Connection::Offline);
+                if was_ready {
+                    backoff = BACKOFF_MIN_MS;
+                }
+            }
+        }
+        wait(&state, &store, &mut events, Some(backoff)).await;
+        backoff = (backoff * 2).min(BACKOFF_MAX_MS);
+    }
+}
+
+/// Waits for `timeout_ms` (or forever), returning early when the network comes back or the
+/// salon connection changes. Outbox changes meanwhile only update the pending count.
+async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<SyncEvent>, timeout_ms: Option<u32>) {
+    let mut timeout = timeout_ms.map(TimeoutFuture::new);
+    loop {
+        let next = events.next();
+        let event = match timeout.as_mut() {
+            Some(timer) => match futures::future::select(next, timer).await {
+                futures::future::Either::Left((event, _)) => event,
+                futures::future::Either::Right(_) => return,
+            },
+            None => next.await,
+        };
+        match event {
+            None | Some(SyncEvent::NetworkOnline | SyncEvent::ConfigChanged) => return,
+            Some(SyncEvent::OutboxChanged) => refresh_pending(state, store).await,
+            Some(SyncEvent::Socket { .. } | SyncEvent::Tick) => {}
+        }
+    }
+}
+
+/// The outbox run a push is waiting on: batch number and the first and last outbox keys.
+struct InFlight {
+    batch: u64,
+    first: u64,
+    last: u64,
+}
+
+async fn session(
+    state: &AppState,
+    store: &Store,
+    config: &RelayConfig,
+    url: &str,
+    generation: u32,
+    sender: &UnboundedSender<SyncEvent>,
+    events: &mut UnboundedReceiver<SyncEvent>,
+) -> SessionEnd {
+    let Some(socket) = Socket::open(url, generation, sender) else {
+        return SessionEnd::Lost { was_ready: false };
+    };
+    let cursor = store.cursor().await.unwrap_or(0);
+    let mut client = SyncClient::new(config.salon.clone(), config.token.clone(), cursor);
+    let mut in_flight: Option<InFlight> = None;
+    let mut was_ready = false;
+    let mut silent_ticks = 0;
+
+    while let Some(event) = events.next().await {
+        match event {
+            SyncEvent::Socket { generation: other, .. } if other != generation => {}
+            SyncEvent::Socket { event: SocketEvent::Open, .. } => socket.send(&client.on_open()),
+            SyncEvent::Socket { event: SocketEvent::Closed, .. } => {
+                client.on_close();
+                return SessionEnd::Lost { was_ready };
+            }
+            SyncEvent::Socket { event: SocketEvent::Message(frame), .. } => {
+                silent_ticks = 0;
+                let Ok(msg) = ServerMsg::decode(&frame) else {
+                    return SessionEnd::Lost { was_ready };
+                };
+                for effect in client.on_message(msg) {
+                    match effect {
+                        Effect::Send(msg) => socket.send(&msg),
+                        Effect::Apply { changes, cursor_after } => {
+                            let unchanged = changes.is_empty() && cursor_after <= client.cursor();
+                            if !unchanged {
+                                match store.apply_remote(&changes, cursor_after).await {
+                                    Ok(updated) => state.customers_changed(updated),
+                                    Err(error) => {
+                                        state.report(error);
+                                        return SessionEnd::Lost { was_ready };
+                                    }
+                                }
+                            }
+                            if let Some(msg) = client.page_applied(cursor_after) {
+                                socket.send(&msg);
+                            }
+                        }
+                        Effect::Acknowledged { batch } => {
+                            if let Some(done) = in_flight.take_if(|f| f.batch == batch)
+                                && let Err(error) = store.outbox_remove(done.first, done.last).await
+                            {
+                                state.report(error);
+                            }
+                            push_next(store, &mut client, &socket, &mut in_flight).await;
+                            refresh_pending(state, store).await;
+                        }
+                        Effect::PushIfPending => {
+                            was_ready = true;
+                            state.set_connection(Connection::Online);
+                            push_next(store, &mut client, &socket, &mut in_flight).await;
+                        }
+                        Effect::Refused(code) => return SessionEnd::Refused(code),
+                    }
+                }
+                if client.is_caught_up() && state.pending() == 0 {
+                    let now = browser::now().as_millisecond();
+                    state.set_last_synced(now);
+                    let _ = store.set_last_synced(now).await;
+                }
+            }
+            SyncEvent::OutboxChanged => {
+                refresh_pending(state, store).await;
+                push_next(store, &mut client, &socket, &mut in_flight).await;
+            }
+            SyncEvent::ConfigChanged => return SessionEnd::Reconfigured,
+            SyncEvent::NetworkOnline => {}
+            SyncEvent::Tick => {
+                silent_ticks += 1;
+                if silent_ticks >= SILENT_TICKS_BEFORE_RECONNECT {
+                    return SessionEnd::Lost { was_ready };
+                }
+                if let Some(msg) = client.poll() {
+                    socket.send(&msg);
+                }
+            }
+        }
+        if client.phase() == Phase::Closed && was_ready {
+            return SessionEnd::Lost { was_ready };
+        }
+    }
+    SessionEnd::Lost { was_ready }
+}
+
+async fn push_next(store: &Store, client: &mut SyncClient, socket: &Socket, in_flight: &mut Option<InFlight>) {
+    if in_flight.is_some() {
+        return;
+    }
+    let Ok(pending) = store.outbox_peek(limits::MAX_PUSH_CHANGES as u32).await else {
+        return;
+    };
+    let changes: Vec<WireChange> = pending.iter().map(|p| p.change.clone()).collect();
+    if let Some((msg, batch, count)) = client.push(&changes) {
+        *in_flight = Some(InFlight { batch, first: pending[0].key, last: pending[count - 1].key });
+        socket.send(&msg);
+    }
+}
+
+async fn refresh_pending(state: &AppState, store: &Store) {
+    if let Ok(pending) = store.outbox_len().await {
+        state.set_pending(pending);
+    }
+}
+
+/// Starts the sync loop for the life of the app.
+pub fn start(state: AppState, events: UnboundedReceiver<SyncEvent>, sender: UnboundedSender<SyncEvent>) {
+    leptos::task::spawn_local(run(state, events, sender));
+}

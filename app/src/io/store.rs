@@ -1,0 +1,308 @@
+//! The device's database (IndexedDB): customer documents, the derived customer list, the
+//! outbox of changes not yet acknowledged by the relay, and small device facts.
+//!
+//! Every read-modify-write runs inside one readwrite transaction. IndexedDB runs overlapping
+//! readwrite transactions one after another, even across tabs, so two tabs never hand out
+//! the same customer number or overwrite each other's document.
+
+use std::collections::BTreeMap;
+
+use domain::customer::{CustomerDoc, CustomerSummary, LocalChange, NewCustomer, Profile, Version, CustomerNumber};
+use domain::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
+use domain::wire::{SeqChange, WireChange};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::KeyRange;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+const DB_NAME: &str = "meike";
+const DB_VERSION: u32 = 1;
+const DOCS: &str = "docs";
+const CUSTOMERS: &str = "customers";
+const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+
+const META_DEVICE: &str = "device";
+const META_RELAY: &str = "relay";
+const META_CURSOR: &str = "cursor";
+const META_LAST_SYNCED: &str = "last_synced";
+
+#[derive(Serialize, Deserialize)]
+struct DocRecord {
+    #[serde(with = "serde_bytes")]
+    bytes: Vec<u8>,
+}
+
+/// A local change waiting for the relay's acknowledgement. `id` is the outbox key, filled
+/// in by IndexedDB's key generator, so the outbox is read back in the order it was written.
+#[derive(Serialize, Deserialize)]
+struct OutboxRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    doc: String,
+    #[serde(with = "serde_bytes")]
+    hash: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    bytes: Vec<u8>,
+}
+
+impl OutboxRecord {
+    fn new(doc: &DocId, change: &LocalChange) -> Self {
+        OutboxRecord { id: None, doc: doc.as_str().to_owned(), hash: change.hash.to_vec(), bytes: change.bytes.clone() }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct DeviceRecord {
+    id: String,
+    tag: String,
+    next_number: u32,
+}
+
+/// Which salon this device syncs with, and its token.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RelayConfig {
+    pub salon: SalonId,
+    pub token: String,
+}
+
+/// One outbox entry, ready to push.
+pub struct Pending {
+    pub key: u64,
+    pub change: WireChange,
+}
+
+pub struct Store {
+    db: Database,
+    device: DeviceId,
+    tag: DeviceTag,
+}
+
+fn corrupt(what: &str) -> AppError {
+    AppError::Storage(format!("unreadable {what} record"))
+}
+
+impl Store {
+    /// Opens (creating or upgrading) the database and makes sure this device has an identity.
+    pub async fn open(new_device: impl FnOnce() -> (DeviceId, DeviceTag)) -> Result<Store, AppError> {
+        let db = Database::open(DB_NAME)
+            .with_version(DB_VERSION)
+            .with_on_upgrade_needed(|event, db| {
+                if event.old_version() < 1.0 {
+                    db.create_object_store(DOCS).build()?;
+                    db.create_object_store(CUSTOMERS).build()?;
+                    db.create_object_store(OUTBOX).with_key_path("id".into()).with_auto_increment(true).build()?;
+                    db.create_object_store(META).build()?;
+                }
+                Ok(())
+            })
+            .await?;
+
+        let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let meta = tx.object_store(META)?;
+        let existing: Option<DeviceRecord> = meta.get(META_DEVICE).serde()?.await?;
+        let record = match existing {
+            Some(record) => record,
+            None => {
+                let (id, tag) = new_device();
+                let record = DeviceRecord { id: id.to_hex(), tag: tag.as_str().to_owned(), next_number: 1 };
+                meta.put(&record).with_key(META_DEVICE.to_owned()).without_key_type().serde()?;
+                record
+            }
+        };
+        tx.commit().await?;
+        let device = DeviceId::parse(&record.id).map_err(|_| corrupt("device"))?;
+        let tag = DeviceTag::parse(&record.tag).map_err(|_| corrupt("device"))?;
+        Ok(Store { db, device, tag })
+    }
+
+    pub fn device_tag(&self) -> &DeviceTag {
+        &self.tag
+    }
+
+    fn write_tx(&self) -> Result<Transaction<'_>, AppError> {
+        Ok(self.db.transaction([DOCS, CUSTOMERS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?)
+    }
+
+    /// The whole customer list, as stored (unsorted).
+    pub async fn customers(&self) -> Result<Vec<CustomerSummary>, AppError> {
+        let tx = self.db.transaction(CUSTOMERS).build()?;
+        let store = tx.object_store(CUSTOMERS)?;
+        let rows = store.get_all::<CustomerSummary>().serde()?.await?;
+        rows.map(|row| row.map_err(AppError::from)).collect()
+    }
+
+    /// One customer's document, if this device has it.
+    pub async fn customer_doc(&self, id: &CustomerId) -> Result<Option<CustomerDoc>, AppError> {
+        let tx = self.db.transaction(DOCS).build()?;
+        let store = tx.object_store(DOCS)?;
+        let record: Option<DocRecord> = store.get(id.doc_id().as_str().to_owned()).serde()?.await?;
+        record.map(|r| CustomerDoc::load(&r.bytes).map_err(AppError::from)).transpose()
+    }
+
+    /// Opens a new customer's file: allocates the next customer number of this device,
+    /// stores the document and its list entry, and queues the change for the relay.
+    pub async fn create_customer(
+        &self,
+        id: CustomerId,
+        profile: Profile,
+        now: Timestamp,
+    ) -> Result<CustomerSummary, AppError> {
+        let tx = self.write_tx()?;
+        let meta = tx.object_store(META)?;
+        let mut device: DeviceRecord = meta.get(META_DEVICE).serde()?.await?.ok_or_else(|| corrupt("device"))?;
+        let number = CustomerNumber::new(self.tag.clone(), device.next_number);
+        let new = NewCustomer { id: id.clone(), number, created_at: now, profile };
+        let (doc, change) = CustomerDoc::create(self.device, &new)?;
+        let summary = CustomerSummary::of(&doc.customer()?);
+        device.next_number += 1;
+        meta.put(&device).with_key(META_DEVICE.to_owned()).without_key_type().serde()?;
+        self.write_doc(&tx, &id.doc_id(), &doc, Some(&summary), Some(&change))?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Saves an edit made in a form opened at `base`. `None` when nothing changed.
+    pub async fn update_customer(
+        &self,
+        id: &CustomerId,
+        base: &Version,
+        profile: &Profile,
+        now: Timestamp,
+    ) -> Result<Option<CustomerSummary>, AppError> {
+        let doc_id = id.doc_id();
+        let tx = self.write_tx()?;
+        let docs = tx.object_store(DOCS)?;
+        let record: Option<DocRecord> = docs.get(doc_id.as_str().to_owned()).serde()?.await?;
+        let mut doc = CustomerDoc::load(&record.ok_or_else(|| corrupt("document"))?.bytes)?;
+        let Some(change) = doc.update_profile(self.device, base, profile, now)? else {
+            return Ok(None);
+        };
+        let summary = CustomerSummary::of(&doc.customer()?);
+        self.write_doc(&tx, &doc_id, &doc, Some(&summary), Some(&change))?;
+        tx.commit().await?;
+        Ok(Some(summary))
+    }
+
+    /// Stores changes pulled from the relay and moves the sync cursor, atomically: after a
+    /// crash either the whole page is stored with its cursor or none of it. Returns the
+    /// list entries of the customers whose files changed.
+    pub async fn apply_remote(&self, changes: &[SeqChange], cursor: u64) -> Result<Vec<CustomerSummary>, AppError> {
+        let mut by_doc: BTreeMap<&DocId, Vec<&SeqChange>> = BTreeMap::new();
+        for change in changes {
+            by_doc.entry(&change.doc).or_default().push(change);
+        }
+        let tx = self.write_tx()?;
+        let docs = tx.object_store(DOCS)?;
+        let mut requests = Vec::with_capacity(by_doc.len());
+        for doc_id in by_doc.keys() {
+            requests.push(docs.get::<DocRecord, _, _>(doc_id.as_str().to_owned()).serde()?);
+        }
+        let mut updated = Vec::new();
+        for ((doc_id, doc_changes), request) in by_doc.into_iter().zip(requests) {
+            let mut doc = match request.await? {
+                Some(record) => CustomerDoc::load(&record.bytes)?,
+                None => CustomerDoc::empty(),
+            };
+            for change in doc_changes {
+                // A change this device cannot decode (a newer app version, or a broken
+                // device) must not stop the salon's sync: skip it, keep the rest.
+                if let Err(error) = doc.apply_changes([change.bytes.as_slice()]) {
+                    web_sys::console::warn_1(&format!("skipped change {} of {doc_id}: {error}", change.seq).into());
+                }
+            }
+            let summary = doc_id.customer().and_then(|_| doc.customer().ok()).map(|c| CustomerSummary::of(&c));
+            self.write_doc(&tx, doc_id, &doc, summary.as_ref(), None)?;
+            updated.extend(summary);
+        }
+        tx.object_store(META)?.put(cursor).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    fn write_doc(
+        &self,
+        tx: &Transaction<'_>,
+        doc_id: &DocId,
+        doc: &CustomerDoc,
+        summary: Option<&CustomerSummary>,
+        change: Option<&LocalChange>,
+    ) -> Result<(), AppError> {
+        tx.object_store(DOCS)?.put(DocRecord { bytes: doc.save() }).with_key(doc_id.as_str().to_owned()).without_key_type().serde()?;
+        if let Some(summary) = summary {
+            tx.object_store(CUSTOMERS)?.put(summary).with_key(summary.id.clone()).without_key_type().serde()?;
+        }
+        if let Some(change) = change {
+            tx.object_store(OUTBOX)?.add(OutboxRecord::new(doc_id, change)).serde()?;
+        }
+        Ok(())
+    }
+
+    /// The oldest outbox entries, in the order they were made.
+    pub async fn outbox_peek(&self, limit: u32) -> Result<Vec<Pending>, AppError> {
+        let tx = self.db.transaction(OUTBOX).build()?;
+        let store = tx.object_store(OUTBOX)?;
+        let rows = store.get_all::<OutboxRecord>().with_limit(limit).serde()?.await?;
+        let mut pending = Vec::new();
+        for row in rows {
+            let row = row?;
+            let (Some(key), Ok(doc), Ok(hash)) = (row.id, DocId::parse(&row.doc), <[u8; 32]>::try_from(row.hash.as_slice()))
+            else {
+                return Err(corrupt("outbox"));
+            };
+            pending.push(Pending { key, change: WireChange { doc, hash, bytes: row.bytes } });
+        }
+        Ok(pending)
+    }
+
+    /// Drops acknowledged entries: keys `first..=last` (a push takes a run of consecutive
+    /// oldest entries, and newer entries always get larger keys).
+    pub async fn outbox_remove(&self, first: u64, last: u64) -> Result<(), AppError> {
+        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(OUTBOX)?.delete::<f64, _>(KeyRange::Bound(first as f64, false, last as f64, false)).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn outbox_len(&self) -> Result<u32, AppError> {
+        let tx = self.db.transaction(OUTBOX).build()?;
+        Ok(tx.object_store(OUTBOX)?.count().primitive()?.await?)
+    }
+
+    async fn meta<T: for<'de> Deserialize<'de>>(&self, key: &str) -> Result<Option<T>, AppError> {
+        let tx = self.db.transaction(META).build()?;
+        Ok(tx.object_store(META)?.get(key.to_owned()).serde()?.await?)
+    }
+
+    async fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AppError> {
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(META)?.put(value).with_key(key.to_owned()).without_key_type().serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Highest relay sequence number whose change is stored here.
+    pub async fn cursor(&self) -> Result<u64, AppError> {
+        Ok(self.meta(META_CURSOR).await?.unwrap_or(0))
+    }
+
+    pub async fn relay_config(&self) -> Result<Option<RelayConfig>, AppError> {
+        self.meta(META_RELAY).await
+    }
+
+    pub async fn set_relay_config(&self, config: &RelayConfig) -> Result<(), AppError> {
+        self.set_meta(META_RELAY, config).await
+    }
+
+    pub async fn last_synced(&self) -> Result<Option<i64>, AppError> {
+        self.meta(META_LAST_SYNCED).await
+    }
+
+    pub async fn set_last_synced(&self, ms: i64) -> Result<(), AppError> {
+        self.set_meta(META_LAST_SYNCED, &ms).await
+    }
+}

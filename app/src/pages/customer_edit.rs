@@ -1,0 +1,76 @@
+//! `/customers/:id/edit`: edit a customer file. Saves only what was changed in the form,
+//! merged with whatever arrived from other devices meanwhile.
+
+use domain::customer::{CustomerForm, Profile, Version};
+use domain::ids::CustomerId;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::components::customer_form::CustomerFormView;
+use crate::i18n::use_i18n;
+use crate::io::browser;
+use crate::io::relay::SyncEvent;
+use crate::state::use_app;
+
+#[component]
+pub fn CustomerEditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).and_then(|raw| CustomerId::parse(&raw).ok());
+    // Read once when the page opens (not on every sync): the form is a snapshot the user
+    // edits, and its version lets the save keep edits that arrive meanwhile.
+    let loaded = LocalResource::new(move || {
+        let id = id();
+        let store = state.store();
+        async move {
+            let Some(id) = id else { return None };
+            let doc = store.customer_doc(&id).await.ok().flatten()?;
+            let customer = doc.customer().ok()?;
+            Some((id, doc.version(), customer.profile))
+        }
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || loaded.get().map(|found| match found {
+                Some((id, version, profile)) => view! { <EditForm id version profile/> }.into_any(),
+                None => view! { <p class="empty-state">{move || i18n.t().detail_not_found}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EditForm(id: CustomerId, version: Version, profile: Profile) -> impl IntoView {
+    let state = use_app();
+    let navigate = use_navigate();
+    let href = format!("/customers/{id}");
+    let save = Action::new_local({
+        let href = href.clone();
+        move |edited: &Profile| {
+            let (id, version, edited, href, navigate) =
+                (id.clone(), version.clone(), edited.clone(), href.clone(), navigate.clone());
+            async move {
+                match state.store().update_customer(&id, &version, &edited, browser::now()).await {
+                    Ok(updated) => {
+                        if let Some(summary) = updated {
+                            state.customers_changed(vec![summary]);
+                            state.nudge(SyncEvent::OutboxChanged);
+                        }
+                        navigate(&href, Default::default());
+                    }
+                    Err(error) => state.report(error),
+                }
+            }
+        }
+    });
+    view! {
+        <CustomerFormView
+            initial=CustomerForm::from_profile(&profile)
+            title=|t| t.form_edit_title
+            saving=save.pending()
+            on_valid=move |profile| { save.dispatch(profile); }
+            cancel_href=href
+        />
+    }
+}

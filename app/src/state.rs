@@ -1,0 +1,113 @@
+//! Typed application state, provided once as context: the store handle, the customer list,
+//! the sync status and the channel that nudges the sync loop.
+
+use std::rc::Rc;
+
+use domain::customer::CustomerSummary;
+use domain::wire::ErrorCode;
+use futures::channel::mpsc::UnboundedSender;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::io::relay::SyncEvent;
+use crate::io::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// No salon code yet: everything stays on this device.
+    NotConfigured,
+    Connecting,
+    Online,
+    /// The relay cannot be reached; edits keep working and wait in the outbox.
+    Offline,
+    Refused(ErrorCode),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncStatus {
+    pub connection: Connection,
+    /// Local changes the relay has not acknowledged yet.
+    pub pending: u32,
+    /// When this device last had everything the relay had and the relay everything it had.
+    pub last_synced: Option<i64>,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    store: StoredValue<Rc<Store>, LocalStorage>,
+    events: StoredValue<UnboundedSender<SyncEvent>, LocalStorage>,
+    /// The customer list (derived entries, unsorted).
+    pub customers: RwSignal<Vec<CustomerSummary>>,
+    /// Bumped whenever any customer document changes, locally or from the relay, so open
+    /// files re-read themselves.
+    pub revision: RwSignal<u64>,
+    pub sync: RwSignal<SyncStatus>,
+    /// The last storage failure, shown until dismissed.
+    pub problem: RwSignal<Option<AppError>>,
+    pub device_tag: StoredValue<String>,
+}
+
+impl AppState {
+    pub fn new(store: Rc<Store>, customers: Vec<CustomerSummary>, events: UnboundedSender<SyncEvent>, last_synced: Option<i64>) -> Self {
+        let device_tag = store.device_tag().as_str().to_owned();
+        AppState {
+            store: StoredValue::new_local(store),
+            events: StoredValue::new_local(events),
+            customers: RwSignal::new(customers),
+            revision: RwSignal::new(0),
+            sync: RwSignal::new(SyncStatus { connection: Connection::NotConfigured, pending: 0, last_synced }),
+            problem: RwSignal::new(None),
+            device_tag: StoredValue::new(device_tag),
+        }
+    }
+
+    pub fn store(&self) -> Rc<Store> {
+        self.store.get_value()
+    }
+
+    /// Puts fresh list entries in place (replacing entries with the same id).
+    pub fn customers_changed(&self, updated: Vec<CustomerSummary>) {
+        if updated.is_empty() {
+            return;
+        }
+        self.customers.update(|list| {
+            for summary in updated {
+                match list.iter_mut().find(|s| s.id == summary.id) {
+                    Some(slot) => *slot = summary,
+                    None => list.push(summary),
+                }
+            }
+        });
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Tells the sync loop something happened (new outbox entries, new salon code).
+    pub fn nudge(&self, event: SyncEvent) {
+        let _ = self.events.with_value(|sender| sender.unbounded_send(event));
+    }
+
+    pub fn pending(&self) -> u32 {
+        self.sync.with_untracked(|s| s.pending)
+    }
+
+    pub fn set_pending(&self, pending: u32) {
+        self.sync.update(|s| s.pending = pending);
+    }
+
+    pub fn set_last_synced(&self, ms: i64) {
+        self.sync.update(|s| s.last_synced = Some(ms));
+    }
+
+    pub fn set_connection(&self, connection: Connection) {
+        self.sync.update(|s| s.connection = connection);
+    }
+
+    pub fn report(&self, error: AppError) {
+        web_sys::console::error_1(&error.to_string().into());
+        self.problem.set(Some(error));
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
