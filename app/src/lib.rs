@@ -35,7 +35,8 @@ pub fn start() {
     console_error_panic_hook::set_once();
     let locale = browser::saved_locale();
     browser::set_document_lang(locale);
-    leptos::task::spawn_local(async move {
+    // Leptos sets up its task executor when it mounts; the boot runs before that.
+    wasm_bindgen_futures::spawn_local(async move {
         let store = match Store::open(browser::new_device).await {
             Ok(store) => Rc::new(store),
             Err(error) => {

@@ -70,6 +70,19 @@ fn phone_rejects_letters_inner_plus_and_bad_lengths() {
 }
 
 #[test]
+fn phones_display_in_the_groups_people_read_aloud() {
+    let shown = |raw: &str| Phone::parse(raw).expect("valid").display();
+    assert_eq!(shown("13912345678"), "139 1234 5678");
+    assert_eq!(shown("+86 13912345678"), "+86 139 1234 5678");
+    assert_eq!(shown("021-65521234"), "021 6552 1234");
+    assert_eq!(shown("010 6552 1234"), "010 6552 1234");
+    assert_eq!(shown("0571-88889999"), "0571 8888 9999");
+    assert_eq!(shown("0755-1234567"), "0755 123 4567");
+    assert_eq!(shown("+14155550123"), "+14155550123", "other countries as stored");
+    assert_eq!(shown("12345"), "12345");
+}
+
+#[test]
 fn name_is_trimmed_required_and_bounded_in_characters() {
     assert_eq!(Name::parse("  张三 ").map(|n| n.as_str().to_owned()), Ok("张三".to_owned()));
     assert_eq!(Name::parse("   "), Err(FieldProblem::Required));
@@ -421,6 +434,7 @@ fn summary(name: &str, phone: &str, number: &str, created: i64) -> CustomerSumma
         number: number.into(),
         name: name.into(),
         phone: phone.into(),
+        phone_display: phone.into(),
         gender: String::new(),
         beautician: String::new(),
         has_health_alert: false,

@@ -1,1 +1,94 @@
-//! placeholder
+//! Meike's blind relay: stores opaque change blobs per salon, forwards them to the salon's
+//! other devices over WebSockets, and serves the built web app.
+//!
+//! The relay never parses a change's bytes (they will be encrypted later); it only knows
+//! which salon and document a change belongs to and the hash its author gave it.
+
+use std::future::Future;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+mod auth;
+mod config;
+mod error;
+mod http;
+mod socket;
+mod sqlite;
+mod state;
+mod store;
+
+pub use auth::Salons;
+pub use config::{Config, load_or_create_salons_file, parse_salon_entry, parse_salon_list};
+pub use error::AppError;
+pub use sqlite::SqliteStore;
+pub use state::{AppState, Timeouts};
+pub use store::{ChangeStore, PushOutcome};
+
+/// No HTTP route takes a body of any size; this bounds what a client can make us buffer.
+const MAX_REQUEST_BODY_BYTES: usize = 64 << 10;
+
+/// All routes: `/healthz`, the sync WebSocket at `/v1/sync`, and the web app for everything
+/// else (unknown paths get index.html, so client-side routes work on reload).
+pub fn router(state: AppState) -> Router {
+    let dist = state.dist_dir().to_path_buf();
+    let app_files = Router::new()
+        .fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html"))))
+        .layer(middleware::from_fn(http::cache_policy))
+        .layer(middleware::from_fn_with_state(state.clone(), http::require_built_app));
+    // The timeout covers a request until its response starts. For `/v1/sync` that is the
+    // upgrade response; the socket itself then runs in its own task, outside this limit.
+    let http_limits = ServiceBuilder::new()
+        .layer(TraceLayer::new_for_http())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.timeouts().http_request))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES));
+    Router::new()
+        .route("/healthz", get(http::healthz))
+        .route("/v1/sync", get(socket::sync_endpoint))
+        .fallback_service(app_files)
+        .layer(http_limits)
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then stops accepting, tells open sockets to close and
+/// waits (boundedly) for them, so the store is idle when this returns.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), AppError> {
+    let signal_state = state.clone();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        // axum's graceful shutdown does not wait for upgraded connections, so the sockets
+        // are told separately.
+        signal_state.shut_down();
+    };
+    // Sync messages are small and answered at once; Nagle's algorithm would hold each back
+    // until the previous one is acknowledged.
+    let listener = listener.tap_io(|connection| {
+        if let Err(error) = connection.set_nodelay(true) {
+            tracing::debug!(%error, "cannot disable Nagle's algorithm");
+        }
+    });
+    let served = axum::serve(listener, router(state.clone())).with_graceful_shutdown(signal).await;
+    state.shut_down();
+    let drain = state.timeouts().socket_drain;
+    if !state.sockets_closed(drain).await {
+        tracing::warn!(seconds = drain.as_secs_f32(), "some sockets were still open after the drain limit");
+    }
+    served.map_err(AppError::from)
+}
+
+#[cfg(test)]
+mod tests;

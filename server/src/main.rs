@@ -1,1 +1,123 @@
-//! placeholder
+//! `meike-relay`: reads the configuration, sets up logging, binds the listener and runs the
+//! relay until SIGTERM or Ctrl-C.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use server::{AppState, Config};
+use tracing_subscriber::EnvFilter;
+
+const USAGE: &str = "\
+usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--salon <id>=<token>]...
+
+  --addr      address to listen on (default 127.0.0.1:8787; port 0 picks a free port)
+  --data-dir  where relay.sqlite3 and salons.txt live (default data)
+  --dist      the built web app (default dist)
+  --salon     a salon and its token; repeatable
+
+Salons may also come from MEIKE_SALONS=\"id=token,id2=token2\". With none configured, the relay
+reads <data-dir>/salons.txt, creating it with a random demo salon on first start.
+Logging goes to stderr; RUST_LOG filters it (default info).";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+
+    let Some(config) = config_from_args(std::env::args().skip(1))? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    let state = AppState::open(&config).context("opening the relay's data")?;
+    let listener =
+        tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
+    let bound = listener.local_addr()?;
+
+    // Scripts and tests read these lines to find the port and the join links, so they go to
+    // stdout, flushed at once. The token sits in the fragment, which browsers never send.
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "listening on http://{bound}")?;
+    for (salon, token) in &config.salons {
+        writeln!(stdout, "join {salon}: http://{bound}/#join={salon}:{token}")?;
+    }
+    stdout.flush()?;
+    drop(stdout);
+    tracing::info!(%bound, salons = config.salons.len(), dist = %config.dist_dir.display(), "relay started");
+
+    server::serve(listener, state, shutdown_requested()).await?;
+    tracing::info!("relay stopped");
+    Ok(())
+}
+
+/// Builds the configuration from the arguments and the environment; `None` asks for help.
+fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Option<Config>> {
+    let mut addr: SocketAddr = "127.0.0.1:8787".parse()?;
+    let mut data_dir = PathBuf::from("data");
+    let mut dist_dir = PathBuf::from("dist");
+    let mut salons = Vec::new();
+    while let Some(arg) = args.next() {
+        let (flag, inline_value) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+            _ => (arg, None),
+        };
+        if flag == "--help" || flag == "-h" {
+            return Ok(None);
+        }
+        let mut value =
+            || inline_value.clone().or_else(|| args.next()).with_context(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--addr" => addr = value()?.parse().context("--addr must look like 127.0.0.1:8787")?,
+            "--data-dir" => data_dir = PathBuf::from(value()?),
+            "--dist" => dist_dir = PathBuf::from(value()?),
+            "--salon" => salons.push(server::parse_salon_entry(&value()?)?),
+            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
+        }
+    }
+    if let Ok(list) = std::env::var("MEIKE_SALONS") {
+        salons.extend(server::parse_salon_list(&list)?);
+    }
+    if salons.is_empty() {
+        std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+        let path = data_dir.join("salons.txt");
+        salons = server::load_or_create_salons_file(&path).with_context(|| format!("reading {}", path.display()))?;
+    }
+    for (i, (salon, _)) in salons.iter().enumerate() {
+        if salons[..i].iter().any(|(earlier, _)| earlier == salon) {
+            bail!("salon {salon} is configured twice");
+        }
+    }
+    Ok(Some(Config { addr, data_dir, dist_dir, salons }))
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers and containers send).
+async fn shutdown_requested() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

@@ -41,7 +41,7 @@ async fn a_customer_created_in_one_browser_appears_in_another() -> Result<()> {
 
     // ...and the customer reaches the other tablet's list without anyone touching it.
     tablet_b.wait_for_text("[data-test=row-name]", "张三").await?;
-    tablet_b.wait_for_text("[data-test=row-phone]", "13800138000").await?;
+    tablet_b.wait_for_text("[data-test=row-phone]", "138 0013 8000").await?;
     tablet_b.click("[data-test=customer-row]").await?;
     tablet_b.wait_for_text("[data-test=health-alert]", "青霉素过敏").await?;
     // Everything was acknowledged: nothing waits in A's outbox.
@@ -75,7 +75,7 @@ async fn offline_edits_of_one_customer_on_two_browsers_both_survive() -> Result<
     tablet_a.navigate(&format!("{file}/edit")).await?;
     tablet_a.fill("#field-phone", "13700000002").await?;
     tablet_a.click("[data-test=save]").await?;
-    tablet_a.wait_for_text("[data-test=file-phone]", "13700000002").await?;
+    tablet_a.wait_for_text("[data-test=file-phone]", "137 0000 0002").await?;
     // ...and B, meanwhile, writes notes on the same customer.
     tablet_b.navigate(&format!("{file}/edit")).await?;
     tablet_b.fill("#field-notes", "喜欢玫瑰精油，下次试眼部护理").await?;
@@ -90,13 +90,13 @@ async fn offline_edits_of_one_customer_on_two_browsers_both_survive() -> Result<
     // Both devices end with both edits, with no one resolving anything.
     for tablet in [&tablet_a, &tablet_b] {
         tablet.wait_for_text("[data-test=file-notes]", "玫瑰精油").await?;
-        tablet.wait_for_text("[data-test=file-phone]", "13700000002").await?;
+        tablet.wait_for_text("[data-test=file-phone]", "137 0000 0002").await?;
         tablet.wait_for("a.sync-online").await?;
     }
     // And the relay kept them: a third device that joins now gets the merged file.
     let tablet_c = Browser::open(&driver, TABLET).await?;
     join(&tablet_c, &relay).await?;
-    tablet_c.wait_for_text("[data-test=row-phone]", "13700000002").await?;
+    tablet_c.wait_for_text("[data-test=row-phone]", "137 0000 0002").await?;
     tablet_c.click("[data-test=customer-row]").await?;
     tablet_c.wait_for_text("[data-test=file-notes]", "玫瑰精油").await?;
 

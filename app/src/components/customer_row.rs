@@ -18,7 +18,7 @@ pub fn CustomerRow(summary: CustomerSummary) -> impl IntoView {
                     <span class="row-name" data-test="row-name">{summary.name}</span>
                     {alert.then(|| view! { <span class="badge badge-alert">{move || i18n.t().allergy_badge}</span> })}
                 </span>
-                <span class="row-phone" data-test="row-phone">{summary.phone}</span>
+                <span class="row-phone" data-test="row-phone">{summary.phone_display}</span>
                 <span class="row-meta">
                     <span class="row-number">{summary.number}</span>
                     <span class="row-beautician">{summary.beautician}</span>

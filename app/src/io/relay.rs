@@ -55,7 +55,9 @@ enum SessionEnd {
 /// detaches the callbacks and closes the socket.
 struct Socket {
     ws: WebSocket,
-    _callbacks: (Closure<dyn FnMut()>, Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut()>),
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut()>,
 }
 
 impl Socket {
@@ -85,7 +87,7 @@ impl Socket {
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        Some(Socket { ws, _callbacks: (on_open, on_message, on_close) })
+        Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close })
     }
 
     fn send(&self, msg: &ClientMsg) {
@@ -298,5 +300,5 @@ async fn refresh_pending(state: &AppState, store: &Store) {
 
 /// Starts the sync loop for the life of the app.
 pub fn start(state: AppState, events: UnboundedReceiver<SyncEvent>, sender: UnboundedSender<SyncEvent>) {
-    leptos::task::spawn_local(run(state, events, sender));
+    wasm_bindgen_futures::spawn_local(run(state, events, sender));
 }

@@ -30,6 +30,11 @@ const META_DEVICE: &str = "device";
 const META_RELAY: &str = "relay";
 const META_CURSOR: &str = "cursor";
 const META_LAST_SYNCED: &str = "last_synced";
+const META_INDEX_VERSION: &str = "index_version";
+
+/// The shape of the derived customer list entries. Bump it whenever `CustomerSummary` or how
+/// it is derived changes: every device then rebuilds its list from the documents on start.
+const INDEX_VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
 struct DocRecord {
@@ -117,7 +122,33 @@ impl Store {
         tx.commit().await?;
         let device = DeviceId::parse(&record.id).map_err(|_| corrupt("device"))?;
         let tag = DeviceTag::parse(&record.tag).map_err(|_| corrupt("device"))?;
-        Ok(Store { db, device, tag })
+        let store = Store { db, device, tag };
+        if store.meta::<u32>(META_INDEX_VERSION).await? != Some(INDEX_VERSION) {
+            store.rebuild_index().await?;
+        }
+        Ok(store)
+    }
+
+    /// Re-derives every customer list entry from the documents, in one transaction.
+    async fn rebuild_index(&self) -> Result<(), AppError> {
+        let tx = self.write_tx()?;
+        let docs = tx.object_store(DOCS)?;
+        let ids = docs.get_all_keys::<String>().primitive()?.await?;
+        let records = docs.get_all::<DocRecord>().serde()?.await?;
+        let customers = tx.object_store(CUSTOMERS)?;
+        customers.clear()?;
+        for (id, record) in ids.zip(records) {
+            let (id, record) = (id?, record?);
+            let is_customer = DocId::parse(&id).ok().and_then(|d| d.customer()).is_some();
+            let summary = CustomerDoc::load(&record.bytes).ok().and_then(|doc| doc.customer().ok());
+            if let (true, Some(customer)) = (is_customer, summary) {
+                let summary = CustomerSummary::of(&customer);
+                customers.put(&summary).with_key(summary.id.clone()).without_key_type().serde()?;
+            }
+        }
+        tx.object_store(META)?.put(INDEX_VERSION).with_key(META_INDEX_VERSION.to_owned()).without_key_type().serde()?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub fn device_tag(&self) -> &DeviceTag {

@@ -51,7 +51,7 @@ fn CustomerFile(customer: Customer) -> impl IntoView {
     let today = browser::today();
     let created = browser::local_date(customer.created_at).to_string();
     let (gender, source) = (profile.gender, profile.source);
-    let phone = profile.phone.as_ref().map(|p| p.as_str().to_owned());
+    let phone = profile.phone.as_ref().map(|p| p.display());
     let birthday = profile.birthday;
     let beautician = profile.beautician.clone();
     let notes = profile.notes.clone();
@@ -87,7 +87,7 @@ fn CustomerFile(customer: Customer) -> impl IntoView {
                     move || or_none(Some(beautician.clone()))
                 }</dd></div>
                 <div><dt>{move || i18n.t().field_created}</dt><dd>{created}</dd></div>
-                <div><dt>{move || i18n.t().field_allergies}</dt><dd>{
+                <div class="fact-wide"><dt>{move || i18n.t().field_allergies}</dt><dd>{
                     let allergies = profile.allergies.clone();
                     move || if allergies.is_empty() { i18n.t().no_known_allergy.to_owned() } else { allergies.clone() }
                 }</dd></div>

@@ -24,7 +24,7 @@ pub fn CustomerEditPage() -> impl IntoView {
         let id = id();
         let store = state.store();
         async move {
-            let Some(id) = id else { return None };
+            let id = id?;
             let doc = store.customer_doc(&id).await.ok().flatten()?;
             let customer = doc.customer().ok()?;
             Some((id, doc.version(), customer.profile))

@@ -79,6 +79,31 @@ impl Phone {
         &self.0
     }
 
+    /// The number grouped the way people read it aloud: mobiles 3-4-4 (`139 1234 5678`,
+    /// `+86 139 1234 5678`), mainland landlines area code then 4-4 or 3-4 (`021 6552 1234`).
+    /// Anything else is shown as stored.
+    pub fn display(&self) -> String {
+        let (prefix, national) = match self.0.strip_prefix("+86") {
+            Some(rest) => ("+86 ", rest),
+            None => ("", self.0.as_str()),
+        };
+        let group = |parts: &[&str]| format!("{prefix}{}", parts.join(" "));
+        let bytes = national.as_bytes();
+        match (bytes.first(), bytes.len()) {
+            (Some(b'1'), 11) => group(&[&national[..3], &national[3..7], &national[7..]]),
+            (Some(b'0'), 10..=12) if prefix.is_empty() => {
+                let area = if matches!(bytes[1], b'1' | b'2') { 3 } else { 4 };
+                let local = &national[area..];
+                match local.len() {
+                    8 => group(&[&national[..area], &local[..4], &local[4..]]),
+                    7 => group(&[&national[..area], &local[..3], &local[3..]]),
+                    _ => self.0.clone(),
+                }
+            }
+            _ => self.0.clone(),
+        }
+    }
+
     /// The digits alone, for searching by any part of the number.
     pub fn digits(&self) -> &str {
         self.0.trim_start_matches('+')

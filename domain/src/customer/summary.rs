@@ -11,7 +11,10 @@ pub struct CustomerSummary {
     pub id: String,
     pub number: String,
     pub name: String,
+    /// Digits with an optional leading `+`, as stored; searched by any part.
     pub phone: String,
+    /// The same number grouped for reading.
+    pub phone_display: String,
     pub gender: String,
     pub beautician: String,
     pub has_health_alert: bool,
@@ -27,6 +30,7 @@ impl CustomerSummary {
             number: customer.number.to_string(),
             name: profile.name.as_str().to_owned(),
             phone: profile.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+            phone_display: profile.phone.as_ref().map(|p| p.display()).unwrap_or_default(),
             gender: profile.gender.key().to_owned(),
             beautician: profile.beautician.clone(),
             has_health_alert: profile.has_health_alert(),

@@ -1,0 +1,262 @@
+//! The sync endpoint: one WebSocket per device, authenticated by its first message, then
+//! pushes, pulls and announcements for its salon. The relay never looks inside a change.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::response::Response;
+use domain::ids::SalonId;
+use domain::wire::{ClientMsg, ErrorCode, ServerMsg, limits};
+use futures::{Sink, SinkExt, Stream, StreamExt, future};
+use tokio::sync::broadcast::error::RecvError;
+use tracing::Instrument;
+
+use crate::AppError;
+use crate::state::AppState;
+
+/// How long to wait for the device to answer our close frame before dropping the socket.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
+
+/// What arrives from a device, already sorted into what the protocol cares about.
+#[derive(Debug)]
+pub(crate) enum Inbound {
+    Binary(Bytes),
+    Text,
+    /// A frame over [`limits::MAX_FRAME_BYTES`]; the socket cannot be read any further.
+    TooLarge,
+    /// Pings and pongs, which the WebSocket layer answers by itself.
+    Control,
+    /// The device closed the socket, or the connection broke; nothing more will arrive.
+    Gone,
+}
+
+/// What the relay sends to a device.
+#[derive(Debug)]
+pub(crate) enum Outbound {
+    Message(ServerMsg),
+    Close { code: u16, reason: &'static str },
+}
+
+impl Inbound {
+    fn from_axum(item: Result<Message, axum::Error>) -> Inbound {
+        match item {
+            Ok(Message::Binary(frame)) => Inbound::Binary(frame),
+            Ok(Message::Text(_)) => Inbound::Text,
+            Ok(Message::Ping(_) | Message::Pong(_)) => Inbound::Control,
+            Ok(Message::Close(_)) => Inbound::Gone,
+            Err(error) => {
+                // The socket ends after any read error; these two are the device's fault and
+                // worth telling it about, the rest are broken connections.
+                match error.into_inner().downcast_ref::<tungstenite::Error>() {
+                    Some(tungstenite::Error::Capacity(_)) => Inbound::TooLarge,
+                    Some(tungstenite::Error::Utf8(_)) => Inbound::Text,
+                    _ => Inbound::Gone,
+                }
+            }
+        }
+    }
+}
+
+impl Outbound {
+    fn into_axum(self) -> Message {
+        match self {
+            Outbound::Message(msg) => Message::Binary(Bytes::from(msg.encode())),
+            Outbound::Close { code, reason } => Message::Close(Some(CloseFrame { code, reason: reason.into() })),
+        }
+    }
+}
+
+/// `GET /v1/sync`: upgrades to a WebSocket that accepts frames up to the protocol's limit.
+pub(crate) async fn sync_endpoint(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade
+        .max_message_size(limits::MAX_FRAME_BYTES)
+        .max_frame_size(limits::MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| serve_socket(state, socket))
+}
+
+async fn serve_socket(state: AppState, socket: WebSocket) {
+    // The guard lets `serve` wait for this socket to finish before it returns.
+    let _open = state.socket_opened();
+    let (sink, stream) = socket.split();
+    let inbound = stream.map(Inbound::from_axum);
+    let outbound = sink.with(|out: Outbound| future::ready(Ok::<_, axum::Error>(out.into_axum())));
+    let span = tracing::info_span!("sync", salon = tracing::field::Empty);
+    run_connection(&state, inbound, outbound).instrument(span).await;
+}
+
+/// Why a connection ends.
+#[derive(Debug)]
+enum End {
+    /// The device broke the protocol, could not be authenticated, or storage failed.
+    Refused(ErrorCode),
+    ShuttingDown,
+    /// The device closed the socket or it broke; nothing more can be sent.
+    DeviceGone,
+}
+
+/// Runs one device's connection to its end. Generic over the socket halves so the protocol
+/// does not depend on axum.
+pub(crate) async fn run_connection<I, O>(state: &AppState, mut inbound: I, mut outbound: O)
+where
+    I: Stream<Item = Inbound> + Unpin,
+    O: Sink<Outbound> + Unpin,
+{
+    let end = match authenticate(state, &mut inbound).await {
+        Ok(salon) => {
+            tracing::Span::current().record("salon", salon.as_str());
+            tracing::debug!("device authenticated");
+            match relay(state, &salon, &mut inbound, &mut outbound).await {
+                Ok(end) | Err(end) => end,
+            }
+        }
+        Err(end) => end,
+    };
+    tracing::debug!(?end, "connection ends");
+    let goodbye = match end {
+        End::DeviceGone => None,
+        End::Refused(code) => {
+            Some((Some(ServerMsg::Error { code }), Outbound::Close { code: close_code_for(code), reason: "refused" }))
+        }
+        End::ShuttingDown => Some((None, Outbound::Close { code: close_code::AWAY, reason: "relay shutting down" })),
+    };
+    if let Some((last_message, close)) = goodbye {
+        // Queued, then flushed with the close frame, so both leave in one write.
+        let queued = match last_message {
+            Some(msg) => outbound.feed(Outbound::Message(msg)).await.is_ok(),
+            None => true,
+        };
+        if !queued || outbound.send(close).await.is_err() {
+            return;
+        }
+    }
+    // Reading on until the stream ends completes the closing handshake: the WebSocket layer
+    // answers the device's close frame, or receives its answer to ours. It also keeps an
+    // error frame from being lost to a connection reset caused by unread data.
+    let _ = tokio::time::timeout(CLOSE_GRACE, async { while inbound.next().await.is_some() {} }).await;
+}
+
+fn close_code_for(code: ErrorCode) -> u16 {
+    match code {
+        ErrorCode::TooLarge => close_code::SIZE,
+        ErrorCode::Malformed | ErrorCode::UnsupportedVersion => close_code::PROTOCOL,
+        ErrorCode::Unauthorized | ErrorCode::NotAuthenticated => close_code::POLICY,
+        ErrorCode::Internal => close_code::ERROR,
+    }
+}
+
+/// Decodes what the device sent. `Ok(None)` means there is nothing to act on.
+fn decode(item: Option<Inbound>) -> Result<Option<ClientMsg>, End> {
+    match item {
+        None | Some(Inbound::Gone) => Err(End::DeviceGone),
+        Some(Inbound::Control) => Ok(None),
+        Some(Inbound::Text) => Err(End::Refused(ErrorCode::Malformed)),
+        Some(Inbound::TooLarge) => Err(End::Refused(ErrorCode::TooLarge)),
+        Some(Inbound::Binary(frame)) => {
+            ClientMsg::decode(&frame).map(Some).map_err(|problem| End::Refused(problem.code()))
+        }
+    }
+}
+
+/// Waits for a valid `Hello` within the hello timeout.
+async fn authenticate<I>(state: &AppState, inbound: &mut I) -> Result<SalonId, End>
+where
+    I: Stream<Item = Inbound> + Unpin,
+{
+    let mut shutdown = state.shutdown_signal();
+    let deadline = tokio::time::sleep(state.timeouts().hello);
+    tokio::pin!(deadline);
+    loop {
+        let item = tokio::select! {
+            biased;
+            () = shutdown.stopped() => return Err(End::ShuttingDown),
+            () = &mut deadline => return Err(End::Refused(ErrorCode::NotAuthenticated)),
+            item = inbound.next() => item,
+        };
+        match decode(item)? {
+            None => continue,
+            Some(ClientMsg::Hello { salon, token }) if state.salons().verify(&salon, &token) => return Ok(salon),
+            Some(ClientMsg::Hello { .. }) => return Err(End::Refused(ErrorCode::Unauthorized)),
+            Some(ClientMsg::Push { .. } | ClientMsg::Pull { .. }) => {
+                return Err(End::Refused(ErrorCode::NotAuthenticated));
+            }
+        }
+    }
+}
+
+/// Serves an authenticated device until it leaves, breaks the protocol or the relay stops.
+/// Every way out is an [`End`]; `Err` only lets `?` take the early ones.
+async fn relay<I, O>(state: &AppState, salon: &SalonId, inbound: &mut I, outbound: &mut O) -> Result<End, End>
+where
+    I: Stream<Item = Inbound> + Unpin,
+    O: Sink<Outbound> + Unpin,
+{
+    let mut shutdown = state.shutdown_signal();
+    // Subscribing before reading the head means no change can slip between the two unseen.
+    let mut announcements = state.subscribe(salon);
+    let head = state.store().head(salon.clone()).await.map_err(storage_failed)?;
+    send(outbound, ServerMsg::Welcome { head }).await?;
+    loop {
+        tokio::select! {
+            biased;
+            () = shutdown.stopped() => return Ok(End::ShuttingDown),
+            announced = announcements.recv() => {
+                let head = match announced {
+                    Ok(head) => head,
+                    // Announcements only say "there is more"; after missing some, the current
+                    // head says it all.
+                    Err(RecvError::Lagged(_)) => state.store().head(salon.clone()).await.map_err(storage_failed)?,
+                    Err(RecvError::Closed) => {
+                        tracing::error!("announcement channel closed while the relay runs");
+                        return Err(End::Refused(ErrorCode::Internal));
+                    }
+                };
+                send(outbound, ServerMsg::Announce { head }).await?;
+            }
+            item = inbound.next() => match decode(item)? {
+                None => {}
+                Some(ClientMsg::Hello { .. }) => return Err(End::Refused(ErrorCode::Malformed)),
+                Some(ClientMsg::Push { batch, changes }) => {
+                    let count = changes.len();
+                    let outcome = state.store().push(salon.clone(), changes, now_ms()).await.map_err(storage_failed)?;
+                    tracing::debug!(batch, count, inserted = outcome.inserted, head = outcome.head, "push stored");
+                    send(outbound, ServerMsg::Ack { batch, seqs: outcome.seqs }).await?;
+                    if outcome.inserted > 0 {
+                        state.announce(salon, outcome.head);
+                    }
+                }
+                Some(ClientMsg::Pull { since, limit }) => {
+                    let limit = limit.clamp(1, limits::MAX_PULL_LIMIT);
+                    let (changes, head) = state
+                        .store()
+                        .pull(salon.clone(), since, limit, limits::MAX_PAGE_BYTES)
+                        .await
+                        .map_err(storage_failed)?;
+                    send(outbound, ServerMsg::Page { changes, head }).await?;
+                }
+            },
+        }
+    }
+}
+
+async fn send<O>(outbound: &mut O, msg: ServerMsg) -> Result<(), End>
+where
+    O: Sink<Outbound> + Unpin,
+{
+    outbound.send(Outbound::Message(msg)).await.map_err(|_| End::DeviceGone)
+}
+
+fn storage_failed(error: AppError) -> End {
+    // The error names the failing operation only; change bytes never reach it.
+    tracing::error!(%error, "storage failed");
+    End::Refused(ErrorCode::Internal)
+}
+
+fn now_ms() -> u64 {
+    // A clock before 1970 is a misconfigured host; the receive time is informational only.
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}

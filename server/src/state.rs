@@ -1,0 +1,156 @@
+//! What every request and socket shares: the store, the salons, the per-salon announcement
+//! channels and the shutdown signal.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use domain::ids::SalonId;
+use tokio::sync::{broadcast, watch};
+
+use crate::AppError;
+use crate::auth::Salons;
+use crate::config::Config;
+use crate::sqlite::SqliteStore;
+use crate::store::ChangeStore;
+
+/// Announcements a slow socket may fall behind by before it only learns the latest head.
+const ANNOUNCEMENT_BACKLOG: usize = 16;
+
+/// Time limits; the defaults are what production uses, tests shorten them.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// How long a new socket has to send `Hello`.
+    pub hello: Duration,
+    /// How long an HTTP request may take until its response starts. A WebSocket is past
+    /// this limit as soon as the upgrade is answered.
+    pub http_request: Duration,
+    /// How long `serve` waits for open sockets to finish after shutdown begins.
+    pub socket_drain: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            hello: Duration::from_secs(10),
+            http_request: Duration::from_secs(10),
+            socket_drain: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The relay's shared state. Cheap to clone: everything is behind an `Arc`.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<dyn ChangeStore>,
+    salons: Arc<Salons>,
+    dist_dir: Arc<Path>,
+    /// One channel of new heads per salon, created when its first device connects. Entries
+    /// are never removed: there is one per configured salon at most.
+    announcements: Arc<Mutex<HashMap<SalonId, broadcast::Sender<u64>>>>,
+    shutdown: Arc<watch::Sender<bool>>,
+    open_sockets: Arc<watch::Sender<usize>>,
+    timeouts: Timeouts,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn ChangeStore>, salons: Salons, dist_dir: impl Into<PathBuf>) -> Self {
+        AppState {
+            store,
+            salons: Arc::new(salons),
+            dist_dir: Arc::from(dist_dir.into()),
+            announcements: Arc::default(),
+            shutdown: Arc::new(watch::Sender::new(false)),
+            open_sockets: Arc::new(watch::Sender::new(0)),
+            timeouts: Timeouts::default(),
+        }
+    }
+
+    /// Creates the data directory if needed and opens the SQLite store in it.
+    pub fn open(config: &Config) -> Result<Self, AppError> {
+        if config.salons.is_empty() {
+            return Err(AppError::Config("no salon is configured".to_owned()));
+        }
+        std::fs::create_dir_all(&config.data_dir)?;
+        let store = SqliteStore::open(&config.database_path())?;
+        let salons = Salons::new(config.salons.iter().cloned());
+        Ok(AppState::new(Arc::new(store), salons, config.dist_dir.clone()))
+    }
+
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    pub fn store(&self) -> &dyn ChangeStore {
+        self.store.as_ref()
+    }
+
+    pub fn salons(&self) -> &Salons {
+        &self.salons
+    }
+
+    pub fn dist_dir(&self) -> &Path {
+        &self.dist_dir
+    }
+
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// Tells every open socket to close. New sockets close as soon as they open.
+    pub fn shut_down(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    pub(crate) fn shutdown_signal(&self) -> ShutdownSignal {
+        ShutdownSignal(self.shutdown.subscribe())
+    }
+
+    pub(crate) fn subscribe(&self, salon: &SalonId) -> broadcast::Receiver<u64> {
+        self.announcement_sender(salon).subscribe()
+    }
+
+    /// Tells the salon's open sockets that its head is now `head`.
+    pub(crate) fn announce(&self, salon: &SalonId, head: u64) {
+        // Sending fails only when no socket listens, which is fine.
+        let _ = self.announcement_sender(salon).send(head);
+    }
+
+    fn announcement_sender(&self, salon: &SalonId) -> broadcast::Sender<u64> {
+        // The map is valid after any panic: every change to it is a single insert.
+        let mut channels = self.announcements.lock().unwrap_or_else(PoisonError::into_inner);
+        channels.entry(salon.clone()).or_insert_with(|| broadcast::channel(ANNOUNCEMENT_BACKLOG).0).clone()
+    }
+
+    /// Counts a socket as open until the returned guard is dropped.
+    pub(crate) fn socket_opened(&self) -> OpenSocket {
+        self.open_sockets.send_modify(|open| *open += 1);
+        OpenSocket(Arc::clone(&self.open_sockets))
+    }
+
+    /// Waits until every socket has finished, or `limit` has passed. True when all finished.
+    pub(crate) async fn sockets_closed(&self, limit: Duration) -> bool {
+        let mut open = self.open_sockets.subscribe();
+        tokio::time::timeout(limit, open.wait_for(|open| *open == 0)).await.is_ok_and(|waited| waited.is_ok())
+    }
+}
+
+/// Resolves once the relay begins to shut down.
+pub(crate) struct ShutdownSignal(watch::Receiver<bool>);
+
+impl ShutdownSignal {
+    pub(crate) async fn stopped(&mut self) {
+        // An error means the state, and with it the sender, is gone: stop as well.
+        let _ = self.0.wait_for(|stopping| *stopping).await;
+    }
+}
+
+pub(crate) struct OpenSocket(Arc<watch::Sender<usize>>);
+
+impl Drop for OpenSocket {
+    fn drop(&mut self) {
+        self.0.send_modify(|open| *open = open.saturating_sub(1));
+    }
+}

@@ -1,0 +1,50 @@
+//! The storage boundary: what the relay needs from a database. SQLite implements it today; a
+//! PostgreSQL implementation is planned, so nothing here may assume SQLite.
+
+use domain::ids::SalonId;
+use domain::wire::{SeqChange, WireChange};
+use futures::future::BoxFuture;
+
+use crate::AppError;
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushOutcome {
+    /// One sequence number per pushed change, in the order pushed; a change that was already
+    /// stored keeps the sequence number it got the first time.
+    pub seqs: Vec<u64>,
+    /// How many changes were new.
+    pub inserted: usize,
+    /// The salon's newest sequence number after the push.
+    pub head: u64,
+}
+
+/// Stores opaque changes per salon and hands them back in sequence order.
+///
+/// Sequence numbers increase over the whole store, so one salon's numbers have gaps; a salon
+/// only ever sees its own rows. Implementations never look inside a change's bytes.
+pub trait ChangeStore: Send + Sync {
+    /// Stores `changes` atomically: either all are stored (or found already stored) or none.
+    /// A change is identified by (salon, document, hash), so pushing it again is harmless.
+    fn push(
+        &self,
+        salon: SalonId,
+        changes: Vec<WireChange>,
+        received_at_ms: u64,
+    ) -> BoxFuture<'_, Result<PushOutcome, AppError>>;
+
+    /// The salon's changes with a sequence number above `since`, in order: at most `limit`,
+    /// and no more than `max_bytes` of change bytes, except that one change is always
+    /// returned when any exists so a large change cannot block a device. Also returns the
+    /// salon's head.
+    fn pull(
+        &self,
+        salon: SalonId,
+        since: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> BoxFuture<'_, Result<(Vec<SeqChange>, u64), AppError>>;
+
+    /// The salon's newest sequence number, 0 when it has no changes.
+    fn head(&self, salon: SalonId) -> BoxFuture<'_, Result<u64, AppError>>;
+}

@@ -1,0 +1,513 @@
+//! End-to-end tests of the relay: the real router served on a local port, a SQLite file in a
+//! temp dir, and devices played by WebSocket and plain TCP clients.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use domain::ids::{DocId, SalonId};
+use domain::wire::{ClientMsg, ErrorCode, PROTOCOL_VERSION, SeqChange, ServerMsg, WireChange, limits};
+use futures::{SinkExt, StreamExt};
+use server::{AppError, AppState, Config, Timeouts};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// Longest a test waits for something that should happen; a hang fails instead of blocking.
+const PATIENCE: Duration = Duration::from_secs(5);
+/// How long a test waits to be sure something does not happen.
+const QUIET: Duration = Duration::from_millis(300);
+
+const ALPHA_TOKEN: &str = "alpha-token-0123456789";
+const BETA_TOKEN: &str = "beta-token-9876543210";
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+struct Relay {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), AppError>>,
+}
+
+impl Relay {
+    async fn start(dir: &Path) -> Relay {
+        Relay::start_with(dir, Timeouts::default()).await
+    }
+
+    async fn start_with(dir: &Path, timeouts: Timeouts) -> Relay {
+        let config = Config {
+            addr: "127.0.0.1:0".parse().expect("address"),
+            data_dir: dir.join("data"),
+            dist_dir: dir.join("dist"),
+            salons: vec![(salon("alpha"), ALPHA_TOKEN.to_owned()), (salon("beta"), BETA_TOKEN.to_owned())],
+        };
+        let state = AppState::open(&config).expect("relay state opens").with_timeouts(timeouts);
+        let listener = tokio::net::TcpListener::bind(config.addr).await.expect("listener binds");
+        let addr = listener.local_addr().expect("bound address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        Relay { addr, stop: Some(stop), task }
+    }
+
+    /// Asks for a graceful shutdown and waits for `serve` to return.
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let served = tokio::time::timeout(PATIENCE, &mut self.task).await.expect("serve returns promptly");
+        served.expect("serve does not panic").expect("serve ends without error");
+    }
+
+    async fn connect(&self) -> Socket {
+        let (socket, _) =
+            tokio::time::timeout(PATIENCE, tokio_tungstenite::connect_async(format!("ws://{}/v1/sync", self.addr)))
+                .await
+                .expect("connect in time")
+                .expect("WebSocket connects");
+        socket
+    }
+
+    /// Connects and authenticates; returns the socket and the head from `Welcome`.
+    async fn join(&self, salon_id: &str, token: &str) -> (Socket, u64) {
+        let mut socket = self.connect().await;
+        send(&mut socket, &ClientMsg::Hello { salon: salon(salon_id), token: token.to_owned() }).await;
+        match recv(&mut socket).await {
+            ServerMsg::Welcome { head } => (socket, head),
+            other => panic!("expected Welcome, got {other:?}"),
+        }
+    }
+
+    async fn alpha(&self) -> (Socket, u64) {
+        self.join("alpha", ALPHA_TOKEN).await
+    }
+}
+
+fn salon(raw: &str) -> SalonId {
+    SalonId::parse(raw).expect("test salon id is valid")
+}
+
+fn change(doc: &str, n: u8, len: usize) -> WireChange {
+    WireChange { doc: DocId::parse(doc).expect("test doc id is valid"), hash: [n; 32], bytes: vec![n; len] }
+}
+
+fn database(dir: &Path) -> PathBuf {
+    dir.join("data").join("relay.sqlite3")
+}
+
+fn count_rows(dir: &Path) -> i64 {
+    let connection = rusqlite::Connection::open(database(dir)).expect("database opens");
+    connection.query_row("SELECT COUNT(*) FROM changes", [], |row| row.get(0)).expect("rows counted")
+}
+
+async fn send(socket: &mut Socket, msg: &ClientMsg) {
+    send_raw(socket, Message::Binary(msg.encode().into())).await;
+}
+
+async fn send_raw(socket: &mut Socket, message: Message) {
+    tokio::time::timeout(PATIENCE, socket.send(message)).await.expect("send in time").expect("send works");
+}
+
+/// The next protocol message; pings, pongs and a hang fail loudly.
+async fn recv(socket: &mut Socket) -> ServerMsg {
+    loop {
+        let item = tokio::time::timeout(PATIENCE, socket.next()).await.expect("a message arrives in time");
+        match item {
+            Some(Ok(Message::Binary(frame))) => return ServerMsg::decode(&frame).expect("relay frame decodes"),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+            other => panic!("expected a binary message, got {other:?}"),
+        }
+    }
+}
+
+/// Like [`recv`], but skips announcements (which may interleave with replies).
+async fn recv_reply(socket: &mut Socket) -> ServerMsg {
+    loop {
+        match recv(socket).await {
+            ServerMsg::Announce { .. } => {}
+            other => return other,
+        }
+    }
+}
+
+/// Asserts that the relay closes the socket next, sending no more messages. Reading on
+/// after the close frame lets the client answer it, as a browser would.
+async fn expect_closed(socket: &mut Socket) {
+    loop {
+        let item = tokio::time::timeout(PATIENCE, socket.next()).await.expect("the relay closes in time");
+        match item {
+            None | Some(Err(_)) => return,
+            Some(Ok(Message::Close(_) | Message::Ping(_) | Message::Pong(_))) => {}
+            Some(Ok(other)) => panic!("expected the socket to close, got {other:?}"),
+        }
+    }
+}
+
+/// Asserts that the relay refuses with `code` and closes.
+async fn expect_refused(socket: &mut Socket, code: ErrorCode) {
+    assert_eq!(recv(socket).await, ServerMsg::Error { code });
+    expect_closed(socket).await;
+}
+
+async fn expect_silence(socket: &mut Socket) {
+    match tokio::time::timeout(QUIET, socket.next()).await {
+        Err(_) => {}
+        Ok(item) => panic!("expected nothing, got {item:?}"),
+    }
+}
+
+async fn push(socket: &mut Socket, batch: u64, changes: Vec<WireChange>) -> Vec<u64> {
+    send(socket, &ClientMsg::Push { batch, changes }).await;
+    match recv_reply(socket).await {
+        ServerMsg::Ack { batch: acked, seqs } if acked == batch => seqs,
+        other => panic!("expected Ack for batch {batch}, got {other:?}"),
+    }
+}
+
+async fn pull(socket: &mut Socket, since: u64, limit: u32) -> (Vec<SeqChange>, u64) {
+    send(socket, &ClientMsg::Pull { since, limit }).await;
+    match recv_reply(socket).await {
+        ServerMsg::Page { changes, head } => (changes, head),
+        other => panic!("expected Page, got {other:?}"),
+    }
+}
+
+/// Pulls every change of the socket's salon, page by page.
+async fn pull_all(socket: &mut Socket) -> Vec<SeqChange> {
+    let mut all: Vec<SeqChange> = Vec::new();
+    loop {
+        let since = all.last().map_or(0, |c| c.seq);
+        let (page, head) = pull(socket, since, limits::MAX_PULL_LIMIT).await;
+        if page.is_empty() {
+            assert_eq!(since, head, "an empty page comes only at the head");
+            return all;
+        }
+        all.extend(page);
+    }
+}
+
+/// Minimal HTTP/1.1 GET over a real socket: status, lower-cased headers, body.
+async fn http_get(addr: SocketAddr, path: &str) -> (u16, Vec<(String, String)>, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("TCP connects");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("request sent");
+    let mut raw = Vec::new();
+    tokio::time::timeout(PATIENCE, stream.read_to_end(&mut raw))
+        .await
+        .expect("response in time")
+        .expect("response read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("response has a header block");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok())
+        .expect("status line");
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    (status, headers, body.to_owned())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+fn write_dist(dir: &Path) {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).expect("dist created");
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>Meike shell</title>").expect("index written");
+    std::fs::write(dist.join("sw.js"), "// service worker").expect("sw written");
+    std::fs::write(dist.join("app.js"), "// app").expect("app written");
+}
+
+#[tokio::test]
+async fn pushing_the_same_change_twice_stores_one_row() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut socket, head) = relay.alpha().await;
+    assert_eq!(head, 0);
+
+    let a = change("c-one", 1, 40);
+    let first = push(&mut socket, 1, vec![a.clone(), a.clone()]).await;
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[0], first[1], "a duplicate within one batch gets the same seq");
+    let resent = push(&mut socket, 1, vec![a.clone(), a]).await;
+    assert_eq!(resent, first, "a re-sent batch is acknowledged with the same seqs");
+    assert_eq!(count_rows(dir.path()), 1);
+
+    let (page, head) = pull(&mut socket, 0, 10).await;
+    assert_eq!(page.len(), 1);
+    assert_eq!(head, first[0]);
+    drop(socket);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn pulls_page_by_sequence_number_count_and_bytes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut socket, _) = relay.alpha().await;
+
+    let changes: Vec<WireChange> = (1..=7).map(|n| change("c-paged", n, 16)).collect();
+    let seqs = push(&mut socket, 1, changes.clone()).await;
+    assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]), "new changes get increasing seqs: {seqs:?}");
+
+    let mut received = Vec::new();
+    let mut since = 0;
+    for expected_len in [3, 3, 1] {
+        let (page, head) = pull(&mut socket, since, 3).await;
+        assert_eq!(head, seqs[6]);
+        assert_eq!(page.len(), expected_len);
+        since = page.last().expect("page has changes").seq;
+        received.extend(page);
+    }
+    assert_eq!(received.iter().map(|c| c.seq).collect::<Vec<_>>(), seqs);
+    for (got, sent) in received.iter().zip(&changes) {
+        assert_eq!((&got.doc, got.hash, &got.bytes), (&sent.doc, sent.hash, &sent.bytes));
+    }
+    let (page, head) = pull(&mut socket, seqs[6], 3).await;
+    assert!(page.is_empty());
+    assert_eq!(head, seqs[6]);
+
+    // A limit of 0 is raised to 1 rather than answering with a page that makes no progress.
+    let (page, _) = pull(&mut socket, 0, 0).await;
+    assert_eq!(page.len(), 1);
+
+    // Four changes of 200 KiB are more than one page may carry.
+    let big: Vec<WireChange> = (10..14).map(|n| change("c-big", n, 200 << 10)).collect();
+    let big_seqs = push(&mut socket, 2, big).await;
+    let (page, _) = pull(&mut socket, seqs[6], limits::MAX_PULL_LIMIT).await;
+    assert_eq!(page.iter().map(|c| c.seq).collect::<Vec<_>>(), big_seqs[..3]);
+    let (page, _) = pull(&mut socket, big_seqs[2], limits::MAX_PULL_LIMIT).await;
+    assert_eq!(page.iter().map(|c| c.seq).collect::<Vec<_>>(), big_seqs[3..]);
+    drop(socket);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn devices_must_authenticate_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+
+    let mut socket = relay.connect().await;
+    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: BETA_TOKEN.to_owned() }).await;
+    expect_refused(&mut socket, ErrorCode::Unauthorized).await;
+
+    let mut socket = relay.connect().await;
+    send(&mut socket, &ClientMsg::Hello { salon: salon("gamma"), token: ALPHA_TOKEN.to_owned() }).await;
+    expect_refused(&mut socket, ErrorCode::Unauthorized).await;
+
+    let mut socket = relay.connect().await;
+    send(&mut socket, &ClientMsg::Push { batch: 1, changes: vec![change("c-sneaky", 1, 8)] }).await;
+    expect_refused(&mut socket, ErrorCode::NotAuthenticated).await;
+
+    let mut socket = relay.connect().await;
+    send(&mut socket, &ClientMsg::Pull { since: 0, limit: 10 }).await;
+    expect_refused(&mut socket, ErrorCode::NotAuthenticated).await;
+
+    // A second Hello on an authenticated socket breaks the protocol.
+    let (mut socket, _) = relay.alpha().await;
+    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned() }).await;
+    expect_refused(&mut socket, ErrorCode::Malformed).await;
+
+    assert_eq!(count_rows(dir.path()), 0, "nothing from a refused socket is stored");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_silent_socket_is_refused_after_the_hello_timeout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let timeouts = Timeouts { hello: Duration::from_millis(200), ..Timeouts::default() };
+    let relay = Relay::start_with(dir.path(), timeouts).await;
+    let mut socket = relay.connect().await;
+    expect_refused(&mut socket, ErrorCode::NotAuthenticated).await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn garbage_frames_are_refused_and_stored_data_stays_intact() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut socket, _) = relay.alpha().await;
+    push(&mut socket, 1, (1..=5).map(|n| change("c-kept", n, 64)).collect()).await;
+    let before = pull_all(&mut socket).await;
+    assert_eq!(before.len(), 5);
+    let rows_before = count_rows(dir.path());
+
+    // Frames that would store something if they were accepted, so a leak shows in the data.
+    let mut noise = vec![PROTOCOL_VERSION];
+    let mut x: u32 = 0x1234_5678;
+    for _ in 0..256 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        noise.push((x >> 16) as u8);
+    }
+    let mut wrong_version = ClientMsg::Push { batch: 9, changes: vec![change("c-bad", 90, 8)] }.encode();
+    wrong_version[0] = PROTOCOL_VERSION + 1;
+    let over_one_mebibyte =
+        ClientMsg::Push { batch: 9, changes: (91..96).map(|n| change("c-bad", n, 250 << 10)).collect() }.encode();
+    assert!(over_one_mebibyte.len() > limits::MAX_FRAME_BYTES);
+    let too_many = ClientMsg::Push {
+        batch: 9,
+        changes: (0..=limits::MAX_PUSH_CHANGES).map(|n| change(&format!("c-many-{n}"), 7, 8)).collect(),
+    }
+    .encode();
+    let oversized_change =
+        ClientMsg::Push { batch: 9, changes: vec![change("c-bad", 97, limits::MAX_CHANGE_BYTES + 1)] }.encode();
+    let empty_change = ClientMsg::Push { batch: 9, changes: vec![change("c-bad", 98, 0)] }.encode();
+    let mut trailing_bytes = ClientMsg::Push { batch: 9, changes: vec![change("c-bad", 99, 8)] }.encode();
+    trailing_bytes.push(0);
+
+    let invalid_text = Message::Frame(Frame::message(vec![0xff, 0xfe, 0x00], OpCode::Data(Data::Text), true));
+
+    let cases: Vec<(&str, Message, ErrorCode)> = vec![
+        ("random bytes", Message::Binary(noise.into()), ErrorCode::Malformed),
+        ("an empty frame", Message::Binary(Vec::new().into()), ErrorCode::Malformed),
+        ("a wrong version byte", Message::Binary(wrong_version.into()), ErrorCode::UnsupportedVersion),
+        ("a text frame", Message::Text("{\"push\":[]}".into()), ErrorCode::Malformed),
+        ("a text frame that is not UTF-8", invalid_text, ErrorCode::Malformed),
+        ("a frame over 1 MiB", Message::Binary(over_one_mebibyte.into()), ErrorCode::TooLarge),
+        ("too many changes", Message::Binary(too_many.into()), ErrorCode::TooLarge),
+        ("a change over the limit", Message::Binary(oversized_change.into()), ErrorCode::TooLarge),
+        ("an empty change", Message::Binary(empty_change.into()), ErrorCode::Malformed),
+        ("trailing bytes", Message::Binary(trailing_bytes.into()), ErrorCode::Malformed),
+    ];
+    for (name, frame, code) in cases {
+        for authenticated in [true, false] {
+            let mut socket = if authenticated { relay.alpha().await.0 } else { relay.connect().await };
+            // The relay may close before reading all of a huge frame, so sending can fail.
+            let _ = tokio::time::timeout(PATIENCE, socket.send(frame.clone())).await.expect("send in time");
+            let reply = recv(&mut socket).await;
+            assert_eq!(reply, ServerMsg::Error { code }, "{name} (authenticated: {authenticated})");
+            expect_closed(&mut socket).await;
+        }
+    }
+
+    let (mut fresh, _) = relay.alpha().await;
+    assert_eq!(pull_all(&mut fresh).await, before, "stored changes are unchanged");
+    assert_eq!(count_rows(dir.path()), rows_before);
+    drop((socket, fresh));
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn announcements_reach_only_the_same_salon_and_salons_are_isolated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut pusher, _) = relay.alpha().await;
+    let (mut listener, _) = relay.alpha().await;
+    let (mut other_salon, beta_head) = relay.join("beta", BETA_TOKEN).await;
+    assert_eq!(beta_head, 0);
+
+    let seqs = push(&mut pusher, 1, vec![change("c-shared", 1, 32), change("c-shared", 2, 32)]).await;
+    assert_eq!(recv(&mut listener).await, ServerMsg::Announce { head: seqs[1] });
+    expect_silence(&mut other_salon).await;
+
+    // A push of changes already stored announces nothing.
+    push(&mut pusher, 2, vec![change("c-shared", 1, 32)]).await;
+    expect_silence(&mut listener).await;
+
+    // Beta sees none of alpha's changes, not even by asking from 0.
+    let (page, head) = pull(&mut other_salon, 0, limits::MAX_PULL_LIMIT).await;
+    assert!(page.is_empty());
+    assert_eq!(head, 0);
+
+    // The same document and hash in beta is beta's own change, with its own seq.
+    let beta_seqs = push(&mut other_salon, 1, vec![change("c-shared", 1, 32)]).await;
+    assert!(beta_seqs[0] > seqs[1]);
+    let alpha_changes = pull_all(&mut listener).await;
+    assert_eq!(alpha_changes.iter().map(|c| c.seq).collect::<Vec<_>>(), seqs);
+    let beta_changes = pull_all(&mut other_salon).await;
+    assert_eq!(beta_changes.iter().map(|c| c.seq).collect::<Vec<_>>(), beta_seqs);
+    drop((pusher, listener, other_salon));
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn changes_survive_a_restart_and_shutdown_closes_open_sockets() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A long drain limit: if sockets did not end by themselves, `stop` would run out of
+    // patience first and fail.
+    let timeouts = Timeouts { socket_drain: Duration::from_secs(60), ..Timeouts::default() };
+    let relay = Relay::start_with(dir.path(), timeouts).await;
+    let (mut socket, _) = relay.alpha().await;
+    push(&mut socket, 1, (1..=3).map(|n| change("c-durable", n, 100)).collect()).await;
+    let before = pull_all(&mut socket).await;
+    let (mut idle, _) = relay.join("beta", BETA_TOKEN).await;
+
+    // Both devices keep their sockets open; shutdown must close them, not wait for them.
+    tokio::join!(relay.stop(), expect_closed(&mut socket), expect_closed(&mut idle));
+
+    let relay = Relay::start(dir.path()).await;
+    let (mut socket, head) = relay.alpha().await;
+    assert_eq!(head, before.last().expect("changes were pushed").seq);
+    assert_eq!(pull_all(&mut socket).await, before);
+    drop(socket);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_websocket_outlives_the_http_request_timeout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let timeouts = Timeouts { http_request: Duration::from_millis(100), ..Timeouts::default() };
+    let relay = Relay::start_with(dir.path(), timeouts).await;
+    let (mut socket, _) = relay.alpha().await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let seqs = push(&mut socket, 1, vec![change("c-late", 1, 8)]).await;
+    assert_eq!(seqs.len(), 1);
+    drop(socket);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn http_serves_health_and_the_app_shell() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_dist(dir.path());
+    let relay = Relay::start(dir.path()).await;
+
+    let (status, _, body) = http_get(relay.addr, "/healthz").await;
+    assert_eq!((status, body.as_str()), (200, "ok"));
+
+    for path in ["/", "/index.html", "/customers/42/edit"] {
+        let (status, headers, body) = http_get(relay.addr, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(body.contains("Meike shell"), "{path} answers with index.html");
+        assert_eq!(header(&headers, "cache-control"), Some("no-cache"), "{path}");
+    }
+
+    let (status, headers, body) = http_get(relay.addr, "/sw.js").await;
+    assert_eq!((status, body.as_str()), (200, "// service worker"));
+    assert_eq!(header(&headers, "cache-control"), Some("no-cache"));
+
+    let (status, headers, _) = http_get(relay.addr, "/app.js").await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "cache-control"), None, "other assets keep the default caching");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn without_a_built_app_pages_answer_503_but_health_and_sync_work() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+
+    let (status, _, body) = http_get(relay.addr, "/").await;
+    assert_eq!(status, 503);
+    assert!(body.contains("not built"), "{body}");
+    let (status, _, _) = http_get(relay.addr, "/customers").await;
+    assert_eq!(status, 503);
+
+    let (status, _, _) = http_get(relay.addr, "/healthz").await;
+    assert_eq!(status, 200);
+    let (mut socket, _) = relay.alpha().await;
+    assert_eq!(push(&mut socket, 1, vec![change("c-x", 1, 8)]).await.len(), 1);
+    drop(socket);
+    relay.stop().await;
+}
