@@ -26,15 +26,21 @@ fn main() -> Result<()> {
             ensure_app_tools(&root)?;
             build_app(&root)
         }
+        Some("size") => {
+            ensure_app_tools(&root)?;
+            build_app(&root)?;
+            print_download_size(&root)
+        }
         Some("install") => {
             ensure_app_tools(&root)?;
             ensure_browser()
         }
         _ => {
-            eprintln!("usage: cargo xtask <run [--port N] | test | build | install>");
+            eprintln!("usage: cargo xtask <run [--port N] | test | build | size | install>");
             eprintln!("  run      build the app and start the relay serving it (embedded SQLite store)");
             eprintln!("  test     run every test: domain, relay, and end-to-end in headless Chromium");
             eprintln!("  build    build the app into dist/");
+            eprintln!("  size     build the app and print its download size (raw and gzip -9)");
             eprintln!("  install  install the pinned tools only");
             bail!("unknown command")
         }
@@ -171,6 +177,29 @@ fn build_app(root: &Path) -> Result<()> {
             .env("TRUNK_SKIP_VERSION_CHECK", "true"),
     )?;
     println!("app built into dist/ ({:.0?})", started.elapsed());
+    Ok(())
+}
+
+/// What a device downloads on its first visit: the wasm, JS glue and CSS, raw and gzipped.
+fn print_download_size(root: &Path) -> Result<()> {
+    let mut total_raw = 0;
+    let mut total_gzip = 0;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("dist"))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "wasm" || ext == "js" || ext == "css"))
+        .filter(|path| path.file_name().is_some_and(|name| name != "sw.js"))
+        .collect();
+    files.sort();
+    println!("{:<40} {:>10} {:>10}", "file", "raw", "gzip -9");
+    for file in files {
+        let raw = std::fs::metadata(&file)?.len();
+        let output = Command::new("gzip").arg("-9c").arg(&file).output().context("running gzip")?;
+        let gzip = output.stdout.len() as u64;
+        total_raw += raw;
+        total_gzip += gzip;
+        println!("{:<40} {raw:>10} {gzip:>10}", file.file_name().unwrap_or_default().to_string_lossy());
+    }
+    println!("{:<40} {total_raw:>10} {total_gzip:>10}", "total (wasm + js + css)");
     Ok(())
 }
 
