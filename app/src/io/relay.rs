@@ -3,7 +3,7 @@
 //! pulled pages are stored with their cursor in one transaction, so an interrupted sync
 //! resumes where it stopped and nothing is lost or applied twice.
 
-use domain::sync::{Effect, Phase, SyncClient};
+use domain::sync::{Effect, SyncClient};
 use domain::wire::{ClientMsg, ServerMsg, WireChange, limits};
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -270,9 +270,6 @@ async fn session(
                     socket.send(&msg);
                 }
             }
-        }
-        if client.phase() == Phase::Closed && was_ready {
-            return SessionEnd::Lost { was_ready };
         }
     }
     SessionEnd::Lost { was_ready }
