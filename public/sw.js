@@ -30,12 +30,15 @@ async function refreshShell() {
   const next = await caches.open(CACHE + "-next");
   await next.addAll(files);
   const cache = await caches.open(CACHE);
+  // The page that triggered this refresh was served the previous shell and may still be
+  // fetching the files it links: keep that generation too, drop only older ones.
+  const previous = await cache.match(SHELL);
+  const previousFiles = previous ? linkedFiles(await previous.text()) : [];
   for (const file of files) {
     await cache.put(file, await next.match(file));
   }
   await cache.put(SHELL, response);
-  // Drop files the new shell no longer links (old hashed builds).
-  const keep = new Set(files.concat([SHELL]));
+  const keep = new Set(files.concat(previousFiles, [SHELL]));
   for (const request of await cache.keys()) {
     if (!keep.has(new URL(request.url).pathname)) await cache.delete(request);
   }

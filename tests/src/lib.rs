@@ -37,6 +37,44 @@ pub struct Relay {
     child: Option<Child>,
     addr: SocketAddr,
     data_dir: PathBuf,
+    dist: PathBuf,
+}
+
+/// The app the build produced (`MEIKE_DIST`, default `dist/`).
+pub fn built_app() -> PathBuf {
+    env_path("MEIKE_DIST", "dist")
+}
+
+/// A copy of the built app posing as a new release: every hashed file gets a new name
+/// (`app-<hash>.js` becomes `app-<hash>-<tag>.js`) and index.html links the new names. The
+/// contents, and so the integrity hashes, stay valid.
+pub fn release_copy(tag: &str, into: &Path) -> Result<PathBuf> {
+    let from = built_app();
+    let dist = into.join(format!("dist-{tag}"));
+    std::fs::create_dir_all(dist.join("icons"))?;
+    let mut index = std::fs::read_to_string(from.join("index.html"))?;
+    for entry in std::fs::read_dir(&from)? {
+        let path = entry?.path();
+        let name = path.file_name().context("file name")?.to_string_lossy().into_owned();
+        if path.is_dir() {
+            for icon in std::fs::read_dir(&path)? {
+                let icon = icon?.path();
+                std::fs::copy(&icon, dist.join("icons").join(icon.file_name().context("icon name")?))?;
+            }
+            continue;
+        }
+        let hashed = (name.starts_with("app-") || name.starts_with("main-")) && !name.ends_with(".html");
+        let renamed = match (hashed, name.split_once('.')) {
+            (true, Some((stem, ext))) => format!("{stem}-{tag}.{ext}"),
+            _ => name.clone(),
+        };
+        if renamed != name {
+            index = index.replace(&format!("/{name}"), &format!("/{renamed}"));
+        }
+        std::fs::copy(&path, dist.join(&renamed))?;
+    }
+    std::fs::write(dist.join("index.html"), index)?;
+    Ok(dist)
 }
 
 impl Relay {
@@ -46,8 +84,11 @@ impl Relay {
     }
 
     async fn start_on(data_dir: &Path, addr: SocketAddr) -> Result<Relay> {
+        Self::start_serving(data_dir, addr, &built_app()).await
+    }
+
+    async fn start_serving(data_dir: &Path, addr: SocketAddr, dist: &Path) -> Result<Relay> {
         let bin = env_path("MEIKE_RELAY_BIN", "target/debug/meike-relay");
-        let dist = env_path("MEIKE_DIST", "dist");
         if !dist.join("index.html").exists() {
             bail!("{} has no index.html: build the app first (cargo xtask test does)", dist.display());
         }
@@ -55,7 +96,7 @@ impl Relay {
             .args(["--addr", &addr.to_string(), "--data-dir"])
             .arg(data_dir)
             .arg("--dist")
-            .arg(&dist)
+            .arg(dist)
             .args(["--salon", &format!("{SALON}={TOKEN}")])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -76,7 +117,7 @@ impl Relay {
         .context("the relay did not report its address within 30 s")??;
         // Keep draining stdout so the relay never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Relay { child: Some(child), addr: bound, data_dir: data_dir.to_owned() })
+        Ok(Relay { child: Some(child), addr: bound, data_dir: data_dir.to_owned(), dist: dist.to_owned() })
     }
 
     pub fn url(&self) -> String {
@@ -108,10 +149,16 @@ impl Relay {
 
     /// Starts the relay again on the same address and data directory.
     pub async fn restart(&mut self) -> Result<()> {
+        let dist = self.dist.clone();
+        self.restart_serving(&dist).await
+    }
+
+    /// Restarts the relay serving another build of the app (a new release).
+    pub async fn restart_serving(&mut self, dist: &Path) -> Result<()> {
         self.stop().await?;
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            match Self::start_on(&self.data_dir, self.addr).await {
+            match Self::start_serving(&self.data_dir, self.addr, dist).await {
                 Ok(relay) => {
                     *self = relay;
                     return Ok(());
@@ -305,6 +352,31 @@ impl Browser {
                     self.reload().await?;
                 }
             }
+        }
+    }
+
+    /// The paths the service worker's shell cache holds, sorted.
+    pub async fn cached_paths(&self) -> Result<Vec<String>> {
+        let script = "return (async () => { const cache = await caches.open('meike-shell-v1'); \
+                      return (await cache.keys()).map((r) => new URL(r.url).pathname).sort(); })()";
+        let paths = self.client.execute(script, vec![]).await?;
+        Ok(paths.as_array().map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect()).unwrap_or_default())
+    }
+
+    /// Waits until the cached shell links files with `tag` in their names.
+    pub async fn wait_for_cached_shell(&self, tag: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        let script = "return (async () => { const r = await (await caches.open('meike-shell-v1')).match('/index.html'); \
+                      return r ? await r.text() : ''; })()";
+        loop {
+            let html = self.client.execute(script, vec![]).await?;
+            if html.as_str().is_some_and(|h| h.contains(tag)) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("the cached shell never became release {tag:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 

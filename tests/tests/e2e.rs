@@ -134,6 +134,51 @@ async fn a_reload_with_the_relay_stopped_still_shows_every_customer() -> Result<
     Ok(())
 }
 
+/// A new release reaches a device on the next start, and an upgrade never strands a page:
+/// the files of the shell the page was started from stay cached until the release after.
+#[tokio::test]
+async fn a_new_release_is_picked_up_and_the_previous_one_stays_usable() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let releases = tempfile::tempdir()?;
+    let (second, third) = (e2e::release_copy("r2", releases.path())?, e2e::release_copy("r3", releases.path())?);
+    let mut relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let tablet = Browser::open(&driver, TABLET).await?;
+    join(&tablet, &relay).await?;
+    create_customer(&tablet, "钱多多", "13300000006", "").await?;
+    tablet.navigate("/").await?;
+    tablet.wait_until_installed().await?;
+    let first_files = tablet.cached_paths().await?;
+    let first_wasm = first_files.iter().find(|p| p.ends_with(".wasm")).cloned().expect("the first release's wasm is cached");
+
+    // Release 2 goes live. The next start still opens at once from the cache (release 1) and
+    // fetches release 2 in the background...
+    relay.restart_serving(&second).await?;
+    tablet.reload().await?;
+    tablet.wait_for_text("[data-test=row-name]", "钱多多").await?;
+    tablet.wait_for_cached_shell("-r2").await?;
+    let cached = tablet.cached_paths().await?;
+    assert!(cached.contains(&first_wasm), "release 1 is still cached for the page that runs it: {cached:?}");
+    assert!(cached.iter().any(|p| p.ends_with("-r2.wasm")), "release 2 is cached: {cached:?}");
+
+    // ...and the start after that runs release 2, even with no network at all.
+    relay.stop().await?;
+    tablet.reload().await?;
+    tablet.wait_for_text("[data-test=row-name]", "钱多多").await?;
+    let running = tablet.client.execute("return document.querySelector('link[rel=preload][as=fetch]').href", vec![]).await?;
+    assert!(running.as_str().is_some_and(|href| href.ends_with("-r2.wasm")), "running {running}");
+
+    // Release 3 retires release 1's files but keeps release 2's, which the page runs.
+    relay.restart_serving(&third).await?;
+    tablet.reload().await?;
+    tablet.wait_for_cached_shell("-r3").await?;
+    let cached = tablet.cached_paths().await?;
+    assert!(!cached.contains(&first_wasm), "release 1 was dropped: {cached:?}");
+    assert!(cached.iter().any(|p| p.ends_with("-r2.wasm")) && cached.iter().any(|p| p.ends_with("-r3.wasm")), "{cached:?}");
+    tablet.close().await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_form_shows_each_problem_next_to_its_field_and_saves_nothing() -> Result<()> {
     let data = tempfile::tempdir()?;
