@@ -72,7 +72,7 @@ fn CustomerFile(customer: Customer) -> impl IntoView {
             </header>
             {alert}
             <dl class="file-facts">
-                <div><dt>{move || i18n.t().field_phone}</dt><dd data-test="file-phone">{
+                <div class="fact-phone"><dt>{move || i18n.t().field_phone}</dt><dd data-test="file-phone">{
                     let phone = phone.clone();
                     move || or_none(phone.clone())
                 }</dd></div>
