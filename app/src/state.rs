@@ -81,6 +81,13 @@ impl AppState {
         self.revision.update(|r| *r += 1);
     }
 
+    /// A change made on this device was saved (and queued in the outbox): show it and let the
+    /// sync loop push it. Every local write path ends here.
+    pub fn saved_locally(&self, summary: CustomerSummary) {
+        self.customers_changed(vec![summary]);
+        self.nudge(SyncEvent::OutboxChanged);
+    }
+
     /// Tells the sync loop something happened (new outbox entries, new salon code).
     pub fn nudge(&self, event: SyncEvent) {
         let _ = self.events.with_value(|sender| sender.unbounded_send(event));

@@ -9,7 +9,6 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::components::customer_form::CustomerFormView;
 use crate::i18n::use_i18n;
 use crate::io::browser;
-use crate::io::relay::SyncEvent;
 use crate::state::use_app;
 
 #[component]
@@ -54,8 +53,7 @@ fn EditForm(id: CustomerId, version: Version, profile: Profile) -> impl IntoView
                 match state.store().update_customer(&id, &version, &edited, browser::now()).await {
                     Ok(updated) => {
                         if let Some(summary) = updated {
-                            state.customers_changed(vec![summary]);
-                            state.nudge(SyncEvent::OutboxChanged);
+                            state.saved_locally(summary);
                         }
                         navigate(&href, Default::default());
                     }

@@ -6,7 +6,6 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::customer_form::CustomerFormView;
 use crate::io::browser;
-use crate::io::relay::SyncEvent;
 use crate::state::use_app;
 
 #[component]
@@ -21,8 +20,7 @@ pub fn CustomerNewPage() -> impl IntoView {
             match created {
                 Ok(summary) => {
                     let href = format!("/customers/{}", summary.id);
-                    state.customers_changed(vec![summary]);
-                    state.nudge(SyncEvent::OutboxChanged);
+                    state.saved_locally(summary);
                     navigate(&href, Default::default());
                 }
                 Err(error) => state.report(error),
