@@ -2,19 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A form field that validation can complain about. The app turns these into labels and
-/// messages in the user's language; the domain never produces user-facing text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Field {
-    Name,
-    Phone,
-    Birthday,
-    Gender,
-    Source,
-    Allergies,
-    Notes,
-    Beautician,
-}
+pub use crate::customer::Field;
 
 /// What is wrong with one field's input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,14 +24,45 @@ pub enum FieldProblem {
     DateTooEarly { earliest_year: i16 },
     /// A value that is not one of the allowed choices.
     UnknownChoice,
+    /// More items (tags ...) than the field holds.
+    TooMany { max: usize },
+    /// A customer number that belongs to no customer of this salon.
+    UnknownCustomer,
+    /// Not an amount of money: digits with at most two decimals (`128`, `128.5`, `1,280.00`).
+    NotAnAmount,
+    /// An amount above the largest one a salon plausibly records.
+    AmountTooLarge { max_yuan: i64 },
+    /// A number of sessions, a quantity ... that must be a whole number in a range.
+    NotInRange { min: i64, max: i64 },
+    /// An amount or count that must be above zero.
+    NotPositive,
+    /// A date (expiry ...) before the date it must follow (purchase).
+    DateBeforeStart,
+    /// A package card with no sessions left.
+    CardUsedUp,
+    /// A package card past its expiry date.
+    CardExpired,
+    /// A card, entry or customer that the file does not have (any more).
+    NotFound,
+    /// A customer number already used by another customer.
+    DuplicateNumber,
+    /// A value that must be given for this kind of entry.
+    Missing,
 }
 
-/// Every problem found in one form submission, in field order. Empty means valid.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldErrors(Vec<(Field, FieldProblem)>);
+/// Every problem found in one form submission, in field order. Empty means valid. `F` names
+/// the form's fields: customer fields by default, or a visit/card/money form's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldErrors<F = Field>(Vec<(F, FieldProblem)>);
 
-impl FieldErrors {
-    pub fn push(&mut self, field: Field, problem: FieldProblem) {
+impl<F> Default for FieldErrors<F> {
+    fn default() -> Self {
+        FieldErrors(Vec::new())
+    }
+}
+
+impl<F: Copy + PartialEq> FieldErrors<F> {
+    pub fn push(&mut self, field: F, problem: FieldProblem) {
         self.0.push((field, problem));
     }
 
@@ -52,11 +71,11 @@ impl FieldErrors {
     }
 
     /// The problem with `field`, if there is one.
-    pub fn get(&self, field: Field) -> Option<&FieldProblem> {
+    pub fn get(&self, field: F) -> Option<&FieldProblem> {
         self.0.iter().find(|(f, _)| *f == field).map(|(_, p)| p)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &(Field, FieldProblem)> {
+    pub fn iter(&self) -> impl Iterator<Item = &(F, FieldProblem)> {
         self.0.iter()
     }
 }

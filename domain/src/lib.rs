@@ -6,9 +6,12 @@
 
 pub mod customer;
 mod error;
+pub mod generator;
 pub mod ids;
+pub mod money;
 pub mod join;
 pub mod sync;
+pub mod transfer;
 pub mod wire;
 
 pub use error::{DomainError, Field, FieldErrors, FieldProblem};

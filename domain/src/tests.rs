@@ -6,13 +6,13 @@ use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
 use crate::customer::{
-    Birthday, CustomerDoc, CustomerForm, CustomerNumber, CustomerSummary, Gender, Name, NewCustomer, Phone, Profile,
-    SearchQuery, Source, limits, search,
+    Birthday, Book, CustomerDoc, CustomerForm, CustomerNumber, CustomerSummary, Field, Gender, Name, NewCustomer,
+    Phone, Profile, SearchQuery, limits, search,
 };
 use crate::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
 use crate::sync::{Effect, Phase, SyncClient};
 use crate::wire::{ClientMsg, ErrorCode, FrameProblem, PROTOCOL_VERSION, SeqChange, ServerMsg, WireChange};
-use crate::{Field, FieldProblem};
+use crate::FieldProblem;
 
 const TODAY: Date = date(2026, 11, 24);
 
@@ -24,12 +24,23 @@ fn at(seconds: i64) -> Timestamp {
     Timestamp::from_second(1_790_000_000 + seconds).expect("in range")
 }
 
+fn no_referrer(_: &str) -> Option<CustomerId> {
+    None
+}
+
 fn form(name: &str) -> CustomerForm {
-    CustomerForm { name: name.into(), ..CustomerForm::default() }
+    CustomerForm::with(&[(Field::Name, name)])
 }
 
 fn profile(name: &str) -> Profile {
-    form(name).validate(TODAY).expect("valid")
+    form(name).validate(TODAY, &no_referrer).expect("valid")
+}
+
+/// `p` with one field changed, through the form as a person would change it.
+fn set(p: &Profile, field: Field, value: &str) -> Profile {
+    let mut form = CustomerForm::from_profile(p, &|_| None);
+    form.set(field, value);
+    form.validate(TODAY, &no_referrer).expect("valid")
 }
 
 fn new_customer(profile: Profile) -> NewCustomer {
@@ -112,15 +123,15 @@ fn age_counts_completed_years() {
 
 #[test]
 fn form_reports_every_bad_field_at_once() {
-    let bad = CustomerForm {
-        name: " ".into(),
-        phone: "abc".into(),
-        birthday: "2030-01-01".into(),
-        gender: "robot".into(),
-        notes: "x".repeat(limits::NOTES + 1),
-        ..CustomerForm::default()
-    };
-    let errors = bad.validate(TODAY).expect_err("invalid");
+    let long_notes = "x".repeat(limits::NOTES + 1);
+    let bad = CustomerForm::with(&[
+        (Field::Name, " "),
+        (Field::Phone, "abc"),
+        (Field::Birthday, "2030-01-01"),
+        (Field::Gender, "robot"),
+        (Field::Notes, &long_notes),
+    ]);
+    let errors = bad.validate(TODAY, &no_referrer).expect_err("invalid");
     assert_eq!(errors.get(Field::Name), Some(&FieldProblem::Required));
     assert_eq!(errors.get(Field::Phone), Some(&FieldProblem::PhoneCharacters));
     assert_eq!(errors.get(Field::Birthday), Some(&FieldProblem::DateInFuture));
@@ -132,30 +143,30 @@ fn form_reports_every_bad_field_at_once() {
 
 #[test]
 fn form_round_trips_through_a_profile() {
-    let filled = CustomerForm {
-        name: "王丽".into(),
-        gender: "female".into(),
-        phone: "+86 139 0000 1111".into(),
-        birthday: "1988-06-01".into(),
-        source: "friend_referral".into(),
-        allergies: "果酸过敏".into(),
-        notes: "喜欢安静".into(),
-        beautician: "小李".into(),
-    };
-    let profile = filled.validate(TODAY).expect("valid");
-    assert_eq!(profile.gender, Gender::Female);
-    assert_eq!(profile.source, Source::FriendReferral);
+    let filled = CustomerForm::with(&[
+        (Field::Name, "王丽"),
+        (Field::Gender, "female"),
+        (Field::Phone, "+86 139 0000 1111"),
+        (Field::Birthday, "1988-06-01"),
+        (Field::Source, "friend_referral"),
+        (Field::Allergies, "果酸过敏"),
+        (Field::Notes, "喜欢安静"),
+        (Field::Beautician, "小李"),
+    ]);
+    let profile = filled.validate(TODAY, &no_referrer).expect("valid");
+    assert_eq!(profile.gender(), Gender::Female);
+    assert_eq!(profile.get(Field::Source), "friend_referral");
     assert!(profile.has_health_alert());
-    let again = CustomerForm::from_profile(&profile);
-    assert_eq!(again.phone, "+8613900001111", "the form shows the normalised number");
-    assert_eq!(again.validate(TODAY), Ok(profile));
+    let again = CustomerForm::from_profile(&profile, &|_| None);
+    assert_eq!(again.get(Field::Phone), "+8613900001111", "the form shows the normalised number");
+    assert_eq!(again.validate(TODAY, &no_referrer), Ok(profile));
 }
 
 #[test]
 fn optional_fields_may_be_blank() {
     let profile = profile("李四");
-    assert_eq!(profile.phone, None);
-    assert_eq!(profile.birthday, None);
+    assert_eq!(profile.phone(), None);
+    assert_eq!(profile.birthday(), None);
     assert!(!profile.has_health_alert());
 }
 
@@ -203,8 +214,7 @@ fn numbers_from_different_devices_never_collide() {
 
 #[test]
 fn a_created_document_reads_back_and_survives_save_and_load() {
-    let mut p = profile("张三");
-    p.allergies = "青霉素".into();
+    let p = set(&profile("张三"), Field::Allergies, "青霉素");
     let new = new_customer(p.clone());
     let (doc, change) = CustomerDoc::create(device(1), &new).expect("create");
     let customer = doc.customer().expect("customer");
@@ -225,11 +235,10 @@ fn a_created_document_reads_back_and_survives_save_and_load() {
 fn an_edit_writes_only_what_changed() {
     let (mut doc, _) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
     let same = doc.customer().expect("customer").profile;
-    assert_eq!(doc.update_profile(device(1), &doc.version(), &same, at(5)), Ok(None), "no change, no change record");
+    assert_eq!(doc.update_profile(device(1), &doc.version(), &same, at(5)), Ok(vec![]), "no change, no change record");
 
-    let mut phone_changed = same.clone();
-    phone_changed.phone = Some(Phone::parse("13800138000").expect("phone"));
-    let change = doc.update_profile(device(1), &doc.version(), &phone_changed, at(6)).expect("edit").expect("a change");
+    let phone_changed = set(&same, Field::Phone, "13800138000");
+    let change = doc.update_profile(device(1), &doc.version(), &phone_changed, at(6)).expect("edit").pop().expect("a change");
     assert!(change.bytes.len() < 200, "a one-field edit stays small ({} bytes)", change.bytes.len());
 }
 
@@ -240,49 +249,43 @@ fn concurrent_edits_of_different_fields_both_survive() {
     let mut tablet_b = base.clone();
     let start = base.customer().expect("customer").profile;
 
-    let mut with_phone = start.clone();
-    with_phone.phone = Some(Phone::parse("13900000000").expect("phone"));
-    let a = tablet_a.update_profile(device(2), &tablet_a.version(), &with_phone, at(10)).expect("edit").expect("change");
+    let with_phone = set(&start, Field::Phone, "13900000000");
+    let a = tablet_a.update_profile(device(2), &tablet_a.version(), &with_phone, at(10)).expect("edit").pop().expect("change");
 
-    let mut with_notes = start.clone();
-    with_notes.notes = "下次想试试眼部护理".into();
-    let b = tablet_b.update_profile(device(3), &tablet_b.version(), &with_notes, at(11)).expect("edit").expect("change");
+    let with_notes = set(&start, Field::Notes, "下次想试试眼部护理");
+    let b = tablet_b.update_profile(device(3), &tablet_b.version(), &with_notes, at(11)).expect("edit").pop().expect("change");
 
     tablet_a.apply_changes([b.bytes.as_slice()]).expect("apply");
     tablet_b.apply_changes([a.bytes.as_slice()]).expect("apply");
     let merged = tablet_a.customer().expect("customer").profile;
-    assert_eq!(merged.phone.as_ref().map(Phone::as_str), Some("13900000000"));
-    assert_eq!(merged.notes, "下次想试试眼部护理");
+    assert_eq!(merged.get(Field::Phone), "13900000000");
+    assert_eq!(merged.get(Field::Notes), "下次想试试眼部护理");
     assert_eq!(tablet_b.customer().expect("customer").profile, merged);
 }
 
 #[test]
 fn a_form_saved_after_a_remote_edit_arrived_keeps_that_edit() {
-    let mut p = profile("张三");
-    p.notes = "皮肤偏干。".into();
+    let p = set(&profile("张三"), Field::Notes, "皮肤偏干。");
     let (mut tablet, _) = CustomerDoc::create(device(1), &new_customer(p.clone())).expect("create");
     let mut phone = tablet.clone();
 
     // The beautician opens the edit form on the tablet...
     let opened_at = tablet.version();
-    let mut in_form = tablet.customer().expect("customer").profile;
+    let in_form = tablet.customer().expect("customer").profile;
 
     // ...meanwhile the owner's phone edits the name and the notes, and that syncs in.
-    let mut remote = p.clone();
-    remote.name = Name::parse("张三丰").expect("name");
-    remote.notes = "皮肤偏干。对花粉敏感。".into();
-    let change = phone.update_profile(device(2), &phone.version(), &remote, at(1)).expect("edit").expect("change");
+    let remote = set(&set(&p, Field::Name, "张三丰"), Field::Notes, "皮肤偏干。对花粉敏感。");
+    let change = phone.update_profile(device(2), &phone.version(), &remote, at(1)).expect("edit").pop().expect("change");
     tablet.apply_changes([change.bytes.as_slice()]).expect("apply");
 
     // The form still shows the old name and notes; she changes the phone and adds to the notes.
-    in_form.phone = Some(Phone::parse("13700000000").expect("phone"));
-    in_form.notes = "皮肤偏干。 做了补水。".into();
-    let saved = tablet.update_profile(device(1), &opened_at, &in_form, at(2)).expect("edit").expect("change");
+    let in_form = set(&set(&in_form, Field::Phone, "13700000000"), Field::Notes, "皮肤偏干。 做了补水。");
+    let saved = tablet.update_profile(device(1), &opened_at, &in_form, at(2)).expect("edit").pop().expect("change");
 
     let merged = tablet.customer().expect("customer").profile;
-    assert_eq!(merged.name.as_str(), "张三丰", "the untouched name keeps the remote edit");
-    assert_eq!(merged.phone.as_ref().map(Phone::as_str), Some("13700000000"));
-    assert_eq!(merged.notes, "皮肤偏干。对花粉敏感。 做了补水。", "both notes edits survive");
+    assert_eq!(merged.name(), "张三丰", "the untouched name keeps the remote edit");
+    assert_eq!(merged.get(Field::Phone), "13700000000");
+    assert_eq!(merged.get(Field::Notes), "皮肤偏干。对花粉敏感。 做了补水。", "both notes edits survive");
     phone.apply_changes([saved.bytes.as_slice()]).expect("apply");
     assert_eq!(phone.customer().expect("customer").profile, merged);
 }
@@ -291,43 +294,37 @@ fn a_form_saved_after_a_remote_edit_arrived_keeps_that_edit() {
 fn two_saves_from_one_device_on_an_old_version_do_not_break_its_change_sequence() {
     let (mut doc, _) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
     let opened = doc.version();
-    let mut first = doc.customer().expect("customer").profile;
-    first.beautician = "小李".into();
-    doc.update_profile(device(1), &opened, &first, at(1)).expect("edit").expect("change");
-    let mut second = first.clone();
-    second.notes = "第二个标签页".into();
-    doc.update_profile(device(1), &opened, &second, at(2)).expect("edit").expect("change");
+    let first = set(&doc.customer().expect("customer").profile, Field::Beautician, "小李");
+    doc.update_profile(device(1), &opened, &first, at(1)).expect("edit").pop().expect("change");
+    let second = set(&first, Field::Notes, "第二个标签页");
+    doc.update_profile(device(1), &opened, &second, at(2)).expect("edit").pop().expect("change");
     let now = doc.customer().expect("customer").profile;
-    assert_eq!(now.beautician, "小李");
-    assert_eq!(now.notes, "第二个标签页");
+    assert_eq!(now.beautician(), "小李");
+    assert_eq!(now.get(Field::Notes), "第二个标签页");
     assert!(CustomerDoc::load(&doc.save()).is_ok());
 }
 
 #[test]
 fn concurrent_text_edits_interleave_instead_of_replacing() {
-    let mut p = profile("张三");
-    p.notes = "皮肤偏干。".into();
+    let p = set(&profile("张三"), Field::Notes, "皮肤偏干。");
     let (base, _) = CustomerDoc::create(device(1), &new_customer(p.clone())).expect("create");
     let (mut a, mut b) = (base.clone(), base);
-    let mut pa = p.clone();
-    pa.notes = "皮肤偏干。喜欢玫瑰精油。".into();
-    let mut pb = p;
-    pb.notes = "夏天 皮肤偏干。".into();
-    let ca = a.update_profile(device(2), &a.version(), &pa, at(1)).expect("edit").expect("change");
-    let cb = b.update_profile(device(3), &b.version(), &pb, at(1)).expect("edit").expect("change");
+    let pa = set(&p, Field::Notes, "皮肤偏干。喜欢玫瑰精油。");
+    let pb = set(&p, Field::Notes, "夏天 皮肤偏干。");
+    let ca = a.update_profile(device(2), &a.version(), &pa, at(1)).expect("edit").pop().expect("change");
+    let cb = b.update_profile(device(3), &b.version(), &pb, at(1)).expect("edit").pop().expect("change");
     a.apply_changes([cb.bytes.as_slice()]).expect("apply");
     b.apply_changes([ca.bytes.as_slice()]).expect("apply");
-    let notes = a.customer().expect("customer").profile.notes;
+    let notes = a.customer().expect("customer").profile.get(Field::Notes).to_owned();
     assert_eq!(notes, "夏天 皮肤偏干。喜欢玫瑰精油。");
-    assert_eq!(b.customer().expect("customer").profile.notes, notes);
+    assert_eq!(b.customer().expect("customer").profile.get(Field::Notes), notes);
 }
 
 #[test]
 fn out_of_order_changes_wait_for_their_dependencies_even_across_save_and_load() {
     let (mut origin, create) = CustomerDoc::create(device(1), &new_customer(profile("张三"))).expect("create");
-    let mut p = origin.customer().expect("customer").profile;
-    p.notes = "第二次".into();
-    let edit = origin.update_profile(device(1), &origin.version(), &p, at(1)).expect("edit").expect("change");
+    let p = set(&origin.customer().expect("customer").profile, Field::Notes, "第二次");
+    let edit = origin.update_profile(device(1), &origin.version(), &p, at(1)).expect("edit").pop().expect("change");
 
     let mut replica = CustomerDoc::empty();
     replica.apply_changes([edit.bytes.as_slice()]).expect("apply");
@@ -336,7 +333,7 @@ fn out_of_order_changes_wait_for_their_dependencies_even_across_save_and_load() 
     let mut replica = CustomerDoc::load(&replica.save()).expect("load keeps the waiting change");
     replica.apply_changes([create.bytes.as_slice(), create.bytes.as_slice()]).expect("duplicates are harmless");
     assert!(!replica.is_waiting_for_changes());
-    assert_eq!(replica.customer().expect("customer").profile.notes, "第二次");
+    assert_eq!(replica.customer().expect("customer").profile.get(Field::Notes), "第二次");
     assert_eq!(replica.heads(), origin.heads());
 }
 
@@ -357,6 +354,7 @@ enum Edit {
     Allergies(String),
     Gender(Gender),
     Beautician(String),
+    Tags(String),
 }
 
 fn edit_strategy() -> impl Strategy<Value = Edit> {
@@ -368,20 +366,24 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
         text.prop_map(Edit::Allergies),
         proptest::sample::select(Gender::ALL.to_vec()).prop_map(Edit::Gender),
         "[小大][李王]{0,1}".prop_map(Edit::Beautician),
+        "(VIP|敏感肌|孕期)?( (VIP|学生))?".prop_map(Edit::Tags),
     ]
 }
 
 fn apply_edit(doc: &mut CustomerDoc, dev: DeviceId, edit: &Edit, time: i64) -> Option<Vec<u8>> {
-    let mut p = doc.customer().expect("customer").profile;
-    match edit {
-        Edit::Name(name) => p.name = Name::parse(name).expect("generated names are valid"),
-        Edit::Phone(phone) => p.phone = phone.as_deref().map(|raw| Phone::parse(raw).expect("valid")),
-        Edit::Notes(notes) => p.notes = notes.clone(),
-        Edit::Allergies(allergies) => p.allergies = allergies.clone(),
-        Edit::Gender(gender) => p.gender = *gender,
-        Edit::Beautician(name) => p.beautician = name.clone(),
-    }
-    doc.update_profile(dev, &doc.version(), &p, at(time)).expect("edit").map(|c| c.bytes)
+    let p = doc.customer().expect("customer").profile;
+    let p = match edit {
+        Edit::Name(name) => set(&p, Field::Name, name),
+        Edit::Phone(phone) => set(&p, Field::Phone, phone.as_deref().unwrap_or("")),
+        Edit::Notes(notes) => set(&p, Field::Notes, notes),
+        Edit::Allergies(allergies) => set(&p, Field::Allergies, allergies),
+        Edit::Gender(gender) => set(&p, Field::Gender, gender.key()),
+        Edit::Beautician(name) => set(&p, Field::Beautician, name),
+        Edit::Tags(tags) => set(&p, Field::Tags, tags),
+    };
+    let mut changes = doc.update_profile(dev, &doc.version(), &p, at(time)).expect("edit");
+    assert!(changes.len() <= 1, "a schema 2 document needs no upgrade");
+    changes.pop().map(|c| c.bytes)
 }
 
 proptest! {
@@ -429,17 +431,18 @@ proptest! {
 // ---- search --------------------------------------------------------------------------------
 
 fn summary(name: &str, phone: &str, number: &str, created: i64) -> CustomerSummary {
-    CustomerSummary {
-        id: format!("{created:032x}"),
-        number: number.into(),
-        name: name.into(),
-        phone: phone.into(),
-        phone_display: phone.into(),
-        gender: String::new(),
-        beautician: String::new(),
-        has_health_alert: false,
-        created_at: created,
+    let mut p = profile(name);
+    if !phone.is_empty() {
+        p = set(&p, Field::Phone, phone);
     }
+    let new = NewCustomer {
+        id: CustomerId::from_random([created as u8; 16]),
+        number: CustomerNumber::parse(number).expect("number"),
+        created_at: at(created),
+        profile: p,
+    };
+    let (doc, _) = CustomerDoc::create(device(1), &new).expect("create");
+    CustomerSummary::of(&doc.file().expect("file"), TODAY)
 }
 
 #[track_caller]
@@ -450,7 +453,7 @@ fn check_search(query: &str, expected: &[&str]) {
         summary("Lily Wang", "01065521234", "BBBB-0001", 3),
         summary("李四", "", "BBBB-0002", 4),
     ];
-    let names: Vec<&str> = search(&all, &SearchQuery::parse(query)).iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = search(&all, Book::All, &SearchQuery::parse(query), TODAY).iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, expected, "query {query:?}");
 }
 

@@ -1,9 +1,21 @@
 //! The mapping between a customer file and its automerge document (one document per customer).
 //!
-//! Layout of the document root (schema 1):
-//! `schema` (uint), `kind` = "customer", `id`, `number`, `created_at` (timestamp, ms),
-//! scalar strings `name`, `gender`, `phone`, `birthday` (`YYYY-MM-DD` or ""), `source`,
-//! `beautician`, and text objects `allergies` and `notes`.
+//! Layout of the document root (schema 2):
+//! - `schema` (uint), `kind` = "customer", `id`, `number`, `created_at` (timestamp, ms),
+//!   `deleted_at` (timestamp, or null when the customer is not in the bin);
+//! - one key per [`Field`]: registers (scalar strings) for one-line fields, choices, dates and
+//!   the phone; automerge text objects for free text ([`Kind::Text`]); `tags`, a map from tag
+//!   to `true`, so concurrent additions all survive;
+//! - entry maps `visits`, `cards`, `money`, `photos`: entry id → map of the entry's scalars
+//!   (a visit's `card_uses` is a nested map card id → sessions). Entries are only added or
+//!   voided (see `entries.rs`).
+//!
+//! Schema 1 documents (the first release) had only `allergies` and `notes` as containers. The
+//! first device that writes to one adds the missing containers with a *deterministic* upgrade
+//! change: the same actor, the same base (the creating change), time 0 and the same
+//! operations on every device, hence the same hash. Two devices upgrading offline therefore
+//! produce one change, not two competing `visits` maps of which one would win and hide the
+//! other's entries.
 //!
 //! Edits write only the fields the user changed since the form was opened: a tablet that
 //! changed the phone must not also re-write the notes, or it would overwrite a notes edit made
@@ -13,17 +25,25 @@
 //! Free text is an automerge text object so concurrent edits to it interleave instead of one
 //! replacing the other.
 
-use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{Automerge, Change, ObjType, ROOT, ReadDoc, ScalarValue, Value};
-use jiff::Timestamp;
-use jiff::civil::Date;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::fields::{Birthday, Gender, Name, Phone, Profile, Source};
+use automerge::transaction::{CommitOptions, Transactable, Transaction};
+use automerge::{ActorId, Automerge, Change, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+
+use super::entries::{Account, BodyArea, Card, EntryId, MoneyEntry, MoneyKind, Photo, PhotoStage, Visit};
+use super::fields::{Field, Kind, Profile, Tag};
 use super::number::CustomerNumber;
 use crate::DomainError;
 use crate::ids::{CustomerId, DeviceId};
+use crate::money::{Fen, Payment};
 
-const SCHEMA: u64 = 1;
+const SCHEMA: u64 = 2;
+/// The actor of the deterministic schema upgrade change. Never a device's actor (device
+/// actors are 16 random bytes; this one is 20).
+const UPGRADE_ACTOR: &[u8] = b"meike-schema-upgrade";
+const ENTRY_MAPS: [&str; 4] = ["visits", "cards", "money", "photos"];
 
 /// A customer file as read from its document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +52,26 @@ pub struct Customer {
     pub number: CustomerNumber,
     pub created_at: Timestamp,
     pub profile: Profile,
+}
+
+/// The whole file: the customer and every entry, plus whether she is in the bin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerFile {
+    pub customer: Customer,
+    /// Oldest first, voided ones included (shown struck through).
+    pub visits: Vec<Visit>,
+    pub cards: Vec<Card>,
+    pub money: Vec<MoneyEntry>,
+    pub photos: Vec<Photo>,
+    /// When the customer was moved to the bin; `None` when she is not in it.
+    pub deleted_at: Option<Timestamp>,
+}
+
+impl CustomerFile {
+    /// Balances, cards and totals on `today`.
+    pub fn account(&self, today: Date) -> Account {
+        Account::of(&self.visits, &self.cards, &self.money, today)
+    }
 }
 
 /// A document version: the heads of its change graph at some moment.
@@ -59,6 +99,17 @@ impl LocalChange {
     fn of(change: &Change) -> Self {
         LocalChange { hash: change.hash().0, bytes: change.raw_bytes().to_vec() }
     }
+}
+
+/// An entry added to or voided in a file.
+#[derive(Debug, Clone)]
+pub enum EntryEdit<'a> {
+    AddVisit(&'a Visit),
+    AddCard(&'a Card),
+    AddMoney(&'a MoneyEntry),
+    AddPhoto(&'a Photo),
+    /// Marks an entry of any kind as voided (a correction; the entry stays, struck through).
+    Void(&'a EntryId),
 }
 
 /// A customer's automerge document.
@@ -91,7 +142,8 @@ impl CustomerDoc {
         self.doc.save()
     }
 
-    /// Starts the document of a new customer, authored by `device`.
+    /// Starts the document of a new customer, authored by `device`, with every container of
+    /// the current schema.
     pub fn create(device: DeviceId, new: &NewCustomer) -> Result<(Self, LocalChange), DomainError> {
         let mut doc = Automerge::new().with_actor(device.actor());
         let mut tx = doc.transaction();
@@ -100,13 +152,25 @@ impl CustomerDoc {
         tx.put(ROOT, "id", new.id.as_str())?;
         tx.put(ROOT, "number", new.number.to_string())?;
         tx.put(ROOT, "created_at", ScalarValue::Timestamp(new.created_at.as_millisecond()))?;
-        let allergies = tx.put_object(ROOT, "allergies", ObjType::Text)?;
-        let notes = tx.put_object(ROOT, "notes", ObjType::Text)?;
-        for (key, value) in scalar_fields(&new.profile) {
-            tx.put(ROOT, key, value)?;
+        tx.put(ROOT, "deleted_at", ScalarValue::Null)?;
+        for field in Field::ALL.iter().copied() {
+            match field.kind() {
+                Kind::Text(_) => {
+                    let text = tx.put_object(ROOT, field.key(), ObjType::Text)?;
+                    tx.update_text(&text, new.profile.get(field))?;
+                }
+                Kind::Tags => {
+                    let tags = tx.put_object(ROOT, field.key(), ObjType::Map)?;
+                    for tag in new.profile.tags() {
+                        tx.put(&tags, tag.as_str(), true)?;
+                    }
+                }
+                _ => tx.put(ROOT, field.key(), new.profile.get(field))?,
+            }
         }
-        tx.update_text(&allergies, &new.profile.allergies)?;
-        tx.update_text(&notes, &new.profile.notes)?;
+        for key in ENTRY_MAPS {
+            tx.put_object(ROOT, key, ObjType::Map)?;
+        }
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(new.created_at.as_second()));
         let change = hash
             .and_then(|hash| doc.get_change_by_hash(&hash))
@@ -124,15 +188,16 @@ impl CustomerDoc {
     /// Records an edit made in a form opened at `base`: each field that differs between the
     /// document at `base` and `profile` is written, and nothing else. Changes that arrived
     /// from other devices while the form was open are kept (their fields were not touched),
-    /// and text edits are rebased character by character onto theirs. Returns `None` when the
-    /// user changed nothing.
+    /// text edits are rebased character by character onto theirs, and tags are added and
+    /// removed one by one. Returns the new changes (none when the user changed nothing; the
+    /// schema upgrade first when the document needed one).
     pub fn update_profile(
         &mut self,
         device: DeviceId,
         base: &Version,
         profile: &Profile,
         now: Timestamp,
-    ) -> Result<Option<LocalChange>, DomainError> {
+    ) -> Result<Vec<LocalChange>, DomainError> {
         let actor = device.actor();
         // Writing on a fork of the base version turns "what the user saw" into the automerge
         // ancestor of the edit, so the merge below is three-way. A device's changes must form
@@ -145,32 +210,152 @@ impl CustomerDoc {
         } else {
             self.doc.fork_at(&base.0)?
         };
+        let upgrade = upgrade(&mut fork)?;
         fork.set_actor(actor.clone());
-        let edit = CustomerDoc { doc: fork };
-        let allergies = edit.text_object("allergies")?;
-        let notes = edit.text_object("notes")?;
-        let mut changed = Vec::new();
-        for (key, value) in scalar_fields(profile) {
-            if edit.scalar(key).as_ref() != Some(&value) {
-                changed.push((key, value));
+        let before = CustomerDoc { doc: fork };
+        let old_tags = before.tags();
+        let mut scalars = Vec::new();
+        let mut texts = Vec::new();
+        for field in Field::ALL.iter().copied() {
+            match field.kind() {
+                Kind::Text(_) => texts.push((before.object(field.key(), ObjType::Text)?, profile.get(field))),
+                Kind::Tags => {}
+                _ => {
+                    if before.string(field.key()) != profile.get(field) {
+                        scalars.push((field.key(), profile.get(field)));
+                    }
+                }
             }
         }
-        let mut fork = edit.doc;
+        let tags = before.object(Field::Tags.key(), ObjType::Map)?;
+        let mut fork = before.doc;
         let mut tx = fork.transaction();
-        for (key, value) in changed {
+        for (key, value) in scalars {
             tx.put(ROOT, key, value)?;
         }
-        tx.update_text(&allergies, &profile.allergies)?;
-        tx.update_text(&notes, &profile.notes)?;
+        for (text, value) in texts {
+            tx.update_text(&text, value)?;
+        }
+        for gone in old_tags.difference(profile.tags()) {
+            tx.delete(&tags, gone.as_str())?;
+        }
+        for added in profile.tags().difference(&old_tags) {
+            tx.put(&tags, added.as_str(), true)?;
+        }
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now.as_second()));
-        let Some(hash) = hash else { return Ok(None) };
+        let mut changes = Vec::new();
+        let upgrade = upgrade.filter(|u| self.doc.get_change_by_hash(&automerge::ChangeHash(u.hash)).is_none());
+        if let Some(upgrade) = upgrade.filter(|_| hash.is_some()) {
+            changes.push(upgrade);
+        }
+        let Some(hash) = hash else { return Ok(changes) };
         self.doc.set_actor(actor);
         self.doc.merge(&mut fork)?;
         let change = self
             .doc
             .get_change_by_hash(&hash)
             .ok_or(DomainError::Corrupt("a merged edit is missing from the document".into()))?;
-        Ok(Some(LocalChange::of(&change)))
+        changes.push(LocalChange::of(&change));
+        Ok(changes)
+    }
+
+    /// Adds or voids an entry. Entries live under their own random ids, so this never
+    /// conflicts with another device's entries.
+    pub fn edit_entry(&mut self, device: DeviceId, edit: EntryEdit<'_>, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+        if let EntryEdit::Void(id) = &edit
+            && self.find_entry(id).is_none()
+        {
+            return Err(DomainError::NotACustomer("entry"));
+        }
+        self.write(device, now, |tx, maps| {
+            match edit {
+                EntryEdit::AddVisit(visit) => {
+                    let entry = tx.put_object(&maps[0], visit.id.as_str(), ObjType::Map)?;
+                    tx.put(&entry, "at", visit.at.to_string())?;
+                    tx.put(&entry, "items", visit.items.as_str())?;
+                    tx.put(&entry, "beautician", visit.beautician.as_str())?;
+                    tx.put(&entry, "amount", visit.amount.as_fen())?;
+                    tx.put(&entry, "payment", visit.payment.key())?;
+                    tx.put(&entry, "products", visit.products.as_str())?;
+                    tx.put(&entry, "notes", visit.notes.as_str())?;
+                    let uses = tx.put_object(&entry, "card_uses", ObjType::Map)?;
+                    for (card, n) in &visit.card_uses {
+                        tx.put(&uses, card.as_str(), ScalarValue::Uint(u64::from(*n)))?;
+                    }
+                }
+                EntryEdit::AddCard(card) => {
+                    let entry = tx.put_object(&maps[1], card.id.as_str(), ObjType::Map)?;
+                    tx.put(&entry, "item", card.item.as_str())?;
+                    tx.put(&entry, "sessions", ScalarValue::Uint(u64::from(card.sessions)))?;
+                    tx.put(&entry, "used_before", ScalarValue::Uint(u64::from(card.used_before)))?;
+                    tx.put(&entry, "price", card.price.as_fen())?;
+                    tx.put(&entry, "payment", card.payment.key())?;
+                    tx.put(&entry, "bought_on", card.bought_on.to_string())?;
+                    tx.put(&entry, "expires_on", card.expires_on.map(|d| d.to_string()).unwrap_or_default())?;
+                }
+                EntryEdit::AddMoney(money) => {
+                    let entry = tx.put_object(&maps[2], money.id.as_str(), ObjType::Map)?;
+                    tx.put(&entry, "on", money.on.to_string())?;
+                    tx.put(&entry, "kind", money.kind.key())?;
+                    tx.put(&entry, "amount", money.amount.as_fen())?;
+                    tx.put(&entry, "payment", money.payment.key())?;
+                    tx.put(&entry, "note", money.note.as_str())?;
+                }
+                EntryEdit::AddPhoto(photo) => {
+                    let entry = tx.put_object(&maps[3], photo.id.as_str(), ObjType::Map)?;
+                    tx.put(&entry, "blob", photo.blob.as_str())?;
+                    tx.put(&entry, "area", photo.area.key())?;
+                    tx.put(&entry, "stage", photo.stage.key())?;
+                    tx.put(&entry, "taken_on", photo.taken_on.to_string())?;
+                    tx.put(&entry, "note", photo.note.as_str())?;
+                    tx.put(&entry, "width", ScalarValue::Uint(u64::from(photo.width)))?;
+                    tx.put(&entry, "height", ScalarValue::Uint(u64::from(photo.height)))?;
+                    tx.put(&entry, "bytes", ScalarValue::Uint(u64::from(photo.bytes)))?;
+                }
+                EntryEdit::Void(id) => {
+                    for map in maps {
+                        if let Some((Value::Object(ObjType::Map), entry)) = tx.get(map, id.as_str())? {
+                            tx.put(&entry, "voided", true)?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Moves the customer to the bin (`Some(now)`) or takes her out of it (`None`).
+    pub fn set_deleted(&mut self, device: DeviceId, deleted: bool, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+        let value = if deleted { ScalarValue::Timestamp(now.as_millisecond()) } else { ScalarValue::Null };
+        self.write(device, now, |tx, _| {
+            tx.put(ROOT, "deleted_at", value)?;
+            Ok(())
+        })
+    }
+
+    /// One transaction on the present document, after the schema upgrade if it is needed.
+    fn write(
+        &mut self,
+        device: DeviceId,
+        now: Timestamp,
+        f: impl FnOnce(&mut Transaction<'_>, &[ObjId; 4]) -> Result<(), DomainError>,
+    ) -> Result<Vec<LocalChange>, DomainError> {
+        self.customer()?;
+        let mut changes: Vec<LocalChange> = upgrade(&mut self.doc)?.into_iter().collect();
+        self.doc.set_actor(device.actor());
+        let maps = [
+            self.object(ENTRY_MAPS[0], ObjType::Map)?,
+            self.object(ENTRY_MAPS[1], ObjType::Map)?,
+            self.object(ENTRY_MAPS[2], ObjType::Map)?,
+            self.object(ENTRY_MAPS[3], ObjType::Map)?,
+        ];
+        let mut tx = self.doc.transaction();
+        f(&mut tx, &maps)?;
+        let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now.as_second()));
+        if let Some(change) = hash.and_then(|hash| self.doc.get_change_by_hash(&hash)) {
+            changes.push(LocalChange::of(&change));
+        }
+        Ok(changes)
     }
 
     /// Applies changes received from other devices, in any order and any number of times.
@@ -201,70 +386,231 @@ impl CustomerDoc {
         !self.doc.get_missing_deps(&[]).is_empty()
     }
 
-    /// Reads the customer file. Fails when the document does not (yet) hold a customer, e.g.
+    /// Reads the customer. Fails when the document does not (yet) hold a customer, e.g.
     /// when only a later edit has arrived and the creating change has not.
     pub fn customer(&self) -> Result<Customer, DomainError> {
-        let text = |key: &'static str| -> Result<String, DomainError> {
-            match self.doc.get(ROOT, key)? {
-                Some((Value::Object(ObjType::Text), id)) => Ok(self.doc.text(&id)?),
-                _ => Err(DomainError::NotACustomer(key)),
-            }
-        };
-        let string = |key: &'static str| -> String {
-            match self.scalar(key) {
-                Some(ScalarValue::Str(s)) => s.to_string(),
-                _ => String::new(),
-            }
-        };
-        let id = CustomerId::parse(&string("id")).map_err(|_| DomainError::NotACustomer("id"))?;
+        let id = CustomerId::parse(&self.string("id")).map_err(|_| DomainError::NotACustomer("id"))?;
         let number =
-            CustomerNumber::parse(&string("number")).map_err(|_| DomainError::NotACustomer("number"))?;
-        let created_at = match self.scalar("created_at") {
+            CustomerNumber::parse(&self.string("number")).map_err(|_| DomainError::NotACustomer("number"))?;
+        let created_at = match self.scalar(ROOT, "created_at") {
             Some(ScalarValue::Timestamp(ms)) => {
                 Timestamp::from_millisecond(ms).map_err(|_| DomainError::NotACustomer("created_at"))?
             }
             _ => return Err(DomainError::NotACustomer("created_at")),
         };
-        let name = Name::parse(&string("name")).map_err(|_| DomainError::NotACustomer("name"))?;
-        // Stored values were validated when written; a value this version does not know (a
-        // newer app's choice, say) reads as "unspecified" rather than hiding the customer.
-        let profile = Profile {
-            name,
-            gender: Gender::parse(&string("gender")).unwrap_or_default(),
-            phone: Phone::parse(&string("phone")).ok(),
-            birthday: Birthday::parse(&string("birthday"), Date::MAX).ok(),
-            source: Source::parse(&string("source")).unwrap_or(Source::Other),
-            allergies: text("allergies")?,
-            notes: text("notes")?,
-            beautician: string("beautician"),
-        };
+        let mut values = BTreeMap::new();
+        for field in Field::ALL.iter().copied() {
+            let value = match field.kind() {
+                Kind::Text(_) => match self.doc.get(ROOT, field.key())? {
+                    Some((Value::Object(ObjType::Text), text)) => self.doc.text(&text)?,
+                    _ => String::new(),
+                },
+                Kind::Tags => continue,
+                _ => self.string(field.key()),
+            };
+            values.insert(field, value);
+        }
+        // Stored values were validated when written; a value this version cannot read (a
+        // newer app's choice, say) is left out rather than hiding the customer.
+        let profile = Profile::from_stored(values, self.tags()).map_err(|_| DomainError::NotACustomer("name"))?;
         Ok(Customer { id, number, created_at, profile })
     }
 
-    fn scalar(&self, key: &str) -> Option<ScalarValue> {
-        match self.doc.get(ROOT, key) {
+    /// Reads the whole file: the customer, her entries, and whether she is in the bin.
+    pub fn file(&self) -> Result<CustomerFile, DomainError> {
+        let customer = self.customer()?;
+        let deleted_at = match self.scalar(ROOT, "deleted_at") {
+            Some(ScalarValue::Timestamp(ms)) => Timestamp::from_millisecond(ms).ok(),
+            _ => None,
+        };
+        let mut visits: Vec<Visit> = self.entries(0).filter_map(|(id, e)| self.visit(id, &e)).collect();
+        visits.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        let mut cards: Vec<Card> = self.entries(1).filter_map(|(id, e)| self.card(id, &e)).collect();
+        cards.sort_by(|a, b| (a.bought_on, &a.id).cmp(&(b.bought_on, &b.id)));
+        let mut money: Vec<MoneyEntry> = self.entries(2).filter_map(|(id, e)| self.money(id, &e)).collect();
+        money.sort_by(|a, b| (a.on, &a.id).cmp(&(b.on, &b.id)));
+        let mut photos: Vec<Photo> = self.entries(3).filter_map(|(id, e)| self.photo(id, &e)).collect();
+        photos.sort_by(|a, b| (a.taken_on, &a.id).cmp(&(b.taken_on, &b.id)));
+        Ok(CustomerFile { customer, visits, cards, money, photos, deleted_at })
+    }
+
+    fn entries(&self, map: usize) -> impl Iterator<Item = (EntryId, ObjId)> + '_ {
+        let obj = self.object(ENTRY_MAPS[map], ObjType::Map).ok();
+        obj.into_iter().flat_map(move |obj| {
+            let keys: Vec<String> = self.doc.keys(&obj).collect();
+            keys.into_iter().filter_map(move |key| {
+                let id = EntryId::parse(&key).ok()?;
+                match self.doc.get(&obj, &key) {
+                    Ok(Some((Value::Object(ObjType::Map), entry))) => Some((id, entry)),
+                    _ => None,
+                }
+            })
+        })
+    }
+
+    fn find_entry(&self, id: &EntryId) -> Option<ObjId> {
+        (0..ENTRY_MAPS.len()).find_map(|map| self.entries(map).find(|(e, _)| e == id).map(|(_, obj)| obj))
+    }
+
+    fn visit(&self, id: EntryId, e: &ObjId) -> Option<Visit> {
+        let mut card_uses = BTreeMap::new();
+        if let Ok(Some((Value::Object(ObjType::Map), uses))) = self.doc.get(e, "card_uses") {
+            for key in self.doc.keys(&uses) {
+                if let (Ok(card), Some(n)) = (EntryId::parse(&key), self.uint(&uses, &key)) {
+                    card_uses.insert(card, u32::try_from(n).unwrap_or(u32::MAX));
+                }
+            }
+        }
+        Some(Visit {
+            id,
+            at: self.entry_str(e, "at").parse::<DateTime>().ok()?,
+            items: self.entry_str(e, "items"),
+            beautician: self.entry_str(e, "beautician"),
+            amount: Fen::new(self.int(e, "amount")?),
+            payment: Payment::parse(&self.entry_str(e, "payment")).unwrap_or(Payment::Cash),
+            products: self.entry_str(e, "products"),
+            card_uses,
+            notes: self.entry_str(e, "notes"),
+            voided: self.voided(e),
+        })
+    }
+
+    fn card(&self, id: EntryId, e: &ObjId) -> Option<Card> {
+        Some(Card {
+            id,
+            item: self.entry_str(e, "item"),
+            sessions: u32::try_from(self.uint(e, "sessions")?).ok()?,
+            used_before: self.uint(e, "used_before").and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+            price: Fen::new(self.int(e, "price")?),
+            payment: Payment::parse(&self.entry_str(e, "payment")).unwrap_or(Payment::Cash),
+            bought_on: self.entry_str(e, "bought_on").parse().ok()?,
+            expires_on: self.entry_str(e, "expires_on").parse().ok(),
+            voided: self.voided(e),
+        })
+    }
+
+    fn money(&self, id: EntryId, e: &ObjId) -> Option<MoneyEntry> {
+        Some(MoneyEntry {
+            id,
+            on: self.entry_str(e, "on").parse().ok()?,
+            kind: MoneyKind::parse(&self.entry_str(e, "kind")).ok()?,
+            amount: Fen::new(self.int(e, "amount")?),
+            payment: Payment::parse(&self.entry_str(e, "payment")).unwrap_or(Payment::Cash),
+            note: self.entry_str(e, "note"),
+            voided: self.voided(e),
+        })
+    }
+
+    fn photo(&self, id: EntryId, e: &ObjId) -> Option<Photo> {
+        let size = |key| self.uint(e, key).and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+        Some(Photo {
+            id,
+            blob: self.entry_str(e, "blob"),
+            area: BodyArea::parse(&self.entry_str(e, "area")).unwrap_or(BodyArea::Other),
+            stage: PhotoStage::parse(&self.entry_str(e, "stage")).unwrap_or(PhotoStage::Before),
+            taken_on: self.entry_str(e, "taken_on").parse().ok()?,
+            note: self.entry_str(e, "note"),
+            width: size("width"),
+            height: size("height"),
+            bytes: size("bytes"),
+            voided: self.voided(e),
+        })
+    }
+
+    fn tags(&self) -> BTreeSet<Tag> {
+        match self.object(Field::Tags.key(), ObjType::Map) {
+            Ok(tags) => self.doc.keys(&tags).filter_map(|key| Tag::parse(&key).ok()).collect(),
+            Err(_) => BTreeSet::new(),
+        }
+    }
+
+    fn scalar(&self, obj: impl AsRef<ObjId>, key: &str) -> Option<ScalarValue> {
+        match self.doc.get(obj, key) {
             Ok(Some((Value::Scalar(value), _))) => Some(value.into_owned()),
             _ => None,
         }
     }
 
-    fn text_object(&self, key: &'static str) -> Result<automerge::ObjId, DomainError> {
-        match self.doc.get(ROOT, key)? {
-            Some((Value::Object(ObjType::Text), id)) => Ok(id),
-            _ => Err(DomainError::NotACustomer(key)),
+    fn string(&self, key: &str) -> String {
+        self.entry_str(&ROOT, key)
+    }
+
+    fn entry_str(&self, obj: &ObjId, key: &str) -> String {
+        match self.scalar(obj, key) {
+            Some(ScalarValue::Str(s)) => s.to_string(),
+            _ => String::new(),
         }
+    }
+
+    fn int(&self, obj: &ObjId, key: &str) -> Option<i64> {
+        match self.scalar(obj, key)? {
+            ScalarValue::Int(n) => Some(n),
+            ScalarValue::Uint(n) => i64::try_from(n).ok(),
+            _ => None,
+        }
+    }
+
+    fn uint(&self, obj: &ObjId, key: &str) -> Option<u64> {
+        match self.scalar(obj, key)? {
+            ScalarValue::Uint(n) => Some(n),
+            ScalarValue::Int(n) => u64::try_from(n).ok(),
+            _ => None,
+        }
+    }
+
+    fn voided(&self, obj: &ObjId) -> bool {
+        matches!(self.scalar(obj, "voided"), Some(ScalarValue::Boolean(true)))
+    }
+
+    fn object(&self, key: &str, kind: ObjType) -> Result<ObjId, DomainError> {
+        object_of(&self.doc, key, kind).ok_or(DomainError::NotACustomer("container"))
     }
 }
 
-/// The profile's scalar fields as document keys and values.
-fn scalar_fields(profile: &Profile) -> [(&'static str, ScalarValue); 6] {
-    let str = |s: &str| ScalarValue::Str(s.into());
-    [
-        ("name", str(profile.name.as_str())),
-        ("gender", str(profile.gender.key())),
-        ("phone", str(profile.phone.as_ref().map(Phone::as_str).unwrap_or(""))),
-        ("birthday", str(&profile.birthday.map(Birthday::to_iso).unwrap_or_default())),
-        ("source", str(profile.source.key())),
-        ("beautician", str(&profile.beautician)),
-    ]
+fn object_of(doc: &impl ReadDoc, key: &str, kind: ObjType) -> Option<ObjId> {
+    match doc.get(ROOT, key) {
+        Ok(Some((Value::Object(found), id))) if found == kind => Some(id),
+        _ => None,
+    }
+}
+
+/// The containers every document of the current schema has.
+fn containers() -> impl Iterator<Item = (&'static str, ObjType)> {
+    let fields = Field::ALL.iter().filter_map(|f| match f.kind() {
+        Kind::Text(_) => Some((f.key(), ObjType::Text)),
+        Kind::Tags => Some((f.key(), ObjType::Map)),
+        _ => None,
+    });
+    fields.chain(ENTRY_MAPS.iter().map(|key| (*key, ObjType::Map)))
+}
+
+/// Adds the containers an older document lacks, with the deterministic change described at
+/// the top of this file, and returns that change. `None` when nothing was missing.
+fn upgrade(doc: &mut Automerge) -> Result<Option<LocalChange>, DomainError> {
+    if containers().all(|(key, kind)| object_of(doc, key, kind).is_some()) {
+        return Ok(None);
+    }
+    let creation = doc
+        .get_changes(&[])
+        .iter()
+        .find(|c| c.deps().is_empty())
+        .map(|c| c.hash())
+        .ok_or(DomainError::NotACustomer("creating change"))?;
+    let mut base = doc.fork_at(&[creation])?;
+    base.set_actor(ActorId::from(UPGRADE_ACTOR));
+    let mut tx = base.transaction();
+    for (key, kind) in containers() {
+        if object_of(&tx, key, kind).is_none() {
+            tx.put_object(ROOT, key, kind)?;
+        }
+    }
+    tx.put(ROOT, "schema", ScalarValue::Uint(SCHEMA))?;
+    let (hash, _) = tx.commit_with(CommitOptions::default().with_time(0));
+    let hash = hash.ok_or(DomainError::Corrupt("the schema upgrade produced no change".into()))?;
+    let actor = doc.get_actor().clone();
+    doc.merge(&mut base)?;
+    doc.set_actor(actor);
+    let change =
+        doc.get_change_by_hash(&hash).ok_or(DomainError::Corrupt("the schema upgrade is missing".into()))?;
+    Ok(Some(LocalChange::of(&change)))
 }

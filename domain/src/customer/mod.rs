@@ -1,14 +1,25 @@
 //! The customer file: validated fields, the form that produces them, the automerge document
-//! that stores them and the list entry derived from it.
+//! that stores them, the entries recorded over time and the list entry derived from it all.
 
 mod doc;
+mod entries;
 mod fields;
 mod form;
 mod number;
+mod pinyin;
 mod summary;
 
-pub use doc::{Customer, CustomerDoc, LocalChange, NewCustomer, Version};
-pub use fields::{Birthday, Gender, Name, Phone, Profile, Source, limits};
+pub use doc::{Customer, CustomerDoc, CustomerFile, EntryEdit, LocalChange, NewCustomer, Version};
+pub use entries::{
+    Account, BodyArea, Card, CardForm, CardStatus, EXPIRING_SOON_DAYS, EntryField, EntryId, MAX_CARD_SESSIONS,
+    MoneyEntry, MoneyForm, MoneyKind, Photo, PhotoStage, Visit, VisitForm,
+};
+pub(crate) use fields::choice;
+pub use fields::{
+    AgeBand, BloodType, Birthday, Field, Gender, Kind, Marital, Name, Phone, Profile, Section, SkinType, Source,
+    SourceValue, Tag, limits, parse_date,
+};
 pub use form::CustomerForm;
 pub use number::CustomerNumber;
-pub use summary::{CustomerSummary, SearchQuery, search};
+pub use pinyin::NameKeys;
+pub use summary::{Book, CustomerSummary, SearchQuery, search};

@@ -1,11 +1,19 @@
 //! The customer list's entries: a projection of each document, stored beside the documents so
-//! the list opens without loading every document, and the search over them.
+//! the list opens without loading every document; the paper books as views over them; and
+//! the search.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::doc::Customer;
+use super::doc::CustomerFile;
+use super::entries::EXPIRING_SOON_DAYS;
+use super::fields::Field;
+use super::pinyin::{NameKeys, normalize};
+use crate::money::{Fen, Payment};
 
-/// One row of the customer list. Derived from a [`Customer`]; never edited directly.
+/// One row of the customer list. Derived from a [`CustomerFile`]; never edited directly.
+/// Holds nothing that depends on the day it was derived: day-dependent views (cards expiring)
+/// are computed from stored dates when shown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CustomerSummary {
     pub id: String,
@@ -20,21 +28,126 @@ pub struct CustomerSummary {
     pub has_health_alert: bool,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
+    pub tags: Vec<String>,
+    pub source: String,
+    pub pinyin: NameKeys,
+    /// Milliseconds since the Unix epoch when moved to the bin.
+    pub deleted_at: Option<i64>,
+    pub visits: u32,
+    /// Salon-local `YYYY-MM-DDTHH:MM:SS` of the last visit.
+    pub last_visit: Option<String>,
+    pub spent: Fen,
+    pub prepaid: Fen,
+    pub debt: Fen,
+    /// Sessions left over all open cards, and what they are worth.
+    pub open_sessions: i64,
+    pub open_value: Fen,
+    /// Open cards with an expiry date: (expiry, sessions left), soonest first.
+    pub card_expiries: Vec<(Date, i64)>,
+    /// A card or the prepaid balance was overdrawn by offline devices.
+    pub overdrawn: bool,
+    /// Has bought a card, topped up, been given a "member since" date, or visited twice:
+    /// in the member book (会员本) rather than the potential-customer book (潜在客户本).
+    pub member: bool,
 }
 
 impl CustomerSummary {
-    pub fn of(customer: &Customer) -> Self {
+    /// The list entry of a file. `today` only decides nothing stored; it is needed to read the
+    /// account (expiry flags are recomputed when shown).
+    pub fn of(file: &CustomerFile, today: Date) -> Self {
+        let customer = &file.customer;
         let profile = &customer.profile;
+        let account = file.account(today);
+        let phone = profile.phone();
+        let mut card_expiries: Vec<(Date, i64)> =
+            account.open_cards().filter_map(|c| c.card.expires_on.map(|e| (e, c.remaining))).collect();
+        card_expiries.sort();
+        let topped_up = file.money.iter().any(|m| !m.voided && m.kind == super::entries::MoneyKind::TopUp);
+        let member = !account.cards.is_empty()
+            || topped_up
+            || account.visits >= 2
+            || profile.member_since().is_some()
+            || file.visits.iter().any(|v| !v.voided && v.payment == Payment::Prepaid);
         CustomerSummary {
             id: customer.id.as_str().to_owned(),
             number: customer.number.to_string(),
-            name: profile.name.as_str().to_owned(),
-            phone: profile.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
-            phone_display: profile.phone.as_ref().map(|p| p.display()).unwrap_or_default(),
-            gender: profile.gender.key().to_owned(),
-            beautician: profile.beautician.clone(),
+            name: profile.name().to_owned(),
+            phone: phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+            phone_display: phone.as_ref().map(|p| p.display()).unwrap_or_default(),
+            gender: profile.gender().key().to_owned(),
+            beautician: profile.beautician().to_owned(),
             has_health_alert: profile.has_health_alert(),
             created_at: customer.created_at.as_millisecond(),
+            tags: profile.tags().iter().map(|t| t.as_str().to_owned()).collect(),
+            source: profile.get(Field::Source).to_owned(),
+            pinyin: NameKeys::of(profile.name()),
+            deleted_at: file.deleted_at.map(|t| t.as_millisecond()),
+            visits: account.visits,
+            last_visit: account.last_visit.map(|v| v.to_string()),
+            spent: account.spent,
+            prepaid: account.prepaid,
+            debt: account.debt,
+            open_sessions: account.open_cards().map(|c| c.remaining).sum(),
+            open_value: account.liability,
+            card_expiries,
+            overdrawn: account.overdrawn(),
+            member,
+        }
+    }
+
+    /// The soonest expiry among open cards that is on or before `today` + the warning window.
+    pub fn expiring_card(&self, today: Date) -> Option<Date> {
+        let soon = today.checked_add(jiff::Span::new().days(EXPIRING_SOON_DAYS)).unwrap_or(today);
+        self.card_expiries.iter().map(|(date, _)| *date).find(|date| *date <= soon)
+    }
+}
+
+/// The salon's paper books, as views of the same customers (DOMAIN.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Book {
+    /// Everyone not in the bin.
+    #[default]
+    All,
+    /// 会员本.
+    Members,
+    /// 潜在客户本: not (yet) a member.
+    Potential,
+    /// 欠款本: owes money.
+    Debtors,
+    /// Open cards expired or expiring within [`EXPIRING_SOON_DAYS`].
+    CardsExpiring,
+    /// Deleted customers, restorable.
+    Bin,
+}
+
+impl Book {
+    pub const ALL: &'static [Book] =
+        &[Book::All, Book::Members, Book::Potential, Book::Debtors, Book::CardsExpiring, Book::Bin];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Book::All => "all",
+            Book::Members => "members",
+            Book::Potential => "potential",
+            Book::Debtors => "debtors",
+            Book::CardsExpiring => "expiring",
+            Book::Bin => "bin",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Book {
+        Book::ALL.iter().copied().find(|b| b.key() == key).unwrap_or_default()
+    }
+
+    pub fn contains(self, summary: &CustomerSummary, today: Date) -> bool {
+        let live = summary.deleted_at.is_none();
+        match self {
+            Book::All => live,
+            Book::Members => live && summary.member,
+            Book::Potential => live && !summary.member,
+            Book::Debtors => live && summary.debt > Fen::ZERO,
+            Book::CardsExpiring => live && summary.expiring_card(today).is_some(),
+            Book::Bin => !live,
         }
     }
 }
@@ -45,23 +158,30 @@ pub struct SearchQuery {
     lowered: String,
     /// The query's digits when it reads as (part of) a phone number.
     digits: Option<String>,
+    /// The query as pinyin letters, when it is only letters.
+    pinyin: Option<String>,
 }
 
 impl SearchQuery {
     pub fn parse(raw: &str) -> Self {
-        let trimmed = raw.trim();
+        let trimmed = raw.trim().trim_start_matches('#');
         let lowered = trimmed.to_lowercase();
         let phone_like = !trimmed.is_empty()
             && trimmed.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')'));
         let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-        SearchQuery { lowered, digits: (phone_like && !digits.is_empty()).then_some(digits) }
+        SearchQuery {
+            lowered,
+            digits: (phone_like && !digits.is_empty()).then_some(digits),
+            pinyin: normalize(trimmed),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
         self.lowered.is_empty()
     }
 
-    /// Name (any part, any case), customer number, or any run of digits of the phone.
+    /// Name (any part, any case, or its pinyin: initials, whole syllables or a mix), customer
+    /// number, any run of digits of the phone, a tag, or the assigned beautician.
     pub fn matches(&self, summary: &CustomerSummary) -> bool {
         if self.is_empty() {
             return true;
@@ -71,14 +191,34 @@ impl SearchQuery {
         {
             return true;
         }
-        summary.name.to_lowercase().contains(&self.lowered) || summary.number.to_lowercase().contains(&self.lowered)
+        if let Some(pinyin) = &self.pinyin
+            && summary.pinyin.matches(pinyin)
+        {
+            return true;
+        }
+        let contains = |s: &str| s.to_lowercase().contains(&self.lowered);
+        contains(&summary.name)
+            || contains(&summary.number)
+            || summary.tags.iter().any(|t| t.to_lowercase() == self.lowered || contains(t))
+            || (!summary.beautician.is_empty() && contains(&summary.beautician))
     }
 }
 
-/// The list as shown: matching customers, newest first, ties broken by number so the order
-/// is the same on every device.
-pub fn search<'a>(all: &'a [CustomerSummary], query: &SearchQuery) -> Vec<&'a CustomerSummary> {
-    let mut hits: Vec<&CustomerSummary> = all.iter().filter(|s| query.matches(s)).collect();
-    hits.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.number.cmp(&b.number)));
+/// A book as shown: its customers matching the query. The general books list the newest
+/// first; the debt book the largest debt first; the expiring book the soonest expiry first;
+/// the bin the latest deletion first. Ties are broken by number so every device shows the
+/// same order.
+pub fn search<'a>(all: &'a [CustomerSummary], book: Book, query: &SearchQuery, today: Date) -> Vec<&'a CustomerSummary> {
+    let mut hits: Vec<&CustomerSummary> =
+        all.iter().filter(|s| book.contains(s, today) && query.matches(s)).collect();
+    hits.sort_by(|a, b| {
+        let order = match book {
+            Book::Debtors => b.debt.cmp(&a.debt),
+            Book::CardsExpiring => a.expiring_card(today).cmp(&b.expiring_card(today)),
+            Book::Bin => b.deleted_at.cmp(&a.deleted_at),
+            _ => b.created_at.cmp(&a.created_at),
+        };
+        order.then_with(|| a.number.cmp(&b.number))
+    });
     hits
 }
