@@ -137,7 +137,7 @@ pub fn salon(seed: u64, n: usize, today: Date) -> Vec<GeneratedCustomer> {
         let mut form = CustomerForm::with(&[
             (Field::Name, &name),
             (Field::Gender, if rng.chance(92) { "female" } else { "male" }),
-            (Field::Phone, &format!("1{}{:09}", rng.pick(&["38", "39", "58", "86", "88"]), rng.below(1_000_000_000))),
+            (Field::Phone, &format!("1{}{:08}", rng.pick(&["38", "39", "58", "86", "88"]), rng.below(100_000_000))),
             (Field::Beautician, rng.pick(BEAUTICIANS)),
             (Field::Source, rng.pick(SOURCES)),
         ]);
@@ -207,6 +207,7 @@ pub fn salon(seed: u64, n: usize, today: Date) -> Vec<GeneratedCustomer> {
                 voided: false,
             });
         }
+        let mut prepaid: i64 = generated.money.iter().map(|m| m.amount.as_fen()).sum();
         let mut card_left: BTreeMap<EntryId, u32> = generated.cards.iter().map(|c| (c.id.clone(), c.sessions)).collect();
         let mut days: Vec<u64> = (0..visits).map(|_| rng.below(span_days)).collect();
         days.sort_unstable();
@@ -231,7 +232,10 @@ pub fn salon(seed: u64, n: usize, today: Date) -> Vec<GeneratedCustomer> {
             let payment = match rng.below(100) {
                 _ if amount == Fen::ZERO => Payment::Cash,
                 0..=4 => Payment::OnAccount,
-                5..=24 if !generated.money.is_empty() => Payment::Prepaid,
+                5..=24 if prepaid >= amount.as_fen() => {
+                    prepaid -= amount.as_fen();
+                    Payment::Prepaid
+                }
                 _ => rng.pick(&[Payment::Cash, Payment::WeChat, Payment::Alipay, Payment::BankCard]),
             };
             generated.visits.push(Visit {

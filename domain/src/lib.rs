@@ -18,3 +18,5 @@ pub use error::{DomainError, Field, FieldErrors, FieldProblem};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod file_tests;

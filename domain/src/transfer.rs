@@ -69,7 +69,7 @@ impl Column {
 /// The user's words for columns and choices, from the app's i18n tables.
 pub trait Labels {
     fn column(&self, column: Column) -> String;
-    /// The label of a choice key of `field` (gender, blood type, source ...).
+    /// The label of a (non-blank) choice key of `field` (gender, blood type, source ...).
     fn choice(&self, field: Field, key: &str) -> String;
 }
 
@@ -161,7 +161,9 @@ pub fn export_csv(files: &[CustomerFile], today: Date, labels: &dyn Labels, numb
                 Column::Field(field) => match field.kind() {
                     Kind::Tags => Tag::join(profile.tags()),
                     Kind::Customer => profile.referrer().and_then(|id| number_of(&id)).unwrap_or_default(),
-                    Kind::Choice(_) | Kind::Source if !profile.get(*field).is_empty() => {
+                    Kind::Choice(_) if !profile.get(*field).is_empty() => labels.choice(*field, profile.get(*field)),
+                    // A salon's own channel is shown as typed; built-in ones in the user's words.
+                    Kind::Source if crate::customer::Source::parse(profile.get(*field)).is_ok_and(|s| s.key() != "") => {
                         labels.choice(*field, profile.get(*field))
                     }
                     _ => profile.get(*field).to_owned(),

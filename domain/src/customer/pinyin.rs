@@ -39,6 +39,11 @@ impl NameKeys {
         self.0.is_empty()
     }
 
+    /// The first letter of each character's first reading: "zs" for 张三.
+    pub fn initials(&self) -> String {
+        self.0.iter().filter_map(|alternatives| alternatives.first()?.chars().next()).collect()
+    }
+
     /// `query` must already be lowercase ASCII letters (see [`normalize`]).
     pub fn matches(&self, query: &str) -> bool {
         !query.is_empty() && (0..self.0.len()).any(|start| self.matches_from(query.as_bytes(), start))

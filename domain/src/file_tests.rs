@@ -1,0 +1,556 @@
+//! Native tests of the complete customer file: money, cards and balances (including two
+//! devices using the last session offline), the visit/card/money forms, pinyin search, the
+//! paper books, the schema upgrade, deletion, CSV/JSON transfer and the salon generator.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{Automerge, ObjType, ROOT, ScalarValue};
+use jiff::Timestamp;
+use jiff::civil::{Date, date};
+
+use crate::FieldProblem;
+use crate::customer::{
+    AgeBand, Birthday, Book, CardForm, CustomerDoc, CustomerFile, CustomerForm, CustomerNumber, CustomerSummary,
+    EntryEdit, EntryField, EntryId, Field, MoneyForm, NameKeys, NewCustomer, Profile, SearchQuery, VisitForm, search,
+};
+use crate::generator;
+use crate::ids::{CustomerId, DeviceId, DeviceTag};
+use crate::money::Fen;
+use crate::transfer::{self, Column, ImportContext, ImportError, Labels};
+
+const TODAY: Date = date(2026, 11, 24);
+
+fn device(n: u8) -> DeviceId {
+    DeviceId::from_random([n; 16])
+}
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_second(1_790_000_000 + seconds).expect("in range")
+}
+
+fn entry(n: u8) -> EntryId {
+    EntryId::from_random([n; 16])
+}
+
+fn now() -> jiff::civil::DateTime {
+    TODAY.at(18, 0, 0, 0)
+}
+
+fn no_referrer(_: &str) -> Option<CustomerId> {
+    None
+}
+
+fn customer_doc(name: &str) -> CustomerDoc {
+    let profile = CustomerForm::with(&[(Field::Name, name)]).validate(TODAY, &no_referrer).expect("valid");
+    let new = NewCustomer {
+        id: CustomerId::from_random([9; 16]),
+        number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), 1),
+        created_at: at(0),
+        profile,
+    };
+    CustomerDoc::create(device(1), &new).expect("create").0
+}
+
+fn file(doc: &CustomerDoc) -> CustomerFile {
+    doc.file().expect("file")
+}
+
+fn card_form(sessions: &str, price: &str, expires: &str) -> CardForm {
+    CardForm {
+        item: "面部补水".into(),
+        sessions: sessions.into(),
+        price: price.into(),
+        payment: "wechat".into(),
+        bought_on: "2026-10-01".into(),
+        expires_on: expires.into(),
+    }
+}
+
+fn visit_form(cards: &[&EntryId], amount: &str, payment: &str) -> VisitForm {
+    VisitForm {
+        date: "2026-11-24".into(),
+        time: "15:30".into(),
+        items: "面部补水".into(),
+        beautician: "小美".into(),
+        amount: amount.into(),
+        payment: payment.into(),
+        cards: cards.iter().map(|c| c.as_str().to_owned()).collect(),
+        ..VisitForm::default()
+    }
+}
+
+// ---- money -------------------------------------------------------------------------------
+
+#[test]
+fn amounts_parse_as_exact_fen() {
+    let ok = |raw: &str, fen: i64| assert_eq!(Fen::parse(raw), Ok(Fen::new(fen)), "input {raw:?}");
+    ok("128", 12_800);
+    ok("128.5", 12_850);
+    ok("128.05", 12_805);
+    ok("0.1", 10);
+    ok("1,280.00", 128_000);
+    ok("¥ 99", 9_900);
+    ok("￥3,000", 300_000);
+    ok("10000000", 1_000_000_000);
+    for bad in ["", "-5", "12.345", "1.2.3", "abc", "12.", ".5", "1e3", "¥"] {
+        assert_eq!(Fen::parse(bad), Err(FieldProblem::NotAnAmount), "input {bad:?}");
+    }
+    assert_eq!(Fen::parse("10000000.01"), Err(FieldProblem::AmountTooLarge { max_yuan: 10_000_000 }));
+    assert_eq!(Fen::parse("99999999999999999999"), Err(FieldProblem::AmountTooLarge { max_yuan: 10_000_000 }));
+}
+
+#[test]
+fn amounts_print_for_reading_and_for_cells() {
+    assert_eq!(Fen::new(128_000).display(), "¥1,280.00");
+    assert_eq!(Fen::new(123_456_789).display(), "¥1,234,567.89");
+    assert_eq!(Fen::new(-3_550).display(), "-¥35.50");
+    assert_eq!(Fen::new(5).plain(), "0.05");
+    assert_eq!(Fen::new(-3_550).plain(), "-35.50");
+    assert_eq!(Fen::new(1_000).share(1, 3), Fen::new(333), "rounded down");
+    assert_eq!(Fen::new(1_000).share(1, 0), Fen::ZERO);
+}
+
+#[test]
+fn age_bands_follow_the_seed_boundaries() {
+    let band = |born: &str| Birthday::parse(born, TODAY).expect("date").age_band_on(TODAY);
+    assert_eq!(band("2006-11-25"), AgeBand::Under20, "19, one day before the 20th birthday");
+    assert_eq!(band("2006-11-24"), AgeBand::From20To24, "20 today");
+    assert_eq!(band("2001-11-25"), AgeBand::From20To24, "24");
+    assert_eq!(band("2001-11-24"), AgeBand::From25To34, "25 today");
+    assert_eq!(band("1991-11-25"), AgeBand::From25To34, "34");
+    assert_eq!(band("1991-11-24"), AgeBand::From35, "35 today");
+}
+
+// ---- cards, balances and the forms that feed them -------------------------------------------
+
+#[test]
+fn a_visit_using_a_card_session_decrements_it_and_its_value() {
+    let mut doc = customer_doc("张三");
+    let card = card_form("10", "2000", "2027-10-01").validate(entry(1), TODAY).expect("card");
+    doc.edit_entry(device(1), EntryEdit::AddCard(&card), at(1)).expect("add card");
+    let account = file(&doc).account(TODAY);
+    assert_eq!(account.card(&card.id).map(|c| (c.remaining, c.value)), Some((10, Fen::yuan(2000))));
+
+    let visit = visit_form(&[&card.id], "", "cash").validate(entry(2), &account, now()).expect("visit");
+    doc.edit_entry(device(1), EntryEdit::AddVisit(&visit), at(2)).expect("add visit");
+    let account = file(&doc).account(TODAY);
+    let status = account.card(&card.id).expect("card");
+    assert_eq!((status.used, status.remaining, status.value), (1, 9, Fen::yuan(1800)));
+    assert_eq!(account.liability, Fen::yuan(1800));
+    assert_eq!(account.spent, Fen::yuan(2000), "the card was the spend; the session itself cost nothing more");
+    assert_eq!(account.visits, 1);
+}
+
+#[test]
+fn two_tablets_using_the_last_session_offline_keep_both_visits_and_flag_the_overdraw() {
+    let mut doc = customer_doc("张三");
+    let card = card_form("1", "300", "").validate(entry(1), TODAY).expect("card");
+    doc.edit_entry(device(1), EntryEdit::AddCard(&card), at(1)).expect("add card");
+    let (mut a, mut b) = (doc.clone(), doc);
+
+    let account_a = file(&a).account(TODAY);
+    let visit_a = visit_form(&[&card.id], "", "cash").validate(entry(2), &account_a, now()).expect("a may use it");
+    let from_a = a.edit_entry(device(2), EntryEdit::AddVisit(&visit_a), at(2)).expect("a");
+    let account_b = file(&b).account(TODAY);
+    let visit_b = visit_form(&[&card.id], "", "cash").validate(entry(3), &account_b, now()).expect("b may use it");
+    let from_b = b.edit_entry(device(3), EntryEdit::AddVisit(&visit_b), at(3)).expect("b");
+
+    // On one device, a second use of the used-up card is refused.
+    let used_up = visit_form(&[&card.id], "", "cash").validate(entry(4), &file(&a).account(TODAY), now());
+    assert_eq!(used_up.expect_err("refused").get(EntryField::Card), Some(&FieldProblem::CardUsedUp));
+
+    a.apply_changes(from_b.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    b.apply_changes(from_a.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    for doc in [&a, &b] {
+        let f = file(doc);
+        assert_eq!(f.visits.len(), 2, "both visits are kept");
+        let account = f.account(TODAY);
+        let status = account.card(&card.id).expect("card");
+        assert_eq!(status.remaining, -1);
+        assert!(status.overdrawn() && account.overdrawn());
+        assert_eq!(status.value, Fen::ZERO, "no negative liability");
+        assert!(CustomerSummary::of(&f, TODAY).overdrawn, "the list shows it too");
+    }
+    assert_eq!(a.heads(), b.heads());
+}
+
+#[test]
+fn prepaid_and_debt_are_derived_from_entries_and_merge_offline_without_loss() {
+    let mut doc = customer_doc("李四");
+    let top_up = MoneyForm { kind: "top_up".into(), amount: "1000".into(), payment: "wechat".into(), on: "2026-11-01".into(), note: String::new() };
+    doc.edit_entry(device(1), EntryEdit::AddMoney(&top_up.validate(entry(1), TODAY).expect("top-up")), at(1)).expect("add");
+    let (mut a, mut b) = (doc.clone(), doc);
+    // Tablet A: a visit paid from the prepaid balance. Tablet B: one bought on account.
+    let acc = file(&a).account(TODAY);
+    let va = visit_form(&[], "298", "prepaid").validate(entry(2), &acc, now()).expect("visit");
+    let ca = a.edit_entry(device(2), EntryEdit::AddVisit(&va), at(2)).expect("a");
+    let vb = visit_form(&[], "128.50", "on_account").validate(entry(3), &acc, now()).expect("visit");
+    let cb = b.edit_entry(device(3), EntryEdit::AddVisit(&vb), at(3)).expect("b");
+    let repay = MoneyForm { kind: "repayment".into(), amount: "100".into(), payment: "cash".into(), on: "2026-11-24".into(), note: String::new() };
+    let cr = b.edit_entry(device(3), EntryEdit::AddMoney(&repay.validate(entry(4), TODAY).expect("repay")), at(4)).expect("b");
+    a.apply_changes(cb.iter().chain(&cr).map(|c| c.bytes.as_slice())).expect("apply");
+    b.apply_changes(ca.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    for doc in [&a, &b] {
+        let account = file(doc).account(TODAY);
+        assert_eq!(account.prepaid, Fen::yuan(1000) - Fen::yuan(298));
+        assert_eq!(account.debt, Fen::new(12_850) - Fen::yuan(100));
+        assert_eq!(account.spent, Fen::new(29_800 + 12_850), "top-ups are not spend; both visits are");
+    }
+    // Voiding the on-account visit takes its debt away.
+    a.edit_entry(device(2), EntryEdit::Void(&vb.id), at(5)).expect("void");
+    let account = file(&a).account(TODAY);
+    assert_eq!(account.debt, -Fen::yuan(100), "the repayment stays; the file shows a credit");
+    assert_eq!(account.visits, 1);
+    assert!(a.edit_entry(device(2), EntryEdit::Void(&entry(99)), at(6)).is_err(), "unknown entry");
+}
+
+#[test]
+fn card_form_checks_each_field() {
+    let errors = CardForm {
+        item: " ".into(),
+        sessions: "0".into(),
+        price: "12.345".into(),
+        payment: "gold".into(),
+        bought_on: "2026-10-01".into(),
+        expires_on: "2026-09-30".into(),
+    }
+    .validate(entry(1), TODAY)
+    .expect_err("invalid");
+    assert_eq!(errors.get(EntryField::Item), Some(&FieldProblem::Required));
+    assert_eq!(errors.get(EntryField::Sessions), Some(&FieldProblem::NotInRange { min: 1, max: 500 }));
+    assert_eq!(errors.get(EntryField::Price), Some(&FieldProblem::NotAnAmount));
+    assert_eq!(errors.get(EntryField::Payment), Some(&FieldProblem::UnknownChoice));
+    assert_eq!(errors.get(EntryField::Expiry), Some(&FieldProblem::DateBeforeStart));
+    assert!(card_form("500", "0", "").validate(entry(1), TODAY).is_ok(), "a free card is a card");
+    assert!(card_form("501", "1", "").validate(entry(1), TODAY).is_err());
+}
+
+#[test]
+fn expired_and_expiring_cards_are_told_apart() {
+    let mut doc = customer_doc("王五");
+    for (n, expiry) in [(1, "2026-11-23"), (2, "2026-11-24"), (3, "2026-12-24"), (4, "2026-12-25"), (5, "")] {
+        let card = card_form("5", "500", expiry).validate(entry(n), TODAY).expect("card");
+        doc.edit_entry(device(1), EntryEdit::AddCard(&card), at(i64::from(n))).expect("add");
+    }
+    let account = file(&doc).account(TODAY);
+    let flags: Vec<(bool, bool)> = account.cards.iter().map(|c| (c.expired, c.expiring_soon)).collect();
+    assert_eq!(flags, [(true, false), (false, true), (false, true), (false, false), (false, false)]);
+    let expired = visit_form(&[&entry(1)], "", "cash").validate(entry(9), &account, now());
+    assert_eq!(expired.expect_err("refused").get(EntryField::Card), Some(&FieldProblem::CardExpired));
+    let summary = CustomerSummary::of(&file(&doc), TODAY);
+    assert_eq!(summary.expiring_card(TODAY), Some(date(2026, 11, 23)));
+    assert!(Book::CardsExpiring.contains(&summary, TODAY));
+    assert_eq!(summary.open_sessions, 25);
+}
+
+#[test]
+fn visit_and_money_forms_report_specific_problems() {
+    let account = crate::customer::Account::default();
+    let errors = VisitForm { date: "2026-11-26".into(), time: "25:00".into(), amount: "-1".into(), payment: "cash".into(), ..VisitForm::default() }
+        .validate(entry(1), &account, now())
+        .expect_err("invalid");
+    assert_eq!(errors.get(EntryField::Time), Some(&FieldProblem::NotADate));
+    assert_eq!(errors.get(EntryField::Items), Some(&FieldProblem::Missing));
+    assert_eq!(errors.get(EntryField::Amount), Some(&FieldProblem::NotAnAmount));
+    let future = VisitForm { date: "2026-11-26".into(), time: "10:00".into(), items: "x".into(), payment: "cash".into(), ..VisitForm::default() };
+    assert_eq!(future.validate(entry(1), &account, now()).expect_err("future").get(EntryField::Date), Some(&FieldProblem::DateInFuture));
+    let unknown_card = visit_form(&[&entry(7)], "", "cash").validate(entry(1), &account, now());
+    assert_eq!(unknown_card.expect_err("no such card").get(EntryField::Card), Some(&FieldProblem::NotFound));
+
+    let zero = MoneyForm { kind: "top_up".into(), amount: "0".into(), payment: "prepaid".into(), on: "2026-11-24".into(), note: String::new() };
+    let errors = zero.validate(entry(1), TODAY).expect_err("invalid");
+    assert_eq!(errors.get(EntryField::Amount), Some(&FieldProblem::NotPositive));
+    assert_eq!(errors.get(EntryField::Payment), Some(&FieldProblem::UnknownChoice), "a top-up from the balance itself");
+}
+
+// ---- pinyin search and the books -------------------------------------------------------------
+
+#[test]
+fn pinyin_initials_full_syllables_and_mixes_find_chinese_names() {
+    let zhang_san = NameKeys::of("张三");
+    for query in ["zs", "zhang", "zhangs", "zsan", "zhangsan", "san", "z", "zha"] {
+        assert!(zhang_san.matches(query), "{query:?} finds 张三");
+    }
+    for query in ["ls", "zhangl", "zz", "sanz", "zhan g x"] {
+        assert!(!zhang_san.matches(query), "{query:?} does not find 张三");
+    }
+    assert!(NameKeys::of("单丽").matches("sl"), "单 as a surname reads shan");
+    assert!(NameKeys::of("单丽").matches("dl"), "and dan");
+    assert!(NameKeys::of("曾静").matches("zengjing"));
+    assert!(NameKeys::of("吕燕").matches("lvyan"), "ü is typed as v");
+    assert!(NameKeys::of("Lily王").matches("lilyw"), "latin letters stay themselves");
+}
+
+fn summaries() -> Vec<CustomerSummary> {
+    generator::salon(7, 60, TODAY)
+        .iter()
+        .map(|c| CustomerSummary::of(&c.build(device(1)).expect("build").0.file().expect("file"), TODAY))
+        .collect()
+}
+
+#[test]
+fn search_finds_by_pinyin_tag_and_beautician_through_the_list() {
+    let all = summaries();
+    let target = all.iter().find(|s| s.name.chars().count() == 3).expect("a three-character name");
+    let initials = target.pinyin.initials();
+    assert_eq!(initials.len(), 3);
+    let hits = search(&all, Book::All, &SearchQuery::parse(&initials.to_uppercase()), TODAY);
+    assert!(hits.iter().any(|s| s.id == target.id), "{initials:?} finds {}", target.name);
+
+    let tagged = all.iter().find(|s| !s.tags.is_empty()).expect("a tagged customer");
+    let tag = &tagged.tags[0];
+    let hits = search(&all, Book::All, &SearchQuery::parse(&format!("#{tag}")), TODAY);
+    assert!(!hits.is_empty() && hits.iter().all(|s| s.tags.contains(tag) || s.name.contains(tag.as_str())));
+
+    let hits = search(&all, Book::All, &SearchQuery::parse("阿琳"), TODAY);
+    assert!(!hits.is_empty() && hits.iter().all(|s| s.beautician == "阿琳"));
+}
+
+#[test]
+fn the_paper_books_split_the_customers() {
+    let all = summaries();
+    let count = |book| search(&all, book, &SearchQuery::parse(""), TODAY).len();
+    assert_eq!(count(Book::Members) + count(Book::Potential), count(Book::All));
+    assert!(count(Book::Members) > 0 && count(Book::Potential) > 0);
+    let debtors = search(&all, Book::Debtors, &SearchQuery::parse(""), TODAY);
+    assert!(!debtors.is_empty());
+    assert!(debtors.windows(2).all(|w| w[0].debt >= w[1].debt), "largest debt first");
+    assert!(debtors.iter().all(|s| s.debt > Fen::ZERO));
+    assert_eq!(count(Book::Bin), 0);
+}
+
+// ---- deletion --------------------------------------------------------------------------------
+
+#[test]
+fn a_deleted_customer_moves_to_the_bin_and_comes_back_whole() {
+    let mut doc = customer_doc("赵六");
+    let card = card_form("3", "300", "").validate(entry(1), TODAY).expect("card");
+    doc.edit_entry(device(1), EntryEdit::AddCard(&card), at(1)).expect("add");
+    let before = file(&doc);
+    doc.set_deleted(device(1), true, at(2)).expect("delete");
+    let deleted = CustomerSummary::of(&file(&doc), TODAY);
+    assert_eq!(deleted.deleted_at, Some(at(2).as_millisecond()));
+    assert!(Book::Bin.contains(&deleted, TODAY) && !Book::All.contains(&deleted, TODAY));
+    doc.set_deleted(device(1), false, at(3)).expect("restore");
+    let after = file(&doc);
+    assert_eq!(after.deleted_at, None);
+    assert_eq!((after.customer, after.cards), (before.customer, before.cards), "nothing lost");
+}
+
+// ---- schema upgrade --------------------------------------------------------------------------
+
+/// A document as the first release wrote it: only `allergies` and `notes` were containers.
+fn schema_1_doc() -> (CustomerDoc, Vec<u8>) {
+    let mut doc = Automerge::new().with_actor(device(1).actor());
+    let mut tx = doc.transaction();
+    tx.put(ROOT, "schema", ScalarValue::Uint(1)).expect("put");
+    tx.put(ROOT, "kind", "customer").expect("put");
+    tx.put(ROOT, "id", CustomerId::from_random([5; 16]).as_str()).expect("put");
+    tx.put(ROOT, "number", "K7QX-0001").expect("put");
+    tx.put(ROOT, "created_at", ScalarValue::Timestamp(1_000)).expect("put");
+    for key in ["name", "gender", "phone", "birthday", "source", "beautician"] {
+        tx.put(ROOT, key, if key == "name" { "老顾客" } else { "" }).expect("put");
+    }
+    let allergies = tx.put_object(ROOT, "allergies", ObjType::Text).expect("text");
+    tx.update_text(&allergies, "花粉").expect("text");
+    tx.put_object(ROOT, "notes", ObjType::Text).expect("text");
+    tx.commit_with(CommitOptions::default().with_time(1));
+    let bytes = doc.save();
+    (CustomerDoc::load(&bytes).expect("load"), bytes)
+}
+
+#[test]
+fn two_devices_upgrading_an_old_document_offline_make_the_same_upgrade_and_lose_nothing() {
+    let (old, _) = schema_1_doc();
+    assert_eq!(file(&old).customer.profile.get(Field::Allergies), "花粉", "old documents read as before");
+    let (mut a, mut b) = (old.clone(), old);
+    let card = card_form("5", "500", "").validate(entry(1), TODAY).expect("card");
+    let from_a = a.edit_entry(device(2), EntryEdit::AddCard(&card), at(1)).expect("a");
+    let p = file(&b).customer.profile;
+    let mut form = CustomerForm::from_profile(&p, &|_| None);
+    form.set(Field::Contraindications, "孕期");
+    form.set(Field::Tags, "VIP");
+    let edited: Profile = form.validate(TODAY, &no_referrer).expect("valid");
+    let from_b = b.update_profile(device(3), &b.version(), &edited, at(2)).expect("b");
+    assert_eq!(from_a.len(), 2, "upgrade + card");
+    assert_eq!(from_b.len(), 2, "upgrade + edit");
+    assert_eq!(from_a[0], from_b[0], "the same upgrade change, byte for byte");
+    a.apply_changes(from_b.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    b.apply_changes(from_a.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    for doc in [&a, &b] {
+        let f = file(doc);
+        assert_eq!(f.cards.len(), 1, "A's card survives B's upgrade");
+        assert_eq!(f.customer.profile.get(Field::Contraindications), "孕期");
+        assert_eq!(f.customer.profile.tags().len(), 1);
+    }
+    assert_eq!(a.heads(), b.heads());
+}
+
+#[test]
+fn concurrent_tag_changes_all_survive() {
+    let doc = customer_doc("钱七");
+    let (mut a, mut b) = (doc.clone(), doc);
+    let tagged = |doc: &CustomerDoc, tags: &str| {
+        let mut form = CustomerForm::from_profile(&file(doc).customer.profile, &|_| None);
+        form.set(Field::Tags, tags);
+        form.validate(TODAY, &no_referrer).expect("valid")
+    };
+    let ca = a.update_profile(device(2), &a.version(), &tagged(&a, "VIP"), at(1)).expect("a");
+    let cb = b.update_profile(device(3), &b.version(), &tagged(&b, "敏感肌，孕期"), at(1)).expect("b");
+    a.apply_changes(cb.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    b.apply_changes(ca.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    let tags: Vec<String> = file(&a).customer.profile.tags().iter().map(|t| t.as_str().to_owned()).collect();
+    assert_eq!(tags, ["VIP", "孕期", "敏感肌"]);
+    assert_eq!(file(&b).customer.profile.tags(), file(&a).customer.profile.tags());
+}
+
+// ---- export and import ------------------------------------------------------------------------
+
+/// Labels as the app's Chinese table would give them (a few are enough to prove matching).
+struct Zh;
+
+impl Labels for Zh {
+    fn column(&self, column: Column) -> String {
+        match column {
+            Column::Number => "编号".into(),
+            Column::Field(Field::Name) => "姓名".into(),
+            Column::Field(Field::Phone) => "电话".into(),
+            Column::Field(Field::Gender) => "性别".into(),
+            Column::Prepaid => "储值余额".into(),
+            other => format!("列{}", other.key()),
+        }
+    }
+    fn choice(&self, field: Field, key: &str) -> String {
+        match (field, key) {
+            (Field::Gender, "female") => "女".into(),
+            (Field::Gender, "male") => "男".into(),
+            (Field::Source, "friend_referral") => "朋友介绍".into(),
+            _ => format!("选项{key}"),
+        }
+    }
+}
+
+fn import(bytes: &[u8], existing: &dyn Fn(&str) -> Option<CustomerId>) -> Result<transfer::ImportPlan, ImportError> {
+    let mut n = 0u8;
+    let mut new_id = || {
+        n = n.wrapping_add(1);
+        [n, 0xee, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n]
+    };
+    let labels: [&dyn Labels; 1] = [&Zh];
+    transfer::import_csv(bytes, &mut ImportContext { today: TODAY, labels: &labels, new_id: &mut new_id, existing })
+}
+
+#[test]
+fn csv_export_then_import_recreates_the_same_customers_balances_and_cards() {
+    let salon = generator::salon(11, 120, TODAY);
+    let files: Vec<CustomerFile> = salon.iter().map(|c| c.build(device(1)).expect("build").0.file().expect("file")).collect();
+    let by_id: BTreeMap<String, String> =
+        files.iter().map(|f| (f.customer.id.as_str().to_owned(), f.customer.number.to_string())).collect();
+    let csv = transfer::export_csv(&files, TODAY, &Zh, &|id| by_id.get(id.as_str()).cloned());
+    assert!(csv.starts_with(transfer::BOM), "Excel needs the BOM");
+    assert!(csv.contains("编号,姓名,电话,性别"), "titles in the user's language");
+
+    let plan = import(csv.as_bytes(), &|_| None).expect("readable");
+    assert_eq!(plan.error_rows(), 0, "{:?}", plan.rows.iter().find(|r| r.result.is_err()));
+    assert!(plan.ignored_columns.is_empty());
+    let imported = plan.customers().expect("all rows valid");
+    assert_eq!(imported.len(), files.len());
+    // Rebuild each imported customer as the app does, then compare file by file.
+    let new_ids: BTreeMap<String, CustomerId> =
+        imported.iter().map(|c| (c.number.as_ref().expect("number kept").to_string(), c.id.clone())).collect();
+    for (original, copy) in files.iter().zip(&imported) {
+        assert_eq!(copy.number.as_ref(), Some(&original.customer.number));
+        let mut expected = original.customer.profile.clone();
+        if let Some(referrer) = original.customer.profile.referrer() {
+            let number = &by_id[referrer.as_str()];
+            let mut form = CustomerForm::from_profile(&expected, &|_| Some(number.clone()));
+            form.set(Field::Referrer, number);
+            expected = form.validate(TODAY, &|n| new_ids.get(n).cloned()).expect("valid");
+        }
+        assert_eq!(copy.profile, expected, "profile of {}", original.customer.number);
+        let account = original.account(TODAY);
+        let copied = crate::customer::Account::of(&[], &copy.cards, &copy.money, TODAY);
+        assert_eq!(copied.prepaid, account.prepaid.max(Fen::ZERO));
+        assert_eq!(copied.debt, account.debt.max(Fen::ZERO));
+        let open = |a: &crate::customer::Account| -> Vec<(String, i64, u32, Fen, Option<Date>)> {
+            a.open_cards().map(|c| (c.card.item.clone(), c.remaining, c.card.sessions, c.card.price, c.card.expires_on)).collect()
+        };
+        assert_eq!(open(&copied), open(&account), "open cards of {}", original.customer.number);
+    }
+}
+
+#[test]
+fn import_reports_every_bad_cell_by_row_and_imports_nothing_then() {
+    let csv = "\u{feff}编号,姓名,电话,性别,列birthday,储值余额,列cards,备注栏\r\n\
+               ,王丽,139 0000 1111,女,1990-05-01,500,面部|3/10|2000|2026-01-01|2027-01-01,x\r\n\
+               ,,12ab,robot,1990-02-30,-5,面部|11/10|1,\r\n\
+               K7QX-0001,李娜,,男,,,,\r\n\
+               ,,,,,,,\r\n";
+    let existing = |n: &str| (n == "K7QX-0001").then(|| CustomerId::from_random([1; 16]));
+    let plan = import(csv.as_bytes(), &existing).expect("readable");
+    assert_eq!(plan.ignored_columns, ["备注栏"]);
+    assert_eq!(plan.rows.len(), 3, "the blank row is skipped");
+    assert!(plan.rows[0].result.is_ok());
+    assert_eq!(plan.rows[0].line, 2);
+    let problems = plan.rows[1].result.as_ref().expect_err("row 3 is bad");
+    let of = |column| problems.iter().find(|p| p.column == column).map(|p| p.problem.clone());
+    assert_eq!(of(Column::Field(Field::Name)), Some(FieldProblem::Required));
+    assert_eq!(of(Column::Field(Field::Phone)), Some(FieldProblem::PhoneCharacters));
+    assert_eq!(of(Column::Field(Field::Gender)), Some(FieldProblem::UnknownChoice));
+    assert_eq!(of(Column::Field(Field::Birthday)), Some(FieldProblem::NotADate));
+    assert_eq!(of(Column::Prepaid), Some(FieldProblem::NotAnAmount));
+    assert_eq!(of(Column::Cards), Some(FieldProblem::NotInRange { min: 1, max: 500 }));
+    let duplicate = plan.rows[2].result.as_ref().expect_err("number taken");
+    assert_eq!(duplicate[0].problem, FieldProblem::DuplicateNumber);
+    assert!(plan.customers().is_none(), "no partial imports");
+
+    assert_eq!(import(b"\xff\xfe\x00", &|_| None), Err(ImportError::NotUtf8));
+    assert_eq!(import("电话\r\n139\r\n".as_bytes(), &|_| None), Err(ImportError::NoNameColumn));
+    assert_eq!(import("姓名\r\n".as_bytes(), &|_| None), Err(ImportError::Empty));
+}
+
+#[test]
+fn a_referrer_may_be_another_row_of_the_same_file() {
+    let csv = "编号,姓名,列source,列referrer\nAAAA-0001,老客户,,\nAAAA-0002,新客户,朋友介绍,AAAA-0001\n";
+    let plan = import(csv.as_bytes(), &|_| None).expect("readable");
+    let rows = plan.customers().expect("valid");
+    assert_eq!(rows[1].profile.referrer(), Some(rows[0].id.clone()));
+    assert_eq!(rows[1].profile.get(Field::Source), "friend_referral", "labels are read back as keys");
+}
+
+#[test]
+fn a_complete_file_exports_as_json_with_every_entry() {
+    let salon = generator::salon(3, 40, TODAY);
+    let busy = salon.iter().find(|c| !c.cards.is_empty() && !c.photos.is_empty()).expect("a busy customer");
+    let f = busy.build(device(1)).expect("build").0.file().expect("file");
+    let json = transfer::export_json(std::slice::from_ref(&f), TODAY);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid json");
+    let one = &value[0];
+    assert_eq!(one["number"], f.customer.number.to_string());
+    assert_eq!(one["fields"]["name"], f.customer.profile.name());
+    assert_eq!(one["visits"].as_array().map(Vec::len), Some(f.visits.len()));
+    assert_eq!(one["cards"].as_array().map(Vec::len), Some(f.cards.len()));
+    assert_eq!(one["photos"].as_array().map(Vec::len), Some(f.photos.len()));
+}
+
+// ---- generator -----------------------------------------------------------------------------
+
+#[test]
+fn the_generator_is_deterministic_and_heavy_tailed() {
+    let one = generator::salon(42, 300, TODAY);
+    let two = generator::salon(42, 300, TODAY);
+    let heads = |salon: &[generator::GeneratedCustomer]| -> Vec<Vec<[u8; 32]>> {
+        salon.iter().map(|c| c.build(device(1)).expect("build").0.heads()).collect()
+    };
+    assert_eq!(heads(&one), heads(&two), "same seed, same documents");
+    assert_ne!(heads(&one), heads(&generator::salon(43, 300, TODAY)));
+    let mut spend: Vec<i64> = one
+        .iter()
+        .map(|c| c.build(device(1)).expect("build").0.file().expect("file").account(TODAY).spent.as_fen())
+        .collect();
+    spend.sort_unstable_by(|a, b| b.cmp(a));
+    let total: i64 = spend.iter().sum();
+    let top_fifth: i64 = spend.iter().take(spend.len() / 5).sum();
+    assert!(top_fifth * 2 > total, "the top 20% bring more than half the revenue ({top_fifth} of {total})");
+}
