@@ -1,9 +1,11 @@
 //! The one place UI text lives: every string the app shows comes from a [`Texts`] table,
 //! zh-CN first and English second. A missing translation is a compile error, not a blank.
 
-use domain::customer::{Gender, Source};
+use domain::FieldProblem;
+use domain::customer::{AgeBand, BodyArea, Book, EntryField, Field, Gender, MoneyKind, PhotoStage, Section, Source};
+use domain::money::Payment;
+use domain::transfer::{Column, ImportError, Labels};
 use domain::wire::ErrorCode;
-use domain::{Field, FieldProblem};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -154,17 +156,224 @@ impl Texts {
         }
     }
 
+    fn pick(&self, zh: &'static str, en: &'static str) -> &'static str {
+        if self.locale == Locale::ZhCn { zh } else { en }
+    }
+
     pub fn field_label(&self, field: Field) -> &'static str {
-        match field {
-            Field::Name => self.field_name,
-            Field::Phone => self.field_phone,
-            Field::Birthday => self.field_birthday,
-            Field::Gender => self.field_gender,
-            Field::Source => self.field_source,
-            Field::Allergies => self.field_allergies,
-            Field::Notes => self.field_notes,
-            Field::Beautician => self.field_beautician,
+        let (zh, en) = match field {
+            Field::Name => ("姓名", "Name"),
+            Field::Phone => ("电话", "Phone"),
+            Field::Gender => ("性别", "Gender"),
+            Field::Birthday => ("生日", "Birthday"),
+            Field::Address => ("住址 / 单位", "Address or workplace"),
+            Field::Occupation => ("职业", "Occupation"),
+            Field::Marital => ("婚姻状况", "Marital status"),
+            Field::BloodType => ("血型", "Blood type"),
+            Field::Allergies => ("过敏史", "Allergies"),
+            Field::Contraindications => ("禁忌症", "Contraindications"),
+            Field::MedicalHistory => ("病史", "Medical history"),
+            Field::Source => ("了解渠道", "Heard of us via"),
+            Field::Referrer => ("介绍人（顾客编号）", "Referred by (customer number)"),
+            Field::SkinType => ("肤质", "Skin type"),
+            Field::SkinCondition => ("皮肤状况", "Skin condition"),
+            Field::CareFocus => ("最想改善", "Care focus"),
+            Field::SubHealth => ("亚健康表现", "Sub-health signs"),
+            Field::HomeProducts => ("家居用品", "Products used at home"),
+            Field::Personality => ("性格", "Personality"),
+            Field::Hobbies => ("爱好", "Hobbies"),
+            Field::Taboos => ("忌讳", "Taboos"),
+            Field::LifeEvents => ("生活大事", "Life events"),
+            Field::LastChat => ("上次聊天内容", "Last conversation"),
+            Field::PreferredBeautician => ("喜欢的美容师", "Preferred beautician"),
+            Field::PreferredTime => ("方便到店时间", "Preferred time"),
+            Field::MemberSince => ("入会日期", "Member since"),
+            Field::Beautician => ("归属美容师", "Assigned beautician"),
+            Field::Store => ("门店", "Store"),
+            Field::Tags => ("标签", "Tags"),
+            Field::Notes => ("备注", "Notes"),
+        };
+        self.pick(zh, en)
+    }
+
+    pub fn field_hint(&self, field: Field) -> Option<&'static str> {
+        let (zh, en) = match field {
+            Field::Phone => (ZH_CN.phone_hint, EN.phone_hint),
+            Field::Allergies => ("药物、产品过敏。填写后在档案和每次护理前醒目提示。", "Drug or product allergies. Shown as an alert on the file and before every treatment."),
+            Field::Contraindications => ("不宜做的项目或成分（孕期、术后、光敏……）。", "Treatments or ingredients to avoid (pregnancy, after surgery, photosensitivity ...)."),
+            Field::Tags => ("用逗号或空格分隔，如：VIP 敏感肌", "Separate with commas or spaces, e.g. VIP sensitive"),
+            Field::Referrer => ("朋友介绍时填写介绍人的编号，可输入姓名后从列表选择。", "For a friend referral: the referring customer's number; type a name to pick from the list."),
+            Field::Source => ("可从列表选择，也可输入新的渠道（如 小红书）。", "Pick from the list or type a new channel."),
+            _ => return None,
+        };
+        Some(self.pick(zh, en))
+    }
+
+    pub fn section(&self, section: Section) -> &'static str {
+        let (zh, en) = match section {
+            Section::Identity => ("基本资料", "Basic details"),
+            Section::Health => ("健康与禁忌", "Health and contraindications"),
+            Section::Acquisition => ("来源", "How she found us"),
+            Section::Care => ("皮肤与护理", "Skin and care"),
+            Section::Person => ("个人喜好", "Personal"),
+            Section::Relationship => ("归属与标签", "Assignment and tags"),
+            Section::Notes => ("备注", "Notes"),
+        };
+        self.pick(zh, en)
+    }
+
+    /// The label of a choice key of a field; a salon's own source channel is shown as typed.
+    pub fn choice(&self, field: Field, key: &str) -> String {
+        let pair = match (field, key) {
+            (_, "") => ("未填写", "Not given"),
+            (Field::Gender, k) => match Gender::parse(k) {
+                Ok(g) => return self.gender(g).to_owned(),
+                Err(_) => return key.to_owned(),
+            },
+            (Field::Source, k) => match Source::parse(k) {
+                Ok(source) => return self.source(source).to_owned(),
+                Err(_) => return key.to_owned(),
+            },
+            (Field::Marital, "single") => ("未婚", "Single"),
+            (Field::Marital, "married") => ("已婚", "Married"),
+            (Field::Marital, "divorced") => ("离异", "Divorced"),
+            (Field::Marital, "widowed") => ("丧偶", "Widowed"),
+            (Field::BloodType, "a") => ("A 型", "A"),
+            (Field::BloodType, "b") => ("B 型", "B"),
+            (Field::BloodType, "ab") => ("AB 型", "AB"),
+            (Field::BloodType, "o") => ("O 型", "O"),
+            (Field::SkinType, "dry") => ("干性", "Dry"),
+            (Field::SkinType, "oily") => ("油性", "Oily"),
+            (Field::SkinType, "combination") => ("混合性", "Combination"),
+            (Field::SkinType, "normal") => ("中性", "Normal"),
+            (Field::SkinType, "sensitive") => ("敏感性", "Sensitive"),
+            _ => return key.to_owned(),
+        };
+        self.pick(pair.0, pair.1).to_owned()
+    }
+
+    pub fn payment(&self, payment: Payment) -> &'static str {
+        let (zh, en) = match payment {
+            Payment::Cash => ("现金", "Cash"),
+            Payment::WeChat => ("微信", "WeChat Pay"),
+            Payment::Alipay => ("支付宝", "Alipay"),
+            Payment::BankCard => ("银行卡", "Bank card"),
+            Payment::Prepaid => ("储值扣款", "From prepaid balance"),
+            Payment::OnAccount => ("挂账（欠款）", "On account (owed)"),
+        };
+        self.pick(zh, en)
+    }
+
+    pub fn money_kind(&self, kind: MoneyKind) -> &'static str {
+        let (zh, en) = match kind {
+            MoneyKind::TopUp => ("储值充值", "Prepaid top-up"),
+            MoneyKind::Repayment => ("还款", "Debt repayment"),
+            MoneyKind::Debt => ("记欠款", "Record a debt"),
+        };
+        self.pick(zh, en)
+    }
+
+    pub fn body_area(&self, area: BodyArea) -> &'static str {
+        let (zh, en) = match area {
+            BodyArea::Face => ("面部", "Face"),
+            BodyArea::Forehead => ("额头", "Forehead"),
+            BodyArea::Eyes => ("眼部", "Eyes"),
+            BodyArea::Cheeks => ("脸颊", "Cheeks"),
+            BodyArea::Chin => ("下巴", "Chin"),
+            BodyArea::Neck => ("颈部", "Neck"),
+            BodyArea::Crown => ("头顶", "Crown of the head"),
+            BodyArea::Back => ("背部", "Back"),
+            BodyArea::Abdomen => ("腹部", "Abdomen"),
+            BodyArea::Arms => ("手臂", "Arms"),
+            BodyArea::Legs => ("腿部", "Legs"),
+            BodyArea::Other => ("其他", "Other"),
+        };
+        self.pick(zh, en)
+    }
+
+    pub fn photo_stage(&self, stage: PhotoStage) -> &'static str {
+        let (zh, en) = match stage {
+            PhotoStage::Before => ("护理前", "Before"),
+            PhotoStage::After => ("护理后", "After"),
+            PhotoStage::CloseUp => ("特写", "Close-up"),
+        };
+        self.pick(zh, en)
+    }
+
+    pub fn book(&self, book: Book) -> &'static str {
+        let (zh, en) = match book {
+            Book::All => ("全部", "All"),
+            Book::Members => ("会员本", "Members"),
+            Book::Potential => ("潜在客户本", "Potential"),
+            Book::Debtors => ("欠款本", "Debtors"),
+            Book::CardsExpiring => ("卡项到期", "Cards expiring"),
+            Book::Bin => ("回收站", "Deleted"),
+        };
+        self.pick(zh, en)
+    }
+
+    pub fn entry_field(&self, field: EntryField) -> &'static str {
+        let (zh, en) = match field {
+            EntryField::Date => ("日期", "Date"),
+            EntryField::Time => ("时间", "Time"),
+            EntryField::Items => ("护理项目", "Services"),
+            EntryField::Beautician => ("服务美容师", "Beautician"),
+            EntryField::Amount => ("金额（元）", "Amount (¥)"),
+            EntryField::Payment => ("付款方式", "Paid by"),
+            EntryField::Products => ("购买产品", "Products bought"),
+            EntryField::Card => ("使用疗程卡", "Use a card session"),
+            EntryField::Notes => ("备注", "Notes"),
+            EntryField::Item => ("项目", "Item"),
+            EntryField::Sessions => ("次数", "Sessions"),
+            EntryField::Price => ("售价（元）", "Price (¥)"),
+            EntryField::Expiry => ("有效期至", "Expires on"),
+            EntryField::Kind => ("类型", "Kind"),
+        };
+        self.pick(zh, en)
+    }
+
+    pub fn column(&self, column: Column) -> String {
+        let pair = match column {
+            Column::Number => ("编号", "Number"),
+            Column::Field(field) => return self.field_label(field).to_owned(),
+            Column::Prepaid => ("储值余额", "Prepaid balance"),
+            Column::Debt => ("欠款", "Debt"),
+            Column::Cards => ("未用完疗程卡", "Open cards"),
+            Column::Spent => ("累计消费", "Total spent"),
+            Column::Visits => ("到店次数", "Visits"),
+            Column::LastVisit => ("最近到店", "Last visit"),
+        };
+        self.pick(pair.0, pair.1).to_owned()
+    }
+
+    pub fn import_error(&self, error: &ImportError) -> String {
+        match (error, self.locale == Locale::ZhCn) {
+            (ImportError::NotUtf8, true) => "文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重试。".into(),
+            (ImportError::NotUtf8, false) => "The file is not UTF-8. In Excel use “Save as → CSV UTF-8 (comma delimited)” and try again.".into(),
+            (ImportError::NoNameColumn, true) => "找不到“姓名”列。第一行应是列名，其中必须有“姓名”。".into(),
+            (ImportError::NoNameColumn, false) => "No “Name” column. The first row must hold the column titles, including “Name”.".into(),
+            (ImportError::Empty, true) => "文件里没有顾客行。".into(),
+            (ImportError::Empty, false) => "The file has no customer rows.".into(),
+            (ImportError::TooManyRows { max }, true) => format!("一次最多导入 {max} 行，请分批导入。"),
+            (ImportError::TooManyRows { max }, false) => format!("At most {max} rows per import; split the file."),
+            (ImportError::Malformed { line }, true) => format!("第 {line} 行不是有效的 CSV（引号不成对？）。"),
+            (ImportError::Malformed { line }, false) => format!("Line {line} is not valid CSV (unbalanced quotes?)."),
         }
+    }
+
+    pub fn age_band(&self, band: AgeBand) -> &'static str {
+        let (zh, en) = match band {
+            AgeBand::Under20 => ("20 岁以下", "under 20"),
+            AgeBand::From20To24 => ("20–24 岁", "20–24"),
+            AgeBand::From25To34 => ("25–34 岁", "25–34"),
+            AgeBand::From35 => ("35 岁以上", "35 and over"),
+        };
+        self.pick(zh, en)
+    }
+
+    pub fn ui(&self, key: Ui) -> &'static str {
+        let (zh, en) = key.texts();
+        self.pick(zh, en)
     }
 
     /// A validation problem as a sentence next to its field.
@@ -183,14 +392,50 @@ impl Texts {
             (FieldProblem::PhoneLength { min, max }, false) => format!("A phone number has {min} to {max} digits."),
             (FieldProblem::NotADate, true) => "请输入有效日期（年-月-日）。".into(),
             (FieldProblem::NotADate, false) => "Enter a real date (year-month-day).".into(),
-            (FieldProblem::DateInFuture, true) => "生日不能晚于今天。".into(),
-            (FieldProblem::DateInFuture, false) => "A birthday cannot be after today.".into(),
-            (FieldProblem::DateTooEarly { earliest_year }, true) => format!("生日不能早于 {earliest_year} 年。"),
+            (FieldProblem::DateInFuture, true) => "日期不能晚于今天。".into(),
+            (FieldProblem::DateInFuture, false) => "The date cannot be after today.".into(),
+            (FieldProblem::DateTooEarly { earliest_year }, true) => format!("日期不能早于 {earliest_year} 年。"),
             (FieldProblem::DateTooEarly { earliest_year }, false) => {
-                format!("A birthday cannot be before {earliest_year}.")
+                format!("The date cannot be before {earliest_year}.")
             }
             (FieldProblem::UnknownChoice, true) => "请从列表中选择。".into(),
             (FieldProblem::UnknownChoice, false) => "Choose one of the options.".into(),
+            (FieldProblem::TooMany { max }, true) => format!("最多 {max} 个。"),
+            (FieldProblem::TooMany { max }, false) => format!("At most {max}."),
+            (FieldProblem::UnknownCustomer, true) => "没有这个编号的顾客。".into(),
+            (FieldProblem::UnknownCustomer, false) => "No customer has that number.".into(),
+            (FieldProblem::NotAnAmount, true) => "请输入金额，如 298 或 298.50（最多两位小数，不能为负）。".into(),
+            (FieldProblem::NotAnAmount, false) => "Enter an amount such as 298 or 298.50 (two decimals at most, not negative).".into(),
+            (FieldProblem::AmountTooLarge { max_yuan }, true) => format!("金额不能超过 {max_yuan} 元。"),
+            (FieldProblem::AmountTooLarge { max_yuan }, false) => format!("The amount cannot exceed ¥{max_yuan}."),
+            (FieldProblem::NotInRange { min, max }, true) => format!("请输入 {min}–{max} 之间的整数。"),
+            (FieldProblem::NotInRange { min, max }, false) => format!("Enter a whole number from {min} to {max}."),
+            (FieldProblem::NotPositive, true) => "金额必须大于 0。".into(),
+            (FieldProblem::NotPositive, false) => "The amount must be above zero.".into(),
+            (FieldProblem::DateBeforeStart, true) => "有效期不能早于购买日期。".into(),
+            (FieldProblem::DateBeforeStart, false) => "The expiry cannot be before the purchase date.".into(),
+            (FieldProblem::CardUsedUp, true) => "这张卡已经没有剩余次数。".into(),
+            (FieldProblem::CardUsedUp, false) => "This card has no sessions left.".into(),
+            (FieldProblem::CardExpired, true) => "这张卡已过期。".into(),
+            (FieldProblem::CardExpired, false) => "This card has expired.".into(),
+            (FieldProblem::NotFound, true) => "找不到这一项（可能已作废）。".into(),
+            (FieldProblem::NotFound, false) => "Not found (it may have been voided).".into(),
+            (FieldProblem::DuplicateNumber, true) => "这个编号已有顾客使用。".into(),
+            (FieldProblem::DuplicateNumber, false) => "Another customer already has this number.".into(),
+            (FieldProblem::Missing, true) => "请至少填写护理项目或购买产品之一。".into(),
+            (FieldProblem::Missing, false) => "Enter the services or the products bought.".into(),
+        }
+    }
+
+    /// A problem with a named field: dates say which date ("生日不能晚于今天").
+    pub fn field_problem(&self, label: &str, problem: &FieldProblem) -> String {
+        let zh = self.locale == Locale::ZhCn;
+        match (problem, zh) {
+            (FieldProblem::DateInFuture, true) => format!("{label}不能晚于今天。"),
+            (FieldProblem::DateInFuture, false) => format!("{label} cannot be after today."),
+            (FieldProblem::DateTooEarly { earliest_year }, true) => format!("{label}不能早于 {earliest_year} 年。"),
+            (FieldProblem::DateTooEarly { earliest_year }, false) => format!("{label} cannot be before {earliest_year}."),
+            _ => self.problem(problem),
         }
     }
 
@@ -353,6 +598,104 @@ pub static EN: Texts = Texts {
     storage_unavailable: "This device's storage (IndexedDB) cannot be opened. Leave private browsing or allow this site to store data, then reopen.",
     not_found: "No such page.",
 };
+
+impl Labels for Texts {
+    fn column(&self, column: Column) -> String {
+        Texts::column(self, column)
+    }
+
+    fn choice(&self, field: Field, key: &str) -> String {
+        Texts::choice(self, field, key)
+    }
+}
+
+macro_rules! ui {
+    ($($key:ident => $zh:literal, $en:literal;)+) => {
+        /// Short UI strings added with the complete customer file, each with both languages.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Ui { $($key),+ }
+
+        impl Ui {
+            fn texts(self) -> (&'static str, &'static str) {
+                match self { $(Ui::$key => ($zh, $en)),+ }
+            }
+        }
+    };
+}
+
+ui! {
+    RecordVisit => "记录到店", "Record visit";
+    SellCard => "开疗程卡", "Sell a card";
+    MoneyEntry => "储值 / 欠款", "Prepaid / debt";
+    Photos => "照片", "Photos";
+    AddPhoto => "添加照片", "Add photo";
+    Export => "导出", "Export";
+    ExportCsv => "导出 CSV（Excel）", "Export CSV (Excel)";
+    ExportJson => "导出完整档案（JSON）", "Export complete files (JSON)";
+    Import => "导入", "Import";
+    Delete => "删除", "Delete";
+    DeleteConfirm => "确定删除这位顾客吗？档案会移到回收站，可以恢复。", "Delete this customer? The file moves to the bin and can be restored.";
+    DeleteYes => "确定删除", "Delete";
+    Deleted => "已删除", "Deleted";
+    Undo => "撤销", "Undo";
+    Restore => "恢复", "Restore";
+    InBin => "这位顾客在回收站中。", "This customer is in the bin.";
+    Prepaid => "储值余额", "Prepaid balance";
+    Debt => "欠款", "Debt";
+    OpenSessions => "剩余疗程", "Sessions left";
+    Liability => "剩余价值", "Value left";
+    Spent => "累计消费", "Total spent";
+    Visits => "到店次数", "Visits";
+    LastVisit => "最近到店", "Last visit";
+    Cards => "疗程卡", "Package cards";
+    NoCards => "还没有疗程卡。", "No package cards yet.";
+    VisitsTitle => "到店记录", "Visits";
+    NoVisits => "还没有到店记录。", "No visits yet.";
+    MoneyTitle => "储值与欠款记录", "Prepaid and debt entries";
+    NoMoney => "还没有储值或欠款记录。", "No prepaid or debt entries yet.";
+    Void => "作废", "Void";
+    Voided => "已作废", "Voided";
+    Expired => "已过期", "Expired";
+    ExpiringSoon => "即将到期", "Expiring soon";
+    Overdrawn => "超用：离线时多台设备同时用了最后的次数，请与顾客核对。", "Overdrawn: several devices used the last sessions while offline. Check with the customer.";
+    OverdrawnBadge => "超用", "Overdrawn";
+    SessionsLeft => "剩余", "left";
+    NoExpiry => "不限期", "No expiry";
+    Save => "保存", "Save";
+    Cancel => "取消", "Cancel";
+    NoCardToUse => "没有可用的疗程卡。", "No card with sessions left.";
+    Free => "（卡扣）", "(card session)";
+    Compare => "对比", "Compare";
+    CompareTitle => "前后对比", "Side-by-side comparison";
+    NoPhotos => "还没有照片。", "No photos yet.";
+    PhotoArea => "部位", "Area";
+    PhotoStage => "阶段", "Stage";
+    PhotoDate => "拍摄日期", "Taken on";
+    PhotoNote => "说明", "Note";
+    ChoosePhoto => "拍照或选择图片", "Take or choose a picture";
+    PhotoMissing => "照片尚未同步到本机。", "This photo has not reached this device yet.";
+    PhotoBad => "无法读取这张图片，请换一张。", "This picture cannot be read; choose another.";
+    Processing => "正在处理…", "Processing…";
+    ImportTitle => "从表格导入顾客", "Import customers from a spreadsheet";
+    ImportHelp => "选择 CSV 文件（Excel：另存为 → CSV UTF-8）。第一行是列名，至少要有“姓名”。导入前会先预览，每一行的问题都会列出；有问题时不会导入任何一行。", "Choose a CSV file (Excel: Save as → CSV UTF-8). The first row holds column titles and must include “Name”. You see a preview with every row's problems first; nothing is imported while any row has a problem.";
+    ImportChoose => "选择文件", "Choose file";
+    ImportRows => "行", "rows";
+    ImportLine => "行号", "Line";
+    ImportProblems => "问题", "Problems";
+    ImportOk => "可以导入", "Ready";
+    ImportDo => "全部导入", "Import all";
+    ImportFix => "请先在表格中改正标红的行，再重新选择文件。", "Correct the rows marked in red in the spreadsheet, then choose the file again.";
+    ImportIgnored => "以下列不认识，将被忽略：", "These columns are not recognised and will be ignored:";
+    ImportDone => "导入完成", "Import finished";
+    Book => "名册", "Book";
+    Profile => "档案资料", "Profile";
+    Age => "年龄", "Age";
+    AgeBand => "年龄段", "Age band";
+    Referred => "介绍人", "Referred by";
+    NotRecorded => "未填写", "Not recorded";
+    Total => "合计", "Total";
+    MoreSections => "更多资料", "More details";
+}
 
 /// The language context: a signal plus typed access to the current table.
 #[derive(Clone, Copy)]

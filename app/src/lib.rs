@@ -21,12 +21,16 @@ use crate::i18n::{I18n, Locale};
 use crate::io::browser;
 use crate::io::relay::{self, SyncEvent};
 use crate::io::store::{RelayConfig, Store};
+use crate::pages::card_new::CardNewPage;
 use crate::pages::customer_detail::CustomerDetailPage;
 use crate::pages::customer_edit::CustomerEditPage;
 use crate::pages::customer_list::CustomerListPage;
 use crate::pages::customer_new::CustomerNewPage;
+use crate::pages::import::ImportPage;
+use crate::pages::money_new::MoneyNewPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::visit_new::VisitNewPage;
 use crate::state::AppState;
 
 /// Opens the device's database, reads the customer list, then mounts the app with the data
@@ -74,6 +78,10 @@ fn App(state: AppState, locale: Locale) -> impl IntoView {
                     <Route path=path!("/customers/new") view=CustomerNewPage/>
                     <Route path=path!("/customers/:id") view=CustomerDetailPage/>
                     <Route path=path!("/customers/:id/edit") view=CustomerEditPage/>
+                    <Route path=path!("/customers/:id/visit") view=VisitNewPage/>
+                    <Route path=path!("/customers/:id/card") view=CardNewPage/>
+                    <Route path=path!("/customers/:id/money") view=MoneyNewPage/>
+                    <Route path=path!("/import") view=ImportPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>

@@ -45,6 +45,12 @@ pub struct AppState {
     /// The last storage failure, shown until dismissed.
     pub problem: RwSignal<Option<AppError>>,
     pub device_tag: StoredValue<String>,
+    /// Bumped when photo blobs arrive, so waiting photos show themselves.
+    pub blob_revision: RwSignal<u64>,
+    /// The customer just deleted on this device (id, name), offered for undo on the list.
+    pub just_deleted: RwSignal<Option<(String, String)>>,
+    /// A short confirmation shown on the list (an import finished ...).
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -58,6 +64,9 @@ impl AppState {
             sync: RwSignal::new(SyncStatus { connection: Connection::NotConfigured, pending: 0, last_synced }),
             problem: RwSignal::new(None),
             device_tag: StoredValue::new(device_tag),
+            blob_revision: RwSignal::new(0),
+            just_deleted: RwSignal::new(None),
+            notice: RwSignal::new(None),
         }
     }
 
@@ -107,6 +116,16 @@ impl AppState {
 
     pub fn set_connection(&self, connection: Connection) {
         self.sync.update(|s| s.connection = connection);
+    }
+
+    /// A customer's number by id, from the list.
+    pub fn number_of(&self, id: &str) -> Option<String> {
+        self.customers.with_untracked(|all| all.iter().find(|s| s.id == id).map(|s| s.number.clone()))
+    }
+
+    /// A customer's name by id, from the list.
+    pub fn name_of(&self, id: &str) -> Option<String> {
+        self.customers.with_untracked(|all| all.iter().find(|s| s.id == id).map(|s| s.name.clone()))
     }
 
     pub fn report(&self, error: AppError) {

@@ -1,55 +1,56 @@
-//! The create/edit form of a customer file. Validation is the domain's
-//! (`CustomerForm::validate`); this view only shows its verdict next to each field.
+//! The create/edit form of a customer file, one fieldset per section of the paper card.
+//! The fields and their kinds come from the domain's table (`Field::ALL`); validation is the
+//! domain's (`CustomerForm::validate`); this view only lays them out and shows the verdict
+//! next to each field. Identity and health are always open; the rest fold away so a
+//! beautician can open a file in a few taps and fill in more later.
 
-use domain::customer::{CustomerForm, Gender, Profile, Source, limits};
-use domain::{Field, FieldErrors};
+use domain::FieldErrors;
+use domain::customer::{CustomerForm, Field, Kind, Profile, SearchQuery, Section, Source, search};
+use domain::ids::CustomerId;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::form_field::{FormField, input_id};
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{EN, Texts, ZH_CN, use_i18n};
 use crate::io::browser;
+use crate::state::use_app;
 
 /// One signal per input, so typing in one field never re-renders another.
 #[derive(Clone, Copy)]
-struct Inputs {
-    name: RwSignal<String>,
-    gender: RwSignal<String>,
-    phone: RwSignal<String>,
-    birthday: RwSignal<String>,
-    source: RwSignal<String>,
-    allergies: RwSignal<String>,
-    notes: RwSignal<String>,
-    beautician: RwSignal<String>,
-}
+struct Inputs(StoredValue<Vec<RwSignal<String>>>);
 
 impl Inputs {
-    fn new(form: CustomerForm) -> Self {
-        Inputs {
-            name: RwSignal::new(form.name),
-            gender: RwSignal::new(form.gender),
-            phone: RwSignal::new(form.phone),
-            birthday: RwSignal::new(form.birthday),
-            source: RwSignal::new(form.source),
-            allergies: RwSignal::new(form.allergies),
-            notes: RwSignal::new(form.notes),
-            beautician: RwSignal::new(form.beautician),
-        }
+    fn new(form: &CustomerForm) -> Self {
+        Inputs(StoredValue::new(Field::ALL.iter().map(|f| RwSignal::new(form.get(*f).to_owned())).collect()))
+    }
+
+    fn get(&self, field: Field) -> RwSignal<String> {
+        let index = Field::ALL.iter().position(|f| *f == field).unwrap_or(0);
+        self.0.with_value(|inputs| inputs[index])
     }
 
     fn snapshot(&self) -> CustomerForm {
-        CustomerForm {
-            name: self.name.get_untracked(),
-            gender: self.gender.get_untracked(),
-            phone: self.phone.get_untracked(),
-            birthday: self.birthday.get_untracked(),
-            source: self.source.get_untracked(),
-            allergies: self.allergies.get_untracked(),
-            notes: self.notes.get_untracked(),
-            beautician: self.beautician.get_untracked(),
+        let mut form = CustomerForm::default();
+        for field in Field::ALL.iter().copied() {
+            let mut value = self.get(field).get_untracked();
+            if field == Field::Source {
+                value = source_key(&value);
+            }
+            form.set(field, value);
         }
+        form
     }
+}
+
+/// A built-in channel typed or picked by its label (in either language) becomes its key.
+fn source_key(typed: &str) -> String {
+    let typed = typed.trim();
+    Source::ALL
+        .iter()
+        .find(|s| *s != &Source::Unspecified && [&ZH_CN, &EN].iter().any(|t| t.source(**s) == typed))
+        .map(|s| s.key().to_owned())
+        .unwrap_or_else(|| typed.to_owned())
 }
 
 fn focus(field: Field) {
@@ -71,11 +72,21 @@ pub fn CustomerFormView(
     #[prop(into)] cancel_href: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let inputs = Inputs::new(initial);
+    let state = use_app();
+    let filled: Vec<Section> =
+        Section::ALL.iter().copied().filter(|s| Field::of_section(*s).any(|f| !initial.get(f).is_empty())).collect();
+    let inputs = Inputs::new(&initial);
     let errors = RwSignal::new(FieldErrors::default());
     let attempted = RwSignal::new(false);
 
-    let check = move || match inputs.snapshot().validate(browser::today()) {
+    let referrer = move |number: &str| -> Option<CustomerId> {
+        state.customers.with_untracked(|all| {
+            all.iter()
+                .find(|s| s.number.eq_ignore_ascii_case(number) && s.deleted_at.is_none())
+                .and_then(|s| CustomerId::parse(&s.id).ok())
+        })
+    };
+    let check = move || match inputs.snapshot().validate(browser::today(), &referrer) {
         Ok(profile) => {
             errors.set(FieldErrors::default());
             Some(profile)
@@ -92,16 +103,6 @@ pub fn CustomerFormView(
             check();
         }
     };
-    let error_of = move |field: Field| -> Signal<Option<String>> {
-        Signal::derive(move || errors.with(|e| e.get(field).map(|problem| i18n.t().problem(problem))))
-    };
-    let invalid = move |field: Field| move || errors.with(|e| e.get(field).is_some()).to_string();
-    let on_input = move |signal: RwSignal<String>| {
-        move |ev: leptos::ev::Event| {
-            signal.set(event_target_value(&ev));
-            recheck();
-        }
-    };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if saving.get_untracked() {
@@ -112,12 +113,30 @@ pub fn CustomerFormView(
             Some(profile) => on_valid.run(profile),
             None => {
                 if let Some((field, _)) = errors.with_untracked(|e| e.iter().next().cloned()) {
+                    open_section_of(field);
                     focus(field);
                 }
             }
         }
     };
-    let today = browser::today().to_string();
+    let sections = Section::ALL
+        .iter()
+        .copied()
+        .map(|section| {
+            let fields = Field::of_section(section)
+                .map(|field| view! { <FieldInput field inputs errors recheck=Callback::new(move |()| recheck())/> })
+                .collect_view();
+            let always_open = matches!(section, Section::Identity | Section::Health | Section::Notes);
+            let open = always_open || filled.contains(&section);
+            let class = if section == Section::Health { "form-section fieldset-health" } else { "form-section" };
+            view! {
+                <details class=class open=open data-section=format!("{section:?}").to_lowercase()>
+                    <summary>{move || i18n.t().section(section)}</summary>
+                    <div class="form-grid">{fields}</div>
+                </details>
+            }
+        })
+        .collect_view();
 
     view! {
         <form class="customer-form" on:submit=submit novalidate data-test="customer-form">
@@ -125,72 +144,38 @@ pub fn CustomerFormView(
             <Show when=move || errors.with(|e| !e.is_empty())>
                 <p class="form-summary" role="alert" data-test="form-summary">{move || i18n.t().form_has_errors}</p>
             </Show>
-
-            <fieldset>
-                <legend>{move || i18n.t().form_section_basic}</legend>
-                <div class="form-grid">
-                    <FormField field=Field::Name error=error_of(Field::Name)>
-                        <input id=input_id(Field::Name) type="text" autocomplete="off" required
-                            maxlength=limits::NAME.to_string()
-                            aria-invalid=invalid(Field::Name) aria-describedby="field-name-error"
-                            prop:value=move || inputs.name.get() on:input=on_input(inputs.name)/>
-                    </FormField>
-                    <FormField field=Field::Phone error=error_of(Field::Phone) hint=|t: &Texts| t.phone_hint>
-                        <input id=input_id(Field::Phone) type="tel" inputmode="tel" autocomplete="off"
-                            aria-invalid=invalid(Field::Phone) aria-describedby="field-phone-error"
-                            prop:value=move || inputs.phone.get() on:input=on_input(inputs.phone)/>
-                    </FormField>
-                    <FormField field=Field::Gender error=error_of(Field::Gender)>
-                        <select id=input_id(Field::Gender) on:change=on_input(inputs.gender)>
-                            {Gender::ALL.iter().map(|&gender| view! {
-                                <option value=gender.key() selected=move || inputs.gender.get() == gender.key()>
-                                    {move || i18n.t().gender(gender)}
-                                </option>
-                            }).collect_view()}
-                        </select>
-                    </FormField>
-                    <FormField field=Field::Birthday error=error_of(Field::Birthday)>
-                        <input id=input_id(Field::Birthday) type="date" max=today min="1900-01-01"
-                            aria-invalid=invalid(Field::Birthday) aria-describedby="field-birthday-error"
-                            prop:value=move || inputs.birthday.get() on:input=on_input(inputs.birthday)/>
-                    </FormField>
-                </div>
-            </fieldset>
-
-            <fieldset class="fieldset-health">
-                <legend>{move || i18n.t().form_section_health}</legend>
-                <FormField field=Field::Allergies error=error_of(Field::Allergies) hint=|t: &Texts| t.allergies_hint wide=true>
-                    <textarea id=input_id(Field::Allergies) rows="2" maxlength=limits::ALLERGIES.to_string()
-                        aria-invalid=invalid(Field::Allergies) aria-describedby="field-allergies-error"
-                        prop:value=move || inputs.allergies.get() on:input=on_input(inputs.allergies)></textarea>
-                </FormField>
-            </fieldset>
-
-            <fieldset>
-                <legend>{move || i18n.t().form_section_relationship}</legend>
-                <div class="form-grid">
-                    <FormField field=Field::Source error=error_of(Field::Source)>
-                        <select id=input_id(Field::Source) on:change=on_input(inputs.source)>
-                            {Source::ALL.iter().map(|&source| view! {
-                                <option value=source.key() selected=move || inputs.source.get() == source.key()>
-                                    {move || i18n.t().source(source)}
-                                </option>
-                            }).collect_view()}
-                        </select>
-                    </FormField>
-                    <FormField field=Field::Beautician error=error_of(Field::Beautician)>
-                        <input id=input_id(Field::Beautician) type="text" autocomplete="off"
-                            maxlength=limits::BEAUTICIAN.to_string()
-                            prop:value=move || inputs.beautician.get() on:input=on_input(inputs.beautician)/>
-                    </FormField>
-                </div>
-                <FormField field=Field::Notes error=error_of(Field::Notes) wide=true>
-                    <textarea id=input_id(Field::Notes) rows="4" maxlength=limits::NOTES.to_string()
-                        aria-invalid=invalid(Field::Notes) aria-describedby="field-notes-error"
-                        prop:value=move || inputs.notes.get() on:input=on_input(inputs.notes)></textarea>
-                </FormField>
-            </fieldset>
-
+            {sections}
+            <datalist id="source-options">
+                {move || {
+                    let t = i18n.t();
+                    let mut options: Vec<String> =
+                        Source::ALL.iter().filter(|s| **s != Source::Unspecified).map(|s| t.source(*s).to_owned()).collect();
+                    state.customers.with(|all| {
+                        for summary in all {
+                            if Source::parse(&summary.source).is_err() && !options.contains(&summary.source) {
+                                options.push(summary.source.clone());
+                            }
+                        }
+                    });
+                    options.into_iter().map(|o| view! { <option value=o/> }).collect_view()
+                }}
+            </datalist>
+            <datalist id="referrer-options">
+                {move || {
+                    let typed = inputs.get(Field::Referrer).get();
+                    if typed.trim().is_empty() {
+                        return Vec::new();
+                    }
+                    let query = SearchQuery::parse(&typed);
+                    state.customers.with(|all| {
+                        search(all, domain::customer::Book::All, &query, browser::today())
+                            .into_iter()
+                            .take(20)
+                            .map(|s| view! { <option value=s.number.clone()>{format!("{} {}", s.name, s.phone_display)}</option> })
+                            .collect::<Vec<_>>()
+                    })
+                }}
+            </datalist>
             <div class="form-actions">
                 <a href=cancel_href class="button button-secondary">{move || i18n.t().form_cancel}</a>
                 <button type="submit" class="button button-primary" data-test="save" disabled=move || saving.get()>
@@ -199,4 +184,75 @@ pub fn CustomerFormView(
             </div>
         </form>
     }
+}
+
+/// Opens the folded section holding `field`, so focusing it shows it.
+fn open_section_of(field: Field) {
+    let section = format!("{:?}", field.section()).to_lowercase();
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("details[data-section='{section}']")).ok().flatten());
+    if let Some(element) = element {
+        let _ = element.set_attribute("open", "");
+    }
+}
+
+#[component]
+fn FieldInput(field: Field, inputs: Inputs, errors: RwSignal<FieldErrors>, recheck: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let signal = inputs.get(field);
+    let error = Signal::derive(move || {
+        errors.with(|e| e.get(field).map(|problem| i18n.t().field_problem(i18n.t().field_label(field), problem)))
+    });
+    let invalid = move || errors.with(|e| e.get(field).is_some()).to_string();
+    let on_input = move |ev: leptos::ev::Event| {
+        signal.set(event_target_value(&ev));
+        recheck.run(());
+    };
+    let id = input_id(field);
+    let described = format!("{id}-error");
+    let max = field.max_chars().map(|m| m.to_string());
+    let today = browser::today().to_string();
+    let (input, wide) = match field.kind() {
+        Kind::Text(_) => {
+            let rows = if field == Field::Notes { "4" } else { "2" };
+            (view! {
+                <textarea id=id rows=rows maxlength=max aria-invalid=invalid aria-describedby=described
+                    prop:value=move || signal.get() on:input=on_input></textarea>
+            }.into_any(), true)
+        }
+        Kind::Choice(keys) => (view! {
+            <select id=id aria-describedby=described on:change=on_input>
+                {keys.iter().map(|key| view! {
+                    <option value=*key selected=move || signal.get() == *key>{move || i18n.t().choice(field, key)}</option>
+                }).collect_view()}
+            </select>
+        }.into_any(), false),
+        Kind::Phone => (view! {
+            <input id=id type="tel" inputmode="tel" autocomplete="off" aria-invalid=invalid aria-describedby=described
+                prop:value=move || signal.get() on:input=on_input/>
+        }.into_any(), false),
+        Kind::Birthday | Kind::PastDate => (view! {
+            <input id=id type="date" max=today min="1900-01-01" aria-invalid=invalid aria-describedby=described
+                prop:value=move || signal.get() on:input=on_input/>
+        }.into_any(), false),
+        Kind::Source => (view! {
+            <input id=id type="text" list="source-options" autocomplete="off" maxlength=max aria-invalid=invalid
+                aria-describedby=described
+                prop:value=move || {
+                    let v = signal.get();
+                    if v.is_empty() { v } else { i18n.t().choice(Field::Source, &v) }
+                }
+                on:input=on_input/>
+        }.into_any(), false),
+        Kind::Customer => (view! {
+            <input id=id type="text" list="referrer-options" autocomplete="off" aria-invalid=invalid
+                aria-describedby=described prop:value=move || signal.get() on:input=on_input/>
+        }.into_any(), false),
+        Kind::Name | Kind::Line(_) | Kind::Tags => (view! {
+            <input id=id type="text" autocomplete="off" maxlength=max aria-invalid=invalid aria-describedby=described
+                required=field == Field::Name prop:value=move || signal.get() on:input=on_input/>
+        }.into_any(), matches!(field.kind(), Kind::Line(n) if n > 60) || field == Field::Tags),
+    };
+    view! { <FormField field error wide>{input}</FormField> }
 }

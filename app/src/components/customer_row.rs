@@ -1,27 +1,37 @@
-//! One row of the customer list: big enough to tap, with the allergy flag visible.
+//! One row of the customer list: big enough to tap, with the flags a beautician must see
+//! (allergy, debt, overdrawn card, card expiring) and her tags.
 
 use domain::customer::CustomerSummary;
+use domain::money::Fen;
+use jiff::civil::Date;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::use_i18n;
+use crate::i18n::{Ui, use_i18n};
 
 #[component]
-pub fn CustomerRow(summary: CustomerSummary) -> impl IntoView {
+pub fn CustomerRow(summary: CustomerSummary, today: Date) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/customers/{}", summary.id);
     let alert = summary.has_health_alert;
+    let debt = (summary.debt > Fen::ZERO).then(|| summary.debt.display());
+    let overdrawn = summary.overdrawn;
+    let expiring = summary.expiring_card(today).map(|d| d.to_string());
     view! {
         <li>
             <A href=href attr:class="customer-row" attr:data-test="customer-row">
                 <span class="row-main">
                     <span class="row-name" data-test="row-name">{summary.name}</span>
                     {alert.then(|| view! { <span class="badge badge-alert">{move || i18n.t().allergy_badge}</span> })}
+                    {overdrawn.then(|| view! { <span class="badge badge-alert">{move || i18n.t().ui(Ui::OverdrawnBadge)}</span> })}
+                    {debt.map(|d| view! { <span class="badge badge-warn" data-test="row-debt">{move || i18n.t().ui(Ui::Debt)} " " {d.clone()}</span> })}
+                    {expiring.map(|d| view! { <span class="badge badge-warn">{move || i18n.t().ui(Ui::ExpiringSoon)} " " {d.clone()}</span> })}
                 </span>
                 <span class="row-phone" data-test="row-phone">{summary.phone_display}</span>
                 <span class="row-meta">
                     <span class="row-number">{summary.number}</span>
                     <span class="row-beautician">{summary.beautician}</span>
+                    {summary.tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
                 </span>
             </A>
         </li>

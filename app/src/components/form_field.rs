@@ -1,20 +1,19 @@
 //! A labelled form field with its hint and its error message, wired for screen readers.
 
-use domain::Field;
+use domain::customer::Field;
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
 
 /// The DOM id of a field's input, shared by the label, the input and the error message.
 pub fn input_id(field: Field) -> String {
-    format!("field-{field:?}").to_lowercase()
+    format!("field-{}", field.key().replace('_', "-"))
 }
 
 #[component]
 pub fn FormField(
     field: Field,
     #[prop(into)] error: Signal<Option<String>>,
-    #[prop(optional)] hint: Option<fn(&crate::i18n::Texts) -> &'static str>,
     #[prop(optional)] wide: bool,
     children: Children,
 ) -> impl IntoView {
@@ -34,7 +33,7 @@ pub fn FormField(
         <div class=class>
             <label for=id.clone()>{move || i18n.t().field_label(field)}</label>
             {children()}
-            {hint.map(|hint| view! { <p class="field-hint">{move || hint(i18n.t())}</p> })}
+            {move || i18n.t().field_hint(field).map(|hint| view! { <p class="field-hint">{hint}</p> })}
             <p class="field-error" id=format!("{id}-error") data-test=format!("{id}-error") aria-live="polite">
                 {move || error.get()}
             </p>

@@ -1,10 +1,17 @@
-//! Reusable views, one component per file. They render domain data and hold no rules.
+//! Reusable views, one component per file.
 
+pub mod account_summary;
 pub mod app_header;
+pub mod card_list;
 pub mod customer_form;
 pub mod customer_row;
+pub mod entry_field;
 pub mod form_field;
 pub mod health_alert;
+pub mod money_list;
+pub mod photo_image;
 pub mod problem_bar;
+pub mod profile_sections;
 pub mod storage_unavailable;
 pub mod sync_badge;
+pub mod visit_list;

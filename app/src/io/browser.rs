@@ -102,3 +102,88 @@ pub fn relay_url() -> Option<String> {
     let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
     Some(format!("{scheme}://{}/v1/sync", location.host().ok()?))
 }
+
+/// An object URL for bytes (a photo), valid until the page unloads.
+pub fn object_url(bytes: &[u8], mime: &str) -> Option<String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// Saves bytes as a file through the browser's download.
+pub fn download(filename: &str, mime: &str, bytes: &[u8]) {
+    use wasm_bindgen::JsCast;
+    let Some(url) = object_url(bytes, mime) else { return };
+    let anchor = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(anchor) = anchor {
+        anchor.set_href(&url);
+        anchor.set_download(filename);
+        anchor.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Asks a yes/no question with the browser's own dialog.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+}
+
+/// The bytes of a file the user picked.
+pub async fn read_file(file: &web_sys::File) -> Option<Vec<u8>> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Longest side of a stored photo, in pixels: sharp on a tablet, about 150–300 KB as JPEG.
+const PHOTO_MAX_SIDE: f64 = 1280.0;
+
+/// A picture the user took or chose, decoded by the browser, scaled down to at most
+/// [`PHOTO_MAX_SIDE`] and re-encoded as JPEG: (bytes, width, height).
+pub async fn resize_photo(file: &web_sys::File) -> Option<(Vec<u8>, u32, u32)> {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window()?.document()?;
+    let url = web_sys::Url::create_object_url_with_blob(file).ok()?;
+    let image = web_sys::HtmlImageElement::new().ok()?;
+    image.set_src(&url);
+    let decoded = wasm_bindgen_futures::JsFuture::from(image.decode()).await;
+    let _ = web_sys::Url::revoke_object_url(&url);
+    decoded.ok()?;
+    let (w, h) = (f64::from(image.natural_width()), f64::from(image.natural_height()));
+    if w < 1.0 || h < 1.0 {
+        return None;
+    }
+    let scale = (PHOTO_MAX_SIDE / w.max(h)).min(1.0);
+    let (width, height) = ((w * scale).round() as u32, (h * scale).round() as u32);
+    let canvas = document.create_element("canvas").ok()?.dyn_into::<web_sys::HtmlCanvasElement>().ok()?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let context = canvas.get_context("2d").ok()??.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
+    context.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(width), f64::from(height)).ok()?;
+    let data_url = canvas.to_data_url_with_type_and_encoder_options("image/jpeg", &JsValue::from_f64(0.82)).ok()?;
+    let base64 = data_url.split_once(',')?.1;
+    let binary = web_sys::window()?.atob(base64).ok()?;
+    let bytes: Vec<u8> = binary.chars().map(|c| c as u32 as u8).collect();
+    Some((bytes, width, height))
+}
+
+/// A fresh random entry id (visit, card, money entry, photo).
+pub fn new_entry_id() -> domain::customer::EntryId {
+    domain::customer::EntryId::from_random(random_bytes())
+}
+
+/// 16 fresh random bytes, for ids the domain builds.
+pub fn random_16() -> [u8; 16] {
+    random_bytes()
+}
+
+/// Now as the salon's wall clock reads it (the device's local date and time).
+pub fn local_now() -> jiff::civil::DateTime {
+    let d = js_sys::Date::new_0();
+    today().at(d.get_hours() as i8, d.get_minutes() as i8, 0, 0)
+}

@@ -31,6 +31,8 @@ pub enum SyncEvent {
     Socket { generation: u32, event: SocketEvent },
     /// Something was added to the outbox.
     OutboxChanged,
+    /// A photo blob was stored here and waits to be uploaded.
+    BlobsChanged,
     /// The salon connection was set or changed in Settings.
     ConfigChanged,
     /// The browser reports the network is back: retry now instead of waiting out the backoff.
@@ -171,7 +173,7 @@ async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<Sy
         match event {
             None | Some(SyncEvent::NetworkOnline | SyncEvent::ConfigChanged) => return,
             Some(SyncEvent::OutboxChanged) => refresh_pending(state, store).await,
-            Some(SyncEvent::Socket { .. } | SyncEvent::Tick) => {}
+            Some(SyncEvent::Socket { .. } | SyncEvent::Tick | SyncEvent::BlobsChanged) => {}
         }
     }
 }
@@ -259,6 +261,7 @@ async fn session(
                 refresh_pending(state, store).await;
                 push_next(store, &mut client, &socket, &mut in_flight).await;
             }
+            SyncEvent::BlobsChanged => {}
             SyncEvent::ConfigChanged => return SessionEnd::Reconfigured,
             SyncEvent::NetworkOnline => {}
             SyncEvent::Tick => {

@@ -1,5 +1,6 @@
 //! The device's database (IndexedDB): customer documents, the derived customer list, the
-//! outbox of changes not yet acknowledged by the relay, and small device facts.
+//! outbox of changes not yet acknowledged by the relay, photo blobs (with the queues of blobs
+//! to upload and to fetch), and small device facts.
 //!
 //! Every read-modify-write runs inside one readwrite transaction. IndexedDB runs overlapping
 //! readwrite transactions one after another, even across tabs, so two tabs never hand out
@@ -7,24 +8,35 @@
 
 use std::collections::BTreeMap;
 
-use domain::customer::{CustomerDoc, CustomerSummary, LocalChange, NewCustomer, Profile, Version, CustomerNumber};
+use domain::DomainError;
+use domain::customer::{
+    CustomerDoc, CustomerFile, CustomerNumber, CustomerSummary, EntryEdit, LocalChange, NewCustomer, Photo, Profile,
+};
 use domain::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
+use domain::transfer::ImportedCustomer;
 use domain::wire::{SeqChange, WireChange};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::KeyRange;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
 const DB_NAME: &str = "meike";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 const DOCS: &str = "docs";
 const CUSTOMERS: &str = "customers";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
+/// Photo bytes by blob hash (64 hex characters).
+const BLOBS: &str = "blobs";
+/// Hashes of blobs taken on this device that the relay has not stored yet.
+const BLOB_OUTBOX: &str = "blob_outbox";
+/// Hashes of blobs that documents refer to but this device does not have yet.
+const BLOB_WANTED: &str = "blob_wanted";
 
 const META_DEVICE: &str = "device";
 const META_RELAY: &str = "relay";
@@ -34,7 +46,13 @@ const META_INDEX_VERSION: &str = "index_version";
 
 /// The shape of the derived customer list entries. Bump it whenever `CustomerSummary` or how
 /// it is derived changes: every device then rebuilds its list from the documents on start.
-const INDEX_VERSION: u32 = 1;
+const INDEX_VERSION: u32 = 2;
+
+#[derive(Serialize, Deserialize)]
+struct BlobRecord {
+    #[serde(with = "serde_bytes")]
+    bytes: Vec<u8>,
+}
 
 #[derive(Serialize, Deserialize)]
 struct DocRecord {
@@ -103,6 +121,11 @@ impl Store {
                     db.create_object_store(OUTBOX).with_key_path("id".into()).with_auto_increment(true).build()?;
                     db.create_object_store(META).build()?;
                 }
+                if event.old_version() < 2.0 {
+                    db.create_object_store(BLOBS).build()?;
+                    db.create_object_store(BLOB_OUTBOX).build()?;
+                    db.create_object_store(BLOB_WANTED).build()?;
+                }
                 Ok(())
             })
             .await?;
@@ -131,6 +154,7 @@ impl Store {
 
     /// Re-derives every customer list entry from the documents, in one transaction.
     async fn rebuild_index(&self) -> Result<(), AppError> {
+        let today = crate::io::browser::today();
         let tx = self.write_tx()?;
         let docs = tx.object_store(DOCS)?;
         let ids = docs.get_all_keys::<String>().primitive()?.await?;
@@ -140,9 +164,9 @@ impl Store {
         for (id, record) in ids.zip(records) {
             let (id, record) = (id?, record?);
             let is_customer = DocId::parse(&id).ok().and_then(|d| d.customer()).is_some();
-            let summary = CustomerDoc::load(&record.bytes).ok().and_then(|doc| doc.customer().ok());
-            if let (true, Some(customer)) = (is_customer, summary) {
-                let summary = CustomerSummary::of(&customer);
+            let file = CustomerDoc::load(&record.bytes).ok().and_then(|doc| doc.file().ok());
+            if let (true, Some(file)) = (is_customer, file) {
+                let summary = CustomerSummary::of(&file, today);
                 customers.put(&summary).with_key(summary.id.clone()).without_key_type().serde()?;
             }
         }
@@ -156,7 +180,8 @@ impl Store {
     }
 
     fn write_tx(&self) -> Result<Transaction<'_>, AppError> {
-        Ok(self.db.transaction([DOCS, CUSTOMERS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?)
+        let stores = [DOCS, CUSTOMERS, OUTBOX, META, BLOBS, BLOB_OUTBOX, BLOB_WANTED];
+        Ok(self.db.transaction(stores).with_mode(TransactionMode::Readwrite).build()?)
     }
 
     /// The whole customer list, as stored (unsorted).
@@ -182,6 +207,7 @@ impl Store {
         id: CustomerId,
         profile: Profile,
         now: Timestamp,
+        today: Date,
     ) -> Result<CustomerSummary, AppError> {
         let tx = self.write_tx()?;
         let meta = tx.object_store(META)?;
@@ -189,40 +215,167 @@ impl Store {
         let number = CustomerNumber::new(self.tag.clone(), device.next_number);
         let new = NewCustomer { id: id.clone(), number, created_at: now, profile };
         let (doc, change) = CustomerDoc::create(self.device, &new)?;
-        let summary = CustomerSummary::of(&doc.customer()?);
+        let summary = CustomerSummary::of(&doc.file()?, today);
         device.next_number += 1;
         meta.put(&device).with_key(META_DEVICE.to_owned()).without_key_type().serde()?;
-        self.write_doc(&tx, &id.doc_id(), &doc, Some(&summary), Some(&change))?;
+        self.write_doc(&tx, &id.doc_id(), &doc, Some(&summary), &[change])?;
         tx.commit().await?;
         Ok(summary)
     }
 
-    /// Saves an edit made in a form opened at `base`. `None` when nothing changed.
-    pub async fn update_customer(
+    /// Creates every imported customer in one transaction: all of them or, on any failure,
+    /// none. Rows without a number get this device's next numbers.
+    pub async fn import_customers(
+        &self,
+        customers: &[&ImportedCustomer],
+        now: Timestamp,
+        today: Date,
+    ) -> Result<Vec<CustomerSummary>, AppError> {
+        let tx = self.write_tx()?;
+        let meta = tx.object_store(META)?;
+        let mut device: DeviceRecord = meta.get(META_DEVICE).serde()?.await?.ok_or_else(|| corrupt("device"))?;
+        let mut summaries = Vec::with_capacity(customers.len());
+        for imported in customers {
+            let number = match &imported.number {
+                Some(number) => number.clone(),
+                None => {
+                    device.next_number += 1;
+                    CustomerNumber::new(self.tag.clone(), device.next_number - 1)
+                }
+            };
+            let new =
+                NewCustomer { id: imported.id.clone(), number, created_at: now, profile: imported.profile.clone() };
+            let (mut doc, change) = CustomerDoc::create(self.device, &new)?;
+            let mut changes = vec![change];
+            for card in &imported.cards {
+                changes.extend(doc.edit_entry(self.device, EntryEdit::AddCard(card), now)?);
+            }
+            for money in &imported.money {
+                changes.extend(doc.edit_entry(self.device, EntryEdit::AddMoney(money), now)?);
+            }
+            let summary = CustomerSummary::of(&doc.file()?, today);
+            self.write_doc(&tx, &imported.id.doc_id(), &doc, Some(&summary), &changes)?;
+            summaries.push(summary);
+        }
+        meta.put(&device).with_key(META_DEVICE.to_owned()).without_key_type().serde()?;
+        tx.commit().await?;
+        Ok(summaries)
+    }
+
+    /// One customer's whole file, if this device has it.
+    pub async fn customer_file(&self, id: &CustomerId) -> Result<Option<CustomerFile>, AppError> {
+        Ok(self.customer_doc(id).await?.and_then(|doc| doc.file().ok()))
+    }
+
+    /// Every customer's whole file, in list order of `ids` (for export).
+    pub async fn customer_files(&self, ids: &[String]) -> Result<Vec<CustomerFile>, AppError> {
+        let tx = self.db.transaction(DOCS).build()?;
+        let store = tx.object_store(DOCS)?;
+        let mut requests = Vec::with_capacity(ids.len());
+        for id in ids {
+            requests.push(store.get::<DocRecord, _, _>(format!("c-{id}")).serde()?);
+        }
+        let mut files = Vec::with_capacity(ids.len());
+        for request in requests {
+            if let Some(record) = request.await? {
+                files.extend(CustomerDoc::load(&record.bytes).ok().and_then(|doc| doc.file().ok()));
+            }
+        }
+        Ok(files)
+    }
+
+    /// Changes a customer's document with `edit` (a profile edit, an entry, deletion ...) and
+    /// stores the document, its list entry and the new changes in one transaction. `None`
+    /// when the edit changed nothing.
+    pub async fn edit_customer(
         &self,
         id: &CustomerId,
-        base: &Version,
-        profile: &Profile,
-        now: Timestamp,
+        today: Date,
+        edit: impl FnOnce(&mut CustomerDoc, DeviceId) -> Result<Vec<LocalChange>, DomainError>,
     ) -> Result<Option<CustomerSummary>, AppError> {
         let doc_id = id.doc_id();
         let tx = self.write_tx()?;
         let docs = tx.object_store(DOCS)?;
         let record: Option<DocRecord> = docs.get(doc_id.as_str().to_owned()).serde()?.await?;
         let mut doc = CustomerDoc::load(&record.ok_or_else(|| corrupt("document"))?.bytes)?;
-        let Some(change) = doc.update_profile(self.device, base, profile, now)? else {
+        let changes = edit(&mut doc, self.device)?;
+        if changes.is_empty() {
             return Ok(None);
-        };
-        let summary = CustomerSummary::of(&doc.customer()?);
-        self.write_doc(&tx, &doc_id, &doc, Some(&summary), Some(&change))?;
+        }
+        let summary = CustomerSummary::of(&doc.file()?, today);
+        self.write_doc(&tx, &doc_id, &doc, Some(&summary), &changes)?;
         tx.commit().await?;
         Ok(Some(summary))
     }
 
+    /// Saves a photo taken on this device: its bytes as a blob (queued for the relay) and its
+    /// record in the customer's document, in one transaction.
+    pub async fn add_photo(
+        &self,
+        id: &CustomerId,
+        photo: &Photo,
+        bytes: Vec<u8>,
+        now: Timestamp,
+        today: Date,
+    ) -> Result<CustomerSummary, AppError> {
+        let doc_id = id.doc_id();
+        let tx = self.write_tx()?;
+        let record: Option<DocRecord> = tx.object_store(DOCS)?.get(doc_id.as_str().to_owned()).serde()?.await?;
+        let mut doc = CustomerDoc::load(&record.ok_or_else(|| corrupt("document"))?.bytes)?;
+        let changes = doc.edit_entry(self.device, EntryEdit::AddPhoto(photo), now)?;
+        let summary = CustomerSummary::of(&doc.file()?, today);
+        tx.object_store(BLOBS)?.put(BlobRecord { bytes }).with_key(photo.blob.clone()).without_key_type().serde()?;
+        tx.object_store(BLOB_OUTBOX)?.put(true).with_key(photo.blob.clone()).without_key_type().serde()?;
+        self.write_doc(&tx, &doc_id, &doc, Some(&summary), &changes)?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// A photo's bytes, when this device has them.
+    pub async fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>, AppError> {
+        let tx = self.db.transaction(BLOBS).build()?;
+        let record: Option<BlobRecord> = tx.object_store(BLOBS)?.get(hash.to_owned()).serde()?.await?;
+        Ok(record.map(|r| r.bytes))
+    }
+
+    async fn keys(&self, store: &str) -> Result<Vec<String>, AppError> {
+        let tx = self.db.transaction(store).build()?;
+        let keys = tx.object_store(store)?.get_all_keys::<String>().primitive()?.await?;
+        keys.map(|k| k.map_err(AppError::from)).collect()
+    }
+
+    /// Blobs taken here that the relay does not have yet.
+    pub async fn blobs_to_upload(&self) -> Result<Vec<String>, AppError> {
+        self.keys(BLOB_OUTBOX).await
+    }
+
+    /// Blobs documents refer to that this device lacks.
+    pub async fn blobs_wanted(&self) -> Result<Vec<String>, AppError> {
+        self.keys(BLOB_WANTED).await
+    }
+
+    pub async fn blob_uploaded(&self, hash: &str) -> Result<(), AppError> {
+        let tx = self.db.transaction(BLOB_OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(BLOB_OUTBOX)?.delete(hash.to_owned()).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a fetched blob (already checked against its hash) and stops wanting it.
+    pub async fn blob_arrived(&self, hash: &str, bytes: Vec<u8>) -> Result<(), AppError> {
+        let tx = self.db.transaction([BLOBS, BLOB_WANTED]).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(BLOBS)?.put(BlobRecord { bytes }).with_key(hash.to_owned()).without_key_type().serde()?;
+        tx.object_store(BLOB_WANTED)?.delete(hash.to_owned()).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Stores changes pulled from the relay and moves the sync cursor, atomically: after a
     /// crash either the whole page is stored with its cursor or none of it. Returns the
-    /// list entries of the customers whose files changed.
+    /// list entries of the customers whose files changed. Photos the changes refer to and
+    /// this device lacks are queued for fetching.
     pub async fn apply_remote(&self, changes: &[SeqChange], cursor: u64) -> Result<Vec<CustomerSummary>, AppError> {
+        let today = crate::io::browser::today();
         let mut by_doc: BTreeMap<&DocId, Vec<&SeqChange>> = BTreeMap::new();
         for change in changes {
             by_doc.entry(&change.doc).or_default().push(change);
@@ -234,6 +387,7 @@ impl Store {
             requests.push(docs.get::<DocRecord, _, _>(doc_id.as_str().to_owned()).serde()?);
         }
         let mut updated = Vec::new();
+        let mut photos = Vec::new();
         for ((doc_id, doc_changes), request) in by_doc.into_iter().zip(requests) {
             let mut doc = match request.await? {
                 Some(record) => CustomerDoc::load(&record.bytes)?,
@@ -246,9 +400,19 @@ impl Store {
                     web_sys::console::warn_1(&format!("skipped change {} of {doc_id}: {error}", change.seq).into());
                 }
             }
-            let summary = doc_id.customer().and_then(|_| doc.customer().ok()).map(|c| CustomerSummary::of(&c));
-            self.write_doc(&tx, doc_id, &doc, summary.as_ref(), None)?;
+            let file = doc_id.customer().and_then(|_| doc.file().ok());
+            let summary = file.as_ref().map(|f| CustomerSummary::of(f, today));
+            photos.extend(file.into_iter().flat_map(|f| f.photos).filter(|p| !p.voided).map(|p| p.blob));
+            self.write_doc(&tx, doc_id, &doc, summary.as_ref(), &[])?;
             updated.extend(summary);
+        }
+        let blobs = tx.object_store(BLOBS)?;
+        let wanted = tx.object_store(BLOB_WANTED)?;
+        for hash in photos {
+            let have = blobs.count().with_query::<String, _>(hash.clone()).primitive()?.await?;
+            if have == 0 {
+                wanted.put(true).with_key(hash).without_key_type().serde()?;
+            }
         }
         tx.object_store(META)?.put(cursor).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
         tx.commit().await?;
@@ -261,13 +425,13 @@ impl Store {
         doc_id: &DocId,
         doc: &CustomerDoc,
         summary: Option<&CustomerSummary>,
-        change: Option<&LocalChange>,
+        changes: &[LocalChange],
     ) -> Result<(), AppError> {
         tx.object_store(DOCS)?.put(DocRecord { bytes: doc.save() }).with_key(doc_id.as_str().to_owned()).without_key_type().serde()?;
         if let Some(summary) = summary {
             tx.object_store(CUSTOMERS)?.put(summary).with_key(summary.id.clone()).without_key_type().serde()?;
         }
-        if let Some(change) = change {
+        for change in changes {
             tx.object_store(OUTBOX)?.add(OutboxRecord::new(doc_id, change)).serde()?;
         }
         Ok(())

@@ -1,37 +1,55 @@
-//! `/customers/:id`: one customer's file, allergies first.
+//! `/customers/:id`: one customer's file. Allergies first, then what she has (balance,
+//! cards), what happened (visits, money entries, photos) and who she is.
 
-use domain::customer::{Birthday, Customer};
+use domain::customer::{CustomerFile, EntryEdit, EntryId, Field};
 use domain::ids::CustomerId;
+use domain::transfer;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::components::account_summary::AccountSummary;
+use crate::components::card_list::CardList;
 use crate::components::health_alert::HealthAlert;
-use crate::i18n::use_i18n;
+use crate::components::money_list::MoneyList;
+use crate::components::photo_image::PhotoImage;
+use crate::components::profile_sections::ProfileSections;
+use crate::components::visit_list::VisitList;
+use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
 use crate::state::use_app;
 
-#[component]
-pub fn CustomerDetailPage() -> impl IntoView {
-    let i18n = use_i18n();
+/// An edit of one customer's document, run inside the store's transaction.
+type DocEdit = Box<
+    dyn FnOnce(&mut domain::customer::CustomerDoc, domain::ids::DeviceId) -> Result<Vec<domain::customer::LocalChange>, domain::DomainError>,
+>;
+
+/// Reads the file named by the route's `:id`, again whenever any document changes.
+pub fn use_customer_file() -> LocalResource<Result<Option<CustomerFile>, crate::error::AppError>> {
     let state = use_app();
     let params = use_params_map();
-    let customer = LocalResource::new(move || {
+    LocalResource::new(move || {
         state.revision.track();
         let id = params.with(|p| p.get("id")).and_then(|raw| CustomerId::parse(&raw).ok());
         let store = state.store();
         async move {
             let Some(id) = id else { return Ok(None) };
-            let doc = store.customer_doc(&id).await?;
-            Ok::<_, crate::error::AppError>(doc.and_then(|doc| doc.customer().ok()))
+            store.customer_file(&id).await
         }
-    });
+    })
+}
+
+#[component]
+pub fn CustomerDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let file = use_customer_file();
     view! {
         // Reading from this device takes milliseconds: no fallback spinner, and the previous
         // content stays while a sync refresh re-reads it.
         <Transition fallback=|| ()>
-            {move || customer.get().map(|result| match result {
-                Ok(Some(customer)) => view! { <CustomerFile customer/> }.into_any(),
+            {move || file.get().map(|result| match result {
+                Ok(Some(file)) => view! { <FileView file/> }.into_any(),
                 Ok(None) => view! { <p class="empty-state" data-test="not-found">{move || i18n.t().detail_not_found}</p> }.into_any(),
                 Err(error) => {
                     state.report(error);
@@ -43,33 +61,112 @@ pub fn CustomerDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn CustomerFile(customer: Customer) -> impl IntoView {
+fn FileView(file: CustomerFile) -> impl IntoView {
     let i18n = use_i18n();
-    let profile = customer.profile.clone();
-    let edit_href = format!("/customers/{}/edit", customer.id);
-    let alert = profile.has_health_alert().then(|| view! { <HealthAlert allergies=profile.allergies.clone()/> });
+    let state = use_app();
+    let navigate = use_navigate();
     let today = browser::today();
+    let customer = file.customer.clone();
+    let id = customer.id.clone();
+    let profile = customer.profile.clone();
+    let account = file.account(today);
+    let base = format!("/customers/{}", customer.id);
+    let alert = profile.has_health_alert().then(|| view! { <HealthAlert profile=profile.clone()/> });
     let created = browser::local_date(customer.created_at).to_string();
-    let (gender, source) = (profile.gender, profile.source);
-    let phone = profile.phone.as_ref().map(|p| p.display());
-    let birthday = profile.birthday;
-    let beautician = profile.beautician.clone();
-    let notes = profile.notes.clone();
+    let phone = profile.phone().map(|p| p.display());
+    let birthday = profile.birthday();
+    let gender = profile.gender();
+    let beautician = profile.beautician().to_owned();
+    let tags: Vec<String> = profile.tags().iter().map(|t| t.as_str().to_owned()).collect();
+    let notes = profile.get(Field::Notes).to_owned();
+    let deleted = file.deleted_at.is_some();
+    let confirming = RwSignal::new(false);
     let or_none = move |value: Option<String>| {
         value.filter(|v| !v.is_empty()).unwrap_or_else(|| i18n.t().not_recorded.to_owned())
     };
+
+    let edit = {
+        let id = id.clone();
+        move |edit: DocEdit| {
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                match state.store().edit_customer(&id, browser::today(), edit).await {
+                    Ok(Some(summary)) => state.saved_locally(summary),
+                    Ok(None) => {}
+                    Err(error) => state.report(error),
+                }
+            });
+        }
+    };
+    let void = {
+        let edit = edit.clone();
+        Callback::new(move |entry: EntryId| {
+            if !browser::confirm(i18n.t().ui(Ui::Void)) {
+                return;
+            }
+            let now = browser::now();
+            edit(Box::new(move |doc, device| doc.edit_entry(device, EntryEdit::Void(&entry), now)));
+        })
+    };
+    let delete = {
+        let (id, name) = (id.clone(), profile.name().to_owned());
+        move |_| {
+            let (id, name, navigate) = (id.clone(), name.clone(), navigate.clone());
+            leptos::task::spawn_local(async move {
+                let now = browser::now();
+                match state.store().edit_customer(&id, browser::today(), |doc, device| doc.set_deleted(device, true, now)).await {
+                    Ok(summary) => {
+                        if let Some(summary) = summary {
+                            state.saved_locally(summary);
+                        }
+                        state.just_deleted.set(Some((id.as_str().to_owned(), name)));
+                        navigate("/", Default::default());
+                    }
+                    Err(error) => state.report(error),
+                }
+            });
+        }
+    };
+    let restore = {
+        let edit = edit.clone();
+        move |_| {
+            let now = browser::now();
+            edit(Box::new(move |doc, device| doc.set_deleted(device, false, now)));
+        }
+    };
+    let export = {
+        let file = file.clone();
+        move |_| {
+            let json = transfer::export_json(std::slice::from_ref(&file), browser::today());
+            browser::download(&format!("meike-{}.json", file.customer.number), "application/json", json.as_bytes());
+        }
+    };
+    let photos: Vec<_> = file.photos.iter().filter(|p| !p.voided).rev().take(4).cloned().collect();
+    let photo_count = file.photos.iter().filter(|p| !p.voided).count();
+
     view! {
         <article class="customer-file" data-test="customer-file">
             <header class="file-header">
                 <div>
-                    <h1 data-test="file-name">{profile.name.as_str().to_owned()}</h1>
-                    <p class="file-number">{customer.number.to_string()}</p>
+                    <h1 data-test="file-name">{profile.name().to_owned()}</h1>
+                    <p class="file-number">{customer.number.to_string()}
+                        {tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
+                    </p>
                 </div>
                 <div class="file-actions">
-                    <A href="/" attr:class="button button-secondary">{move || i18n.t().detail_back}</A>
-                    <A href=edit_href attr:class="button button-primary" attr:data-test="edit">{move || i18n.t().detail_edit}</A>
+                    <A href=format!("{base}/visit") attr:class="button button-primary" attr:data-test="record-visit">{move || i18n.t().ui(Ui::RecordVisit)}</A>
+                    <A href=format!("{base}/card") attr:class="button button-secondary" attr:data-test="sell-card">{move || i18n.t().ui(Ui::SellCard)}</A>
+                    <A href=format!("{base}/money") attr:class="button button-secondary" attr:data-test="money">{move || i18n.t().ui(Ui::MoneyEntry)}</A>
+                    <A href=format!("{base}/photos") attr:class="button button-secondary" attr:data-test="photos">{move || i18n.t().ui(Ui::Photos)}</A>
+                    <A href=format!("{base}/edit") attr:class="button button-secondary" attr:data-test="edit">{move || i18n.t().detail_edit}</A>
                 </div>
             </header>
+            {deleted.then(|| view! {
+                <div class="notice-bar" role="status" data-test="in-bin">
+                    <span>{move || i18n.t().ui(Ui::InBin)}</span>
+                    <button type="button" class="button button-primary" data-test="restore" on:click=restore>{move || i18n.t().ui(Ui::Restore)}</button>
+                </div>
+            })}
             {alert}
             <dl class="file-facts">
                 <div class="fact-phone"><dt>{move || i18n.t().field_phone}</dt><dd data-test="file-phone">{
@@ -77,25 +174,60 @@ fn CustomerFile(customer: Customer) -> impl IntoView {
                     move || or_none(phone.clone())
                 }</dd></div>
                 <div><dt>{move || i18n.t().field_gender}</dt><dd>{move || i18n.t().gender(gender)}</dd></div>
-                <div><dt>{move || i18n.t().field_birthday}</dt><dd>{move || match birthday {
-                    Some(b) => format!("{} · {}", Birthday::to_iso(b), (i18n.t().age)(b.age_on(today))),
+                <div><dt>{move || i18n.t().field_birthday}</dt><dd data-test="file-birthday">{move || match birthday {
+                    Some(b) => format!("{} · {} · {}", b.to_iso(), (i18n.t().age)(b.age_on(today)), i18n.t().age_band(b.age_band_on(today))),
                     None => i18n.t().not_recorded.to_owned(),
                 }}</dd></div>
-                <div><dt>{move || i18n.t().field_source}</dt><dd>{move || i18n.t().source(source)}</dd></div>
                 <div><dt>{move || i18n.t().field_beautician}</dt><dd>{
                     let beautician = beautician.clone();
                     move || or_none(Some(beautician.clone()))
                 }</dd></div>
                 <div><dt>{move || i18n.t().field_created}</dt><dd>{created}</dd></div>
-                <div class="fact-wide"><dt>{move || i18n.t().field_allergies}</dt><dd>{
-                    let allergies = profile.allergies.clone();
-                    move || if allergies.is_empty() { i18n.t().no_known_allergy.to_owned() } else { allergies.clone() }
-                }</dd></div>
             </dl>
+            <AccountSummary account=account.clone()/>
+            <section class="file-section">
+                <h2>{move || i18n.t().ui(Ui::Cards)}</h2>
+                <CardList account=account.clone() on_void=void/>
+            </section>
+            <section class="file-section">
+                <h2>{move || i18n.t().ui(Ui::VisitsTitle)}</h2>
+                <VisitList visits=file.visits.clone() cards=file.cards.clone() on_void=void/>
+            </section>
+            <section class="file-section">
+                <h2>{move || i18n.t().ui(Ui::MoneyTitle)}</h2>
+                <MoneyList entries=file.money.clone() on_void=void/>
+            </section>
+            <section class="file-section">
+                <h2>{move || i18n.t().ui(Ui::Photos)} " " <span class="muted">{photo_count}</span></h2>
+                <div class="photo-strip">
+                    {photos.into_iter().map(|p| view! {
+                        <A href=format!("{base}/photos") attr:class="photo-link">
+                            <PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/>
+                        </A>
+                    }).collect_view()}
+                </div>
+            </section>
+            <ProfileSections profile=profile.clone()/>
             <section class="file-notes">
                 <h2>{move || i18n.t().field_notes}</h2>
                 <p class="notes-text" data-test="file-notes">{move || or_none(Some(notes.clone()))}</p>
             </section>
+            <footer class="file-footer">
+                <button type="button" class="button button-secondary" data-test="export-file" on:click=export>{move || i18n.t().ui(Ui::Export)}</button>
+                {(!deleted).then(|| view! {
+                    <Show when=move || confirming.get() fallback=move || view! {
+                        <button type="button" class="button button-danger-quiet" data-test="delete" on:click=move |_| confirming.set(true)>
+                            {move || i18n.t().ui(Ui::Delete)}
+                        </button>
+                    }>
+                        <div class="confirm-bar" role="alertdialog">
+                            <span>{move || i18n.t().ui(Ui::DeleteConfirm)}</span>
+                            <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>{move || i18n.t().ui(Ui::Cancel)}</button>
+                            <button type="button" class="button button-danger" data-test="delete-confirm" on:click=delete.clone()>{move || i18n.t().ui(Ui::DeleteYes)}</button>
+                        </div>
+                    </Show>
+                })}
+            </footer>
         </article>
     }
 }

@@ -50,7 +50,12 @@ fn EditForm(id: CustomerId, version: Version, profile: Profile) -> impl IntoView
             let (id, version, edited, href, navigate) =
                 (id.clone(), version.clone(), edited.clone(), href.clone(), navigate.clone());
             async move {
-                match state.store().update_customer(&id, &version, &edited, browser::now()).await {
+                let now = browser::now();
+                let saved = state
+                    .store()
+                    .edit_customer(&id, browser::today(), |doc, device| doc.update_profile(device, &version, &edited, now))
+                    .await;
+                match saved {
                     Ok(updated) => {
                         if let Some(summary) = updated {
                             state.saved_locally(summary);
@@ -64,7 +69,7 @@ fn EditForm(id: CustomerId, version: Version, profile: Profile) -> impl IntoView
     });
     view! {
         <CustomerFormView
-            initial=CustomerForm::from_profile(&profile)
+            initial=CustomerForm::from_profile(&profile, &|id| state.number_of(id.as_str()))
             title=|t| t.form_edit_title
             saving=save.pending()
             on_valid=move |profile| { save.dispatch(profile); }

@@ -1,11 +1,15 @@
-//! `/`: the member book as a searchable list (name, any part of the phone, number).
+//! `/`: the paper books as views of one customer list (all, members, potential customers,
+//! debtors, cards expiring, deleted), searchable by name, pinyin, phone, number, tag or
+//! beautician, with export of what is shown and import from a spreadsheet.
 
-use domain::customer::{SearchQuery, search};
+use domain::customer::{Book, SearchQuery, search};
+use domain::transfer;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::customer_row::CustomerRow;
-use crate::i18n::use_i18n;
+use crate::i18n::{Ui, use_i18n};
+use crate::io::browser;
 use crate::state::use_app;
 
 /// Rows rendered at once; past this the search box narrows the list faster than scrolling.
@@ -16,13 +20,60 @@ pub fn CustomerListPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let query = RwSignal::new(String::new());
+    let book = RwSignal::new(Book::All);
+    let today = browser::today();
     let hits = Memo::new(move |_| {
         let query = SearchQuery::parse(&query.get());
-        state.customers.with(|all| search(all, &query).into_iter().cloned().collect::<Vec<_>>())
+        let book = book.get();
+        state.customers.with(|all| search(all, book, &query, today).into_iter().cloned().collect::<Vec<_>>())
     });
-    let total = move || state.customers.with(Vec::len);
+    let total = move || state.customers.with(|all| all.iter().filter(|s| s.deleted_at.is_none()).count());
+    let export = move |json: bool| {
+        let ids: Vec<String> = hits.with_untracked(|h| h.iter().map(|s| s.id.clone()).collect());
+        leptos::task::spawn_local(async move {
+            match state.store().customer_files(&ids).await {
+                Ok(files) => {
+                    let today = browser::today();
+                    let stamp = today.to_string();
+                    if json {
+                        let body = transfer::export_json(&files, today);
+                        browser::download(&format!("meike-{stamp}.json"), "application/json", body.as_bytes());
+                    } else {
+                        let body = transfer::export_csv(&files, today, i18n.t(), &|id| state.number_of(id.as_str()));
+                        browser::download(&format!("meike-{stamp}.csv"), "text/csv;charset=utf-8", body.as_bytes());
+                    }
+                }
+                Err(error) => state.report(error),
+            }
+        });
+    };
+    let undo = move |_| {
+        let Some((id, _)) = state.just_deleted.get_untracked() else { return };
+        state.just_deleted.set(None);
+        leptos::task::spawn_local(async move {
+            let Ok(id) = domain::ids::CustomerId::parse(&id) else { return };
+            let now = browser::now();
+            match state.store().edit_customer(&id, browser::today(), |doc, device| doc.set_deleted(device, false, now)).await {
+                Ok(Some(summary)) => state.saved_locally(summary),
+                Ok(None) => {}
+                Err(error) => state.report(error),
+            }
+        });
+    };
     view! {
         <section class="customer-list-page">
+            {move || state.just_deleted.get().map(|(_, name)| view! {
+                <div class="notice-bar" role="status" data-test="undo-bar">
+                    <span>{format!("{} {name}", i18n.t().ui(Ui::Deleted))}</span>
+                    <button type="button" class="button button-primary" data-test="undo" on:click=undo>{move || i18n.t().ui(Ui::Undo)}</button>
+                </div>
+            })}
+            {move || state.notice.get().map(|notice| view! {
+                <div class="notice-bar" role="status" data-test="notice">
+                    <span>{notice}</span>
+                    <button type="button" class="link-button" on:click=move |_| state.notice.set(None)>"×"</button>
+                </div>
+            })}
             <div class="list-toolbar">
                 <h1>{move || i18n.t().list_title}</h1>
                 <input type="search" class="search-input" data-test="search"
@@ -31,9 +82,26 @@ pub fn CustomerListPage() -> impl IntoView {
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))/>
             </div>
-            <p class="list-count" data-test="list-count">{move || (i18n.t().list_count)(hits.with(Vec::len), total())}</p>
+            <nav class="book-tabs" aria-label=move || i18n.t().ui(Ui::Book)>
+                {Book::ALL.iter().map(|b| {
+                    let b = *b;
+                    view! {
+                        <button type="button" class=move || if book.get() == b { "book-tab active" } else { "book-tab" }
+                            data-test=format!("book-{}", b.key()) aria-pressed=move || (book.get() == b).to_string()
+                            on:click=move |_| book.set(b)>
+                            {move || i18n.t().book(b)}
+                        </button>
+                    }
+                }).collect_view()}
+            </nav>
+            <div class="list-actions">
+                <p class="list-count" data-test="list-count">{move || (i18n.t().list_count)(hits.with(Vec::len), total())}</p>
+                <button type="button" class="button button-secondary" data-test="export-csv" on:click=move |_| export(false)>{move || i18n.t().ui(Ui::ExportCsv)}</button>
+                <button type="button" class="button button-secondary" data-test="export-json" on:click=move |_| export(true)>{move || i18n.t().ui(Ui::ExportJson)}</button>
+                <A href="/import" attr:class="button button-secondary" attr:data-test="import">{move || i18n.t().ui(Ui::Import)}</A>
+            </div>
             <Show
-                when=move || { total() > 0 }
+                when=move || { total() > 0 || book.get() == Book::Bin }
                 fallback=move || view! {
                     <div class="empty-state">
                         <p>{move || i18n.t().list_empty}</p>
@@ -46,7 +114,7 @@ pub fn CustomerListPage() -> impl IntoView {
                         <For
                             each=move || hits.get().into_iter().take(MAX_ROWS)
                             key=|summary| summary.clone()
-                            children=move |summary| view! { <CustomerRow summary/> }
+                            children=move |summary| view! { <CustomerRow summary today/> }
                         />
                     </ul>
                 </Show>

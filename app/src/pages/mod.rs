@@ -1,8 +1,12 @@
 //! One file per route.
 
+pub mod card_new;
 pub mod customer_detail;
 pub mod customer_edit;
 pub mod customer_list;
 pub mod customer_new;
+pub mod import;
+pub mod money_new;
 pub mod not_found;
 pub mod settings;
+pub mod visit_new;

@@ -1,0 +1,113 @@
+//! `/customers/:id/card`: sell a package card (疗程卡/次卡).
+
+use domain::FieldErrors;
+use domain::customer::{CardForm, CustomerFile, EntryEdit, EntryField};
+use domain::money::Payment;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::components::entry_field::{EntryFieldView, entry_input_id};
+use crate::i18n::{Ui, use_i18n};
+use crate::io::browser;
+use crate::pages::customer_detail::use_customer_file;
+use crate::state::use_app;
+
+#[component]
+pub fn CardNewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let file = use_customer_file();
+    view! {
+        <Transition fallback=|| ()>
+            {move || file.get().map(|found| match found {
+                Ok(Some(file)) => view! { <CardFormView file/> }.into_any(),
+                _ => view! { <p class="empty-state">{move || i18n.t().detail_not_found}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CardFormView(file: CustomerFile) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let navigate = use_navigate();
+    let today = browser::today();
+    let back = format!("/customers/{}", file.customer.id);
+    let id = file.customer.id.clone();
+    let form = RwSignal::new(CardForm {
+        bought_on: today.to_string(),
+        expires_on: today.checked_add(jiff::Span::new().years(1)).map(|d| d.to_string()).unwrap_or_default(),
+        payment: Payment::WeChat.key().to_owned(),
+        ..CardForm::default()
+    });
+    let errors = RwSignal::new(FieldErrors::<EntryField>::default());
+    let saving = RwSignal::new(false);
+    let save = {
+        let back = back.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if saving.get_untracked() {
+                return;
+            }
+            let card = match form.get_untracked().validate(browser::new_entry_id(), browser::today()) {
+                Ok(card) => card,
+                Err(found) => {
+                    errors.set(found);
+                    return;
+                }
+            };
+            saving.set(true);
+            let (id, back, navigate) = (id.clone(), back.clone(), navigate.clone());
+            leptos::task::spawn_local(async move {
+                let now = browser::now();
+                let saved = state
+                    .store()
+                    .edit_customer(&id, browser::today(), |doc, device| doc.edit_entry(device, EntryEdit::AddCard(&card), now))
+                    .await;
+                saving.set(false);
+                match saved {
+                    Ok(summary) => {
+                        if let Some(summary) = summary {
+                            state.saved_locally(summary);
+                        }
+                        navigate(&back, Default::default());
+                    }
+                    Err(error) => state.report(error),
+                }
+            });
+        }
+    };
+    let text = move |field: EntryField, get: fn(&CardForm) -> &String, set: fn(&mut CardForm, String), kind: &'static str| {
+        view! {
+            <EntryFieldView field errors>
+                <input id=entry_input_id(field) type=kind autocomplete="off" inputmode=if kind == "number" { "numeric" } else { "text" }
+                    prop:value=move || form.with(|f| get(f).clone())
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+            </EntryFieldView>
+        }
+    };
+    view! {
+        <form class="customer-form entry-form" on:submit=save novalidate data-test="card-form">
+            <h1>{move || i18n.t().ui(Ui::SellCard)} " · " {file.customer.profile.name().to_owned()}</h1>
+            <div class="form-grid">
+                {text(EntryField::Item, |f| &f.item, |f, v| f.item = v, "text")}
+                {text(EntryField::Sessions, |f| &f.sessions, |f, v| f.sessions = v, "number")}
+                {text(EntryField::Price, |f| &f.price, |f, v| f.price = v, "text")}
+                <EntryFieldView field=EntryField::Payment errors>
+                    <select id=entry_input_id(EntryField::Payment) on:change=move |ev| form.update(|f| f.payment = event_target_value(&ev))>
+                        {Payment::ALL.iter().map(|p| {
+                            let key = p.key();
+                            view! { <option value=key selected=move || form.with(|f| f.payment == key)>{move || i18n.t().payment(*p)}</option> }
+                        }).collect_view()}
+                    </select>
+                </EntryFieldView>
+                {text(EntryField::Date, |f| &f.bought_on, |f, v| f.bought_on = v, "date")}
+                {text(EntryField::Expiry, |f| &f.expires_on, |f, v| f.expires_on = v, "date")}
+            </div>
+            <div class="form-actions">
+                <a href=back class="button button-secondary">{move || i18n.t().ui(Ui::Cancel)}</a>
+                <button type="submit" class="button button-primary" data-test="save-card" disabled=move || saving.get()>{move || i18n.t().ui(Ui::Save)}</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,156 @@
+//! `/customers/:id/visit`: record a visit (到店消费), optionally using card sessions. The
+//! allergy alert comes first: this is where a treatment starts.
+
+use domain::FieldErrors;
+use domain::customer::{CustomerFile, EntryEdit, EntryField, VisitForm};
+use domain::money::Payment;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::components::entry_field::{EntryFieldView, entry_input_id};
+use crate::components::health_alert::HealthAlert;
+use crate::i18n::{Ui, use_i18n};
+use crate::io::browser;
+use crate::pages::customer_detail::use_customer_file;
+use crate::state::use_app;
+
+#[component]
+pub fn VisitNewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let file = use_customer_file();
+    view! {
+        <Transition fallback=|| ()>
+            {move || file.get().map(|found| match found {
+                Ok(Some(file)) => view! { <VisitFormView file/> }.into_any(),
+                _ => view! { <p class="empty-state">{move || i18n.t().detail_not_found}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn VisitFormView(file: CustomerFile) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let navigate = use_navigate();
+    let now = browser::local_now();
+    let account = file.account(browser::today());
+    let profile = file.customer.profile.clone();
+    let back = format!("/customers/{}", file.customer.id);
+    let id = file.customer.id.clone();
+    let form = RwSignal::new(VisitForm {
+        date: now.date().to_string(),
+        time: format!("{:02}:{:02}", now.hour(), now.minute()),
+        beautician: profile.beautician().to_owned(),
+        payment: Payment::WeChat.key().to_owned(),
+        ..VisitForm::default()
+    });
+    let errors = RwSignal::new(FieldErrors::<EntryField>::default());
+    let saving = RwSignal::new(false);
+    let open_cards: Vec<_> = account.open_cards().filter(|c| !c.expired).cloned().collect();
+    let save = {
+        let (back, account) = (back.clone(), account.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if saving.get_untracked() {
+                return;
+            }
+            let visit = match form.get_untracked().validate(browser::new_entry_id(), &account, browser::local_now()) {
+                Ok(visit) => visit,
+                Err(found) => {
+                    errors.set(found);
+                    return;
+                }
+            };
+            saving.set(true);
+            let (id, back, navigate) = (id.clone(), back.clone(), navigate.clone());
+            leptos::task::spawn_local(async move {
+                let now = browser::now();
+                let saved = state
+                    .store()
+                    .edit_customer(&id, browser::today(), |doc, device| doc.edit_entry(device, EntryEdit::AddVisit(&visit), now))
+                    .await;
+                saving.set(false);
+                match saved {
+                    Ok(summary) => {
+                        if let Some(summary) = summary {
+                            state.saved_locally(summary);
+                        }
+                        navigate(&back, Default::default());
+                    }
+                    Err(error) => state.report(error),
+                }
+            });
+        }
+    };
+    let text = move |field: EntryField, get: fn(&VisitForm) -> &String, set: fn(&mut VisitForm, String), kind: &'static str| {
+        view! {
+            <EntryFieldView field errors>
+                <input id=entry_input_id(field) type=kind autocomplete="off"
+                    prop:value=move || form.with(|f| get(f).clone())
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+            </EntryFieldView>
+        }
+    };
+    let alert = profile.has_health_alert().then(|| view! { <HealthAlert profile=profile.clone()/> });
+    view! {
+        <form class="customer-form entry-form" on:submit=save novalidate data-test="visit-form">
+            <h1>{move || i18n.t().ui(Ui::RecordVisit)} " · " {profile.name().to_owned()}</h1>
+            {alert}
+            <div class="form-grid">
+                {text(EntryField::Date, |f| &f.date, |f, v| f.date = v, "date")}
+                {text(EntryField::Time, |f| &f.time, |f, v| f.time = v, "time")}
+                {text(EntryField::Items, |f| &f.items, |f, v| f.items = v, "text")}
+                {text(EntryField::Beautician, |f| &f.beautician, |f, v| f.beautician = v, "text")}
+            </div>
+            <EntryFieldView field=EntryField::Card errors>
+                {if open_cards.is_empty() {
+                    view! { <p class="muted">{move || i18n.t().ui(Ui::NoCardToUse)}</p> }.into_any()
+                } else {
+                    open_cards.into_iter().map(|status| {
+                        let card_id = status.card.id.as_str().to_owned();
+                        let checked_id = card_id.clone();
+                        let item = status.card.item.clone();
+                        view! {
+                            <label class="check-row" data-test="use-card">
+                                <input type="checkbox" value=card_id.clone()
+                                    prop:checked=move || form.with(|f| f.cards.contains(&checked_id))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        let card_id = card_id.clone();
+                                        form.update(|f| {
+                                            f.cards.retain(|c| c != &card_id);
+                                            if on {
+                                                f.cards.push(card_id);
+                                                if f.items.trim().is_empty() {
+                                                    f.items = item.clone();
+                                                }
+                                            }
+                                        });
+                                    }/>
+                                <span>{format!("{} · {} / {}", status.card.item, status.remaining, status.card.sessions)}</span>
+                            </label>
+                        }
+                    }).collect_view().into_any()
+                }}
+            </EntryFieldView>
+            <div class="form-grid">
+                {text(EntryField::Amount, |f| &f.amount, |f, v| f.amount = v, "text")}
+                <EntryFieldView field=EntryField::Payment errors>
+                    <select id=entry_input_id(EntryField::Payment) on:change=move |ev| form.update(|f| f.payment = event_target_value(&ev))>
+                        {Payment::ALL.iter().map(|p| {
+                            let key = p.key();
+                            view! { <option value=key selected=move || form.with(|f| f.payment == key)>{move || i18n.t().payment(*p)}</option> }
+                        }).collect_view()}
+                    </select>
+                </EntryFieldView>
+                {text(EntryField::Products, |f| &f.products, |f, v| f.products = v, "text")}
+                {text(EntryField::Notes, |f| &f.notes, |f, v| f.notes = v, "text")}
+            </div>
+            <div class="form-actions">
+                <a href=back class="button button-secondary">{move || i18n.t().ui(Ui::Cancel)}</a>
+                <button type="submit" class="button button-primary" data-test="save-visit" disabled=move || saving.get()>{move || i18n.t().ui(Ui::Save)}</button>
+            </div>
+        </form>
+    }
+}
