@@ -29,6 +29,7 @@ use crate::pages::customer_new::CustomerNewPage;
 use crate::pages::import::ImportPage;
 use crate::pages::money_new::MoneyNewPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::photos::PhotosPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::visit_new::VisitNewPage;
 use crate::state::AppState;
@@ -81,6 +82,7 @@ fn App(state: AppState, locale: Locale) -> impl IntoView {
                     <Route path=path!("/customers/:id/visit") view=VisitNewPage/>
                     <Route path=path!("/customers/:id/card") view=CardNewPage/>
                     <Route path=path!("/customers/:id/money") view=MoneyNewPage/>
+                    <Route path=path!("/customers/:id/photos") view=PhotosPage/>
                     <Route path=path!("/import") view=ImportPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>

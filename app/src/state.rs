@@ -118,6 +118,11 @@ impl AppState {
         self.sync.update(|s| s.connection = connection);
     }
 
+    /// A photo blob arrived: photos waiting for it show themselves.
+    pub fn blobs_arrived(&self) {
+        self.blob_revision.update(|r| *r += 1);
+    }
+
     /// A customer's number by id, from the list.
     pub fn number_of(&self, id: &str) -> Option<String> {
         self.customers.with_untracked(|all| all.iter().find(|s| s.id == id).map(|s| s.number.clone()))

@@ -4,6 +4,7 @@
 //! `today` and freshly generated ids in. That keeps every rule testable natively and identical
 //! in the browser (wasm32) and on the relay.
 
+pub mod blob;
 pub mod customer;
 mod error;
 pub mod generator;

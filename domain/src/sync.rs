@@ -1,6 +1,7 @@
 //! The device side of the relay protocol as a pure state machine: the app feeds it socket
 //! events and its own progress, and sends what it returns. No sockets, no timers, no storage.
 
+use crate::blob::BlobHash;
 use crate::ids::SalonId;
 use crate::wire::{ClientMsg, ErrorCode, SeqChange, ServerMsg, WireChange, limits};
 
@@ -26,6 +27,13 @@ pub enum Effect {
     PushIfPending,
     /// The relay refused us; close and report `code`.
     Refused(ErrorCode),
+    /// The relay stored the blob `hash`: drop it from the blob outbox.
+    BlobStored { hash: BlobHash },
+    /// The blob asked for: its bytes (checked against its name), or `None` when the relay
+    /// does not have it yet or sent bytes that are not it.
+    BlobArrived { hash: BlobHash, bytes: Option<Vec<u8>> },
+    /// Offer the next blob transfer with [`SyncClient::put_blob`] / [`SyncClient::get_blob`].
+    BlobsIfPending,
 }
 
 /// Per-connection protocol state of one device.
@@ -41,11 +49,14 @@ pub struct SyncClient {
     pulling: bool,
     pushing: Option<u64>,
     next_batch: u64,
+    /// The one blob transfer in flight (photos are large: one at a time keeps frames small
+    /// and lets changes pass between them).
+    blob: Option<BlobHash>,
 }
 
 impl SyncClient {
     pub fn new(salon: SalonId, token: String, cursor: u64) -> Self {
-        SyncClient { salon, token, phase: Phase::Closed, cursor, head: cursor, pulling: false, pushing: None, next_batch: 1 }
+        SyncClient { salon, token, phase: Phase::Closed, cursor, head: cursor, pulling: false, pushing: None, next_batch: 1, blob: None }
     }
 
     pub fn phase(&self) -> Phase {
@@ -67,6 +78,7 @@ impl SyncClient {
         self.phase = Phase::Authenticating;
         self.pulling = false;
         self.pushing = None;
+        self.blob = None;
         ClientMsg::Hello { salon: self.salon.clone(), token: self.token.clone() }
     }
 
@@ -76,6 +88,7 @@ impl SyncClient {
         self.phase = Phase::Closed;
         self.pulling = false;
         self.pushing = None;
+        self.blob = None;
     }
 
     pub fn on_message(&mut self, msg: ServerMsg) -> Vec<Effect> {
@@ -85,6 +98,7 @@ impl SyncClient {
                 self.head = head;
                 let mut effects: Vec<Effect> = self.pull_if_behind().into_iter().map(Effect::Send).collect();
                 effects.push(Effect::PushIfPending);
+                effects.push(Effect::BlobsIfPending);
                 effects
             }
             ServerMsg::Announce { head } => {
@@ -109,7 +123,42 @@ impl SyncClient {
                 self.phase = Phase::Closed;
                 vec![Effect::Refused(code)]
             }
+            ServerMsg::BlobStored { hash } if self.blob == Some(BlobHash::from_bytes(hash)) => {
+                self.blob = None;
+                vec![Effect::BlobStored { hash: BlobHash::from_bytes(hash) }, Effect::BlobsIfPending]
+            }
+            ServerMsg::Blob { hash, bytes } if self.blob == Some(BlobHash::from_bytes(hash)) => {
+                self.blob = None;
+                let hash = BlobHash::from_bytes(hash);
+                let bytes = bytes.filter(|b| hash.matches(b));
+                vec![Effect::BlobArrived { hash, bytes }, Effect::BlobsIfPending]
+            }
+            // An answer to a transfer we no longer wait for (before a reconnect): ignored.
+            ServerMsg::BlobStored { .. } | ServerMsg::Blob { .. } => Vec::new(),
         }
+    }
+
+    /// Uploads a blob, when connected and no other blob transfer is waiting.
+    pub fn put_blob(&mut self, hash: BlobHash, bytes: Vec<u8>) -> Option<ClientMsg> {
+        if self.phase != Phase::Ready || self.blob.is_some() {
+            return None;
+        }
+        self.blob = Some(hash);
+        Some(ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes })
+    }
+
+    /// Asks for a blob, when connected and no other blob transfer is waiting.
+    pub fn get_blob(&mut self, hash: BlobHash) -> Option<ClientMsg> {
+        if self.phase != Phase::Ready || self.blob.is_some() {
+            return None;
+        }
+        self.blob = Some(hash);
+        Some(ClientMsg::GetBlob { hash: *hash.as_bytes() })
+    }
+
+    /// True while a blob transfer waits for its answer.
+    pub fn blob_in_flight(&self) -> bool {
+        self.blob.is_some()
     }
 
     /// The app stored a page's changes up to `cursor`.
@@ -159,5 +208,62 @@ impl SyncClient {
         }
         self.pulling = true;
         Some(ClientMsg::Pull { since: self.cursor, limit: limits::MAX_PULL_LIMIT })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ready() -> SyncClient {
+        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0);
+        client.on_open();
+        client.on_message(ServerMsg::Welcome { head: 0 });
+        client
+    }
+
+    #[test]
+    fn one_blob_transfer_at_a_time_and_only_when_connected() {
+        let photo = b"jpeg bytes".to_vec();
+        let hash = BlobHash::of(&photo);
+        let mut closed = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0);
+        assert_eq!(closed.put_blob(hash, photo.clone()), None);
+        let mut client = ready();
+        assert_eq!(client.put_blob(hash, photo.clone()), Some(ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes: photo.clone() }));
+        assert_eq!(client.get_blob(hash), None, "one at a time");
+        let effects = client.on_message(ServerMsg::BlobStored { hash: *hash.as_bytes() });
+        assert_eq!(effects, [Effect::BlobStored { hash }, Effect::BlobsIfPending]);
+        assert!(client.get_blob(hash).is_some());
+        client.on_close();
+        assert!(!client.blob_in_flight(), "a reconnect forgets the transfer; the app retries it");
+    }
+
+    #[test]
+    fn a_fetched_blob_is_handed_over_only_when_its_bytes_match_its_name() {
+        let photo = b"the real photo".to_vec();
+        let hash = BlobHash::of(&photo);
+        let mut client = ready();
+        client.get_blob(hash);
+        let effects = client.on_message(ServerMsg::Blob { hash: *hash.as_bytes(), bytes: Some(b"tampered".to_vec()) });
+        assert_eq!(effects[0], Effect::BlobArrived { hash, bytes: None });
+        client.get_blob(hash);
+        let effects = client.on_message(ServerMsg::Blob { hash: *hash.as_bytes(), bytes: Some(photo.clone()) });
+        assert_eq!(effects[0], Effect::BlobArrived { hash, bytes: Some(photo) });
+        let other = BlobHash::of(b"other");
+        assert!(client.on_message(ServerMsg::Blob { hash: *other.as_bytes(), bytes: None }).is_empty(), "not asked for");
+    }
+
+    #[test]
+    fn a_put_blob_whose_bytes_do_not_match_its_name_is_refused_when_decoded() {
+        use crate::wire::FrameProblem;
+        let good = ClientMsg::PutBlob { hash: *BlobHash::of(b"a").as_bytes(), bytes: b"a".to_vec() };
+        assert_eq!(ClientMsg::decode(&good.encode()), Ok(good));
+        let bad = ClientMsg::PutBlob { hash: *BlobHash::of(b"a").as_bytes(), bytes: b"b".to_vec() };
+        assert_eq!(ClientMsg::decode(&bad.encode()), Err(FrameProblem::BlobMismatch));
+        let empty = ClientMsg::PutBlob { hash: *BlobHash::of(b"").as_bytes(), bytes: Vec::new() };
+        assert_eq!(ClientMsg::decode(&empty.encode()), Err(FrameProblem::Malformed));
+        let huge = vec![7u8; limits::MAX_BLOB_BYTES + 1];
+        let huge = ClientMsg::PutBlob { hash: *BlobHash::of(&huge).as_bytes(), bytes: huge };
+        assert_eq!(ClientMsg::decode(&huge.encode()), Err(FrameProblem::TooLarge));
     }
 }

@@ -540,7 +540,10 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
     assert!(matches!(c.on_open(), ClientMsg::Hello { .. }));
     assert_eq!(c.push(&[wire_change("c-1", 1, 1)]), None, "no push before the relay welcomes us");
     let effects = c.on_message(ServerMsg::Welcome { head: 10 });
-    assert_eq!(effects, vec![Effect::Send(ClientMsg::Pull { since: 3, limit: 500 }), Effect::PushIfPending]);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(ClientMsg::Pull { since: 3, limit: 500 }), Effect::PushIfPending, Effect::BlobsIfPending]
+    );
     assert_eq!(c.phase(), Phase::Ready);
 
     let (push, batch, count) = c.push(&[wire_change("c-1", 1, 1), wire_change("c-1", 2, 1)]).expect("push");
@@ -564,7 +567,7 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
 fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
     let mut c = client(0);
     c.on_open();
-    assert_eq!(c.on_message(ServerMsg::Welcome { head: 0 }), vec![Effect::PushIfPending]);
+    assert_eq!(c.on_message(ServerMsg::Welcome { head: 0 }), vec![Effect::PushIfPending, Effect::BlobsIfPending]);
     assert_eq!(
         c.on_message(ServerMsg::Announce { head: 2 }),
         vec![Effect::Send(ClientMsg::Pull { since: 0, limit: 500 })]

@@ -3,11 +3,13 @@
 //! Every frame is one binary WebSocket message: a version byte, then a postcard-encoded
 //! [`ClientMsg`] or [`ServerMsg`]. Sizes are checked before decoding, and decoding is bounded
 //! by the frame's length, so a hostile frame cannot make either side allocate much.
-//! The relay never looks inside a change's `bytes`.
+//! The relay never looks inside a change's `bytes`, nor inside a blob's (photos); it only
+//! checks that a blob's bytes hash to its name.
 
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
+use crate::blob::BlobHash;
 use crate::ids::{DocId, SalonId};
 
 /// Bumped on any incompatible change to the messages below.
@@ -28,6 +30,8 @@ pub mod limits {
     /// Bytes of changes the relay puts in one page.
     pub const MAX_PAGE_BYTES: usize = 768 << 10;
     pub const MAX_TOKEN_LEN: usize = 256;
+    /// Largest blob (a resized photo is 100–400 KB); fits a frame with room to spare.
+    pub const MAX_BLOB_BYTES: usize = 900 << 10;
 }
 
 /// One change on its way to the relay.
@@ -56,6 +60,11 @@ pub enum ClientMsg {
     Push { batch: u64, changes: Vec<WireChange> },
     /// Send changes with a sequence number above `since`; answered by [`ServerMsg::Page`].
     Pull { since: u64, limit: u32 },
+    /// Store a blob under its name, the SHA-256 of `bytes`; answered by
+    /// [`ServerMsg::BlobStored`]. Storing it again is harmless.
+    PutBlob { hash: [u8; 32], bytes: Vec<u8> },
+    /// Send the salon's blob with this name; answered by [`ServerMsg::Blob`].
+    GetBlob { hash: [u8; 32] },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +80,10 @@ pub enum ServerMsg {
     Announce { head: u64 },
     /// The relay refused the last message; the connection closes after an error.
     Error { code: ErrorCode },
+    /// The blob of a `PutBlob` is stored.
+    BlobStored { hash: [u8; 32] },
+    /// The answer to `GetBlob`: the bytes, or `None` when the salon has no such blob (yet).
+    Blob { hash: [u8; 32], bytes: Option<Vec<u8>> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +100,8 @@ pub enum ErrorCode {
     NotAuthenticated,
     /// The relay could not store or read; nothing was changed.
     Internal,
+    /// A blob's bytes do not hash to the name it was sent under.
+    BlobMismatch,
 }
 
 /// Why a frame was refused.
@@ -96,6 +111,7 @@ pub enum FrameProblem {
     TooLarge,
     UnsupportedVersion,
     Malformed,
+    BlobMismatch,
 }
 
 impl FrameProblem {
@@ -104,6 +120,7 @@ impl FrameProblem {
             FrameProblem::Empty | FrameProblem::Malformed => ErrorCode::Malformed,
             FrameProblem::TooLarge => ErrorCode::TooLarge,
             FrameProblem::UnsupportedVersion => ErrorCode::UnsupportedVersion,
+            FrameProblem::BlobMismatch => ErrorCode::BlobMismatch,
         }
     }
 }
@@ -147,6 +164,11 @@ impl ClientMsg {
             }
             ClientMsg::Push { changes, .. } if changes.iter().any(|c| c.bytes.is_empty()) => {
                 Err(FrameProblem::Malformed)
+            }
+            ClientMsg::PutBlob { bytes, .. } if bytes.is_empty() => Err(FrameProblem::Malformed),
+            ClientMsg::PutBlob { bytes, .. } if bytes.len() > limits::MAX_BLOB_BYTES => Err(FrameProblem::TooLarge),
+            ClientMsg::PutBlob { hash, bytes } if !BlobHash::from_bytes(*hash).matches(bytes) => {
+                Err(FrameProblem::BlobMismatch)
             }
             _ => Ok(msg),
         }

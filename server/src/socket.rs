@@ -140,7 +140,7 @@ where
 fn close_code_for(code: ErrorCode) -> u16 {
     match code {
         ErrorCode::TooLarge => close_code::SIZE,
-        ErrorCode::Malformed | ErrorCode::UnsupportedVersion => close_code::PROTOCOL,
+        ErrorCode::Malformed | ErrorCode::UnsupportedVersion | ErrorCode::BlobMismatch => close_code::PROTOCOL,
         ErrorCode::Unauthorized | ErrorCode::NotAuthenticated => close_code::POLICY,
         ErrorCode::Internal => close_code::ERROR,
     }
@@ -178,7 +178,7 @@ where
             None => continue,
             Some(ClientMsg::Hello { salon, token }) if state.salons().verify(&salon, &token) => return Ok(salon),
             Some(ClientMsg::Hello { .. }) => return Err(End::Refused(ErrorCode::Unauthorized)),
-            Some(ClientMsg::Push { .. } | ClientMsg::Pull { .. }) => {
+            Some(ClientMsg::Push { .. } | ClientMsg::Pull { .. } | ClientMsg::PutBlob { .. } | ClientMsg::GetBlob { .. }) => {
                 return Err(End::Refused(ErrorCode::NotAuthenticated));
             }
         }
@@ -234,6 +234,17 @@ where
                         .await
                         .map_err(storage_failed)?;
                     send(outbound, ServerMsg::Page { changes, head }).await?;
+                }
+                // `ClientMsg::decode` already refused a blob whose bytes are not its name.
+                Some(ClientMsg::PutBlob { hash, bytes }) => {
+                    let size = bytes.len();
+                    state.store().put_blob(salon.clone(), hash, bytes, now_ms()).await.map_err(storage_failed)?;
+                    tracing::debug!(size, "blob stored");
+                    send(outbound, ServerMsg::BlobStored { hash }).await?;
+                }
+                Some(ClientMsg::GetBlob { hash }) => {
+                    let bytes = state.store().get_blob(salon.clone(), hash).await.map_err(storage_failed)?;
+                    send(outbound, ServerMsg::Blob { hash, bytes }).await?;
                 }
             },
         }

@@ -13,7 +13,7 @@ use crate::AppError;
 use crate::store::{ChangeStore, PushOutcome};
 
 /// The schema this code writes, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
     CREATE TABLE changes (
@@ -26,6 +26,17 @@ const SCHEMA: &str = "
         UNIQUE (salon, doc_id, change_hash)
     );
     CREATE INDEX changes_by_salon_seq ON changes (salon, seq);
+";
+
+/// Version 2: photo blobs, per salon, by SHA-256.
+const SCHEMA_2: &str = "
+    CREATE TABLE blobs (
+        salon TEXT NOT NULL,
+        hash BLOB NOT NULL,
+        bytes BLOB NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (salon, hash)
+    );
 ";
 
 /// A [`ChangeStore`] in one SQLite file.
@@ -76,9 +87,13 @@ impl SqliteStore {
 fn migrate(connection: &mut Connection) -> Result<(), AppError> {
     let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
     match version {
-        0 => {
+        0 | 1 => {
+            // Each step in one transaction: a crash leaves the file at the old version.
             let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            transaction.execute_batch(SCHEMA)?;
+            if version == 0 {
+                transaction.execute_batch(SCHEMA)?;
+            }
+            transaction.execute_batch(SCHEMA_2)?;
             transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             transaction.commit()?;
             Ok(())
@@ -208,5 +223,33 @@ impl ChangeStore for SqliteStore {
 
     fn head(&self, salon: SalonId) -> BoxFuture<'_, Result<u64, AppError>> {
         self.run(move |connection| head_of(connection, salon.as_str()))
+    }
+
+    fn put_blob(
+        &self,
+        salon: SalonId,
+        hash: [u8; 32],
+        bytes: Vec<u8>,
+        received_at_ms: u64,
+    ) -> BoxFuture<'_, Result<(), AppError>> {
+        self.run(move |connection| {
+            connection.execute(
+                "INSERT OR IGNORE INTO blobs (salon, hash, bytes, received_at) VALUES (?1, ?2, ?3, ?4)",
+                params![salon.as_str(), &hash[..], bytes, to_sql_int(received_at_ms)],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn get_blob(&self, salon: SalonId, hash: [u8; 32]) -> BoxFuture<'_, Result<Option<Vec<u8>>, AppError>> {
+        self.run(move |connection| {
+            Ok(connection
+                .query_row(
+                    "SELECT bytes FROM blobs WHERE salon = ?1 AND hash = ?2",
+                    params![salon.as_str(), &hash[..]],
+                    |row| row.get(0),
+                )
+                .optional()?)
+        })
     }
 }

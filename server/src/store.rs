@@ -1,4 +1,5 @@
-//! The storage boundary: what the relay needs from a database. SQLite implements it today; a
+//! The storage boundary: what the relay needs from a database (changes in order, blobs by
+//! name). SQLite implements it today; a
 //! PostgreSQL implementation is planned, so nothing here may assume SQLite.
 
 use domain::ids::SalonId;
@@ -47,4 +48,18 @@ pub trait ChangeStore: Send + Sync {
 
     /// The salon's newest sequence number, 0 when it has no changes.
     fn head(&self, salon: SalonId) -> BoxFuture<'_, Result<u64, AppError>>;
+
+    /// Stores a blob (a photo) under its name for one salon. The caller has checked that the
+    /// name is the bytes' SHA-256; storing the same blob again is harmless.
+    fn put_blob(
+        &self,
+        salon: SalonId,
+        hash: [u8; 32],
+        bytes: Vec<u8>,
+        received_at_ms: u64,
+    ) -> BoxFuture<'_, Result<(), AppError>>;
+
+    /// The salon's blob with this name. Another salon's blob with the same name is not
+    /// returned: salons never see each other's data.
+    fn get_blob(&self, salon: SalonId, hash: [u8; 32]) -> BoxFuture<'_, Result<Option<Vec<u8>>, AppError>>;
 }

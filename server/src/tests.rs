@@ -144,7 +144,7 @@ async fn changes_survive_reopening_and_the_schema_is_versioned() {
 
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
     let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     let mode: String = connection.query_row("PRAGMA journal_mode", [], |row| row.get(0)).expect("mode");
     assert_eq!(mode, "wal");
 }
@@ -154,10 +154,34 @@ fn a_database_from_a_newer_relay_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     drop(open_store(dir.path()));
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
-    connection.pragma_update(None, "user_version", 2).expect("version set");
+    connection.pragma_update(None, "user_version", 3).expect("version set");
     drop(connection);
     let opened = SqliteStore::open(&dir.path().join("relay.sqlite3"));
     assert!(matches!(opened, Err(AppError::Storage(_))));
+}
+
+#[tokio::test]
+async fn a_first_release_database_gains_the_blob_table_and_keeps_its_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("relay.sqlite3");
+    {
+        let connection = Connection::open(&path).expect("database opens");
+        connection
+            .execute_batch(
+                "CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, salon TEXT NOT NULL, doc_id TEXT NOT NULL,
+                     change_hash BLOB NOT NULL, bytes BLOB NOT NULL, received_at INTEGER NOT NULL,
+                     UNIQUE (salon, doc_id, change_hash));
+                 CREATE INDEX changes_by_salon_seq ON changes (salon, seq);
+                 INSERT INTO changes (salon, doc_id, change_hash, bytes, received_at) VALUES ('alpha', 'c-a', zeroblob(32), x'0102', 1);
+                 PRAGMA user_version = 1;",
+            )
+            .expect("a version 1 file");
+    }
+    let store = SqliteStore::open(&path).expect("opens and migrates");
+    let (page, _) = store.pull(salon("alpha"), 0, 10, usize::MAX).await.expect("pull");
+    assert_eq!(page.len(), 1, "the old change is still there");
+    store.put_blob(salon("alpha"), [9; 32], vec![1, 2, 3], 5).await.expect("blobs work");
+    assert_eq!(store.get_blob(salon("alpha"), [9; 32]).await.expect("get"), Some(vec![1, 2, 3]));
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use domain::blob::BlobHash;
 use domain::ids::{DocId, SalonId};
 use domain::wire::{ClientMsg, ErrorCode, PROTOCOL_VERSION, SeqChange, ServerMsg, WireChange, limits};
 use futures::{SinkExt, StreamExt};
@@ -509,5 +510,81 @@ async fn without_a_built_app_pages_answer_503_but_health_and_sync_work() {
     let (mut socket, _) = relay.alpha().await;
     assert_eq!(push(&mut socket, 1, vec![change("c-x", 1, 8)]).await.len(), 1);
     drop(socket);
+    relay.stop().await;
+}
+
+fn count_blobs(dir: &Path) -> i64 {
+    let connection = rusqlite::Connection::open(database(dir)).expect("database opens");
+    connection.query_row("SELECT COUNT(*) FROM blobs", [], |row| row.get(0)).expect("rows counted")
+}
+
+fn photo(seed: u8, len: usize) -> (BlobHash, Vec<u8>) {
+    let bytes: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(seed)).collect();
+    (BlobHash::of(&bytes), bytes)
+}
+
+async fn put_blob(socket: &mut Socket, hash: BlobHash, bytes: Vec<u8>) {
+    send(socket, &ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes }).await;
+    assert_eq!(recv_reply(socket).await, ServerMsg::BlobStored { hash: *hash.as_bytes() });
+}
+
+async fn get_blob(socket: &mut Socket, hash: BlobHash) -> Option<Vec<u8>> {
+    send(socket, &ClientMsg::GetBlob { hash: *hash.as_bytes() }).await;
+    match recv_reply(socket).await {
+        ServerMsg::Blob { hash: answered, bytes } if answered == *hash.as_bytes() => bytes,
+        other => panic!("expected the blob, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_photo_blob_stored_by_one_device_is_served_to_its_salon_only_and_survives_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut tablet, _) = relay.alpha().await;
+    let (hash, bytes) = photo(3, 300_000);
+    put_blob(&mut tablet, hash, bytes.clone()).await;
+    put_blob(&mut tablet, hash, bytes.clone()).await;
+    assert_eq!(count_blobs(dir.path()), 1, "the same photo twice is one row");
+
+    let (mut phone, _) = relay.alpha().await;
+    assert_eq!(get_blob(&mut phone, hash).await.as_deref(), Some(bytes.as_slice()));
+    assert_eq!(get_blob(&mut phone, photo(5, 10).0).await, None, "unknown blob");
+    let (mut other_salon, _) = relay.join("beta", BETA_TOKEN).await;
+    assert_eq!(get_blob(&mut other_salon, hash).await, None, "another salon never sees it, even by name");
+
+    relay.stop().await;
+    let relay = Relay::start(dir.path()).await;
+    let (mut phone, _) = relay.alpha().await;
+    assert_eq!(get_blob(&mut phone, hash).await.as_deref(), Some(bytes.as_slice()));
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_blob_that_is_not_what_its_name_says_is_refused_and_nothing_stored_is_harmed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut tablet, _) = relay.alpha().await;
+    let (hash, bytes) = photo(7, 1_000);
+    put_blob(&mut tablet, hash, bytes.clone()).await;
+    push(&mut tablet, 1, vec![change("c-1", 1, 40)]).await;
+
+    let (mut hostile, _) = relay.alpha().await;
+    let (_, other_bytes) = photo(9, 1_000);
+    send(&mut hostile, &ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes: other_bytes }).await;
+    expect_refused(&mut hostile, ErrorCode::BlobMismatch).await;
+
+    let (mut huge_sender, _) = relay.alpha().await;
+    let (huge_hash, huge) = photo(11, limits::MAX_BLOB_BYTES + 1);
+    send(&mut huge_sender, &ClientMsg::PutBlob { hash: *huge_hash.as_bytes(), bytes: huge }).await;
+    expect_refused(&mut huge_sender, ErrorCode::TooLarge).await;
+
+    let (mut early, _) = (relay.connect().await, 0);
+    send(&mut early, &ClientMsg::GetBlob { hash: *hash.as_bytes() }).await;
+    expect_refused(&mut early, ErrorCode::NotAuthenticated).await;
+
+    let (mut phone, _) = relay.alpha().await;
+    assert_eq!(get_blob(&mut phone, hash).await, Some(bytes), "the stored photo is untouched");
+    assert_eq!(count_blobs(dir.path()), 1);
+    assert_eq!(count_rows(dir.path()), 1);
     relay.stop().await;
 }

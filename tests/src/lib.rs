@@ -201,11 +201,14 @@ impl Driver {
 pub struct Browser {
     pub client: Client,
     _profile: tempfile::TempDir,
+    downloads: PathBuf,
 }
 
 impl Browser {
     pub async fn open(driver: &Driver, (width, height): (u32, u32)) -> Result<Browser> {
         let profile = tempfile::tempdir()?;
+        let downloads = profile.path().join("downloads");
+        std::fs::create_dir_all(&downloads)?;
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
@@ -217,7 +220,11 @@ impl Browser {
                     "--disable-component-update", "--disable-sync", "--hide-scrollbars",
                     format!("--user-data-dir={}", profile.path().display()),
                     format!("--window-size={width},{height}"),
-                ]
+                ],
+                "prefs": {
+                    "download.default_directory": downloads.display().to_string(),
+                    "download.prompt_for_download": false,
+                }
             }),
         );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -225,7 +232,7 @@ impl Browser {
             .connect(&driver.url)
             .await
             .context("opening a Chromium session")?;
-        let browser = Browser { client, _profile: profile };
+        let browser = Browser { client, _profile: profile, downloads };
         browser.resize((width, height)).await?;
         Ok(browser)
     }
@@ -317,6 +324,43 @@ impl Browser {
         Ok(())
     }
 
+    /// Sets an input's or select's value as a date picker or a pick from a list would, and
+    /// tells the app (an `input` and a `change` event).
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
+        self.wait_for(css).await?;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+                 e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![json!(css), json!(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Gives a file input a file from disk, as choosing it in the picker would.
+    pub async fn upload(&self, css: &str, path: &Path) -> Result<()> {
+        self.wait_for(css).await?.send_keys(&path.display().to_string()).await?;
+        Ok(())
+    }
+
+    /// Waits for a finished download whose name ends with `suffix`, and returns its path.
+    pub async fn wait_for_download(&self, suffix: &str) -> Result<PathBuf> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            for entry in std::fs::read_dir(&self.downloads)? {
+                let path = entry?.path();
+                if path.to_string_lossy().ends_with(suffix) {
+                    return Ok(path);
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("no download ending in {suffix:?} after {PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
         std::fs::create_dir_all(&dir)?;
@@ -384,4 +428,51 @@ impl Browser {
         self.client.close().await?;
         Ok(())
     }
+}
+
+/// Opens the join link and waits until the device is connected to the salon.
+pub async fn join(browser: &Browser, relay: &Relay) -> Result<()> {
+    browser.goto(&relay.join_url()).await?;
+    browser.wait_for("a.sync-online").await?;
+    Ok(())
+}
+
+/// Creates a customer through the form; returns the path of her file.
+pub async fn create_customer(browser: &Browser, name: &str, phone: &str, allergies: &str) -> Result<String> {
+    browser.navigate("/customers/new").await?;
+    browser.fill("#field-name", name).await?;
+    browser.fill("#field-phone", phone).await?;
+    if !allergies.is_empty() {
+        browser.fill("#field-allergies", allergies).await?;
+    }
+    browser.click("[data-test=save]").await?;
+    browser.wait_for_text("[data-test=file-name]", name).await?;
+    let url = browser.client.current_url().await?;
+    Ok(url.path().to_owned())
+}
+
+/// A small picture as a 24-bit BMP (a file any browser decodes): a gradient, so its JPEG
+/// re-encoding is not trivially tiny.
+pub fn test_picture(path: &Path, width: u32, height: u32) -> Result<()> {
+    let row = (width * 3).div_ceil(4) * 4;
+    let size = 54 + row * height;
+    let mut bytes = Vec::with_capacity(size as usize);
+    bytes.extend_from_slice(b"BM");
+    bytes.extend_from_slice(&size.to_le_bytes());
+    bytes.extend_from_slice(&[0; 4]);
+    bytes.extend_from_slice(&54u32.to_le_bytes());
+    bytes.extend_from_slice(&40u32.to_le_bytes());
+    bytes.extend_from_slice(&(width as i32).to_le_bytes());
+    bytes.extend_from_slice(&(height as i32).to_le_bytes());
+    bytes.extend_from_slice(&1u16.to_le_bytes());
+    bytes.extend_from_slice(&24u16.to_le_bytes());
+    bytes.extend_from_slice(&[0; 24]);
+    for y in 0..height {
+        for x in 0..width {
+            bytes.extend_from_slice(&[(x * 255 / width) as u8, (y * 255 / height) as u8, 160]);
+        }
+        bytes.resize(bytes.len() + (row - width * 3) as usize, 0);
+    }
+    std::fs::write(path, bytes)?;
+    Ok(())
 }

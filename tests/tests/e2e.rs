@@ -2,28 +2,7 @@
 //! browser has its own profile, so each is a separate device with its own IndexedDB.
 
 use anyhow::Result;
-use e2e::{Browser, Driver, PHONE, Relay, TABLET};
-
-/// Opens the join link and waits until the device is connected to the salon.
-async fn join(browser: &Browser, relay: &Relay) -> Result<()> {
-    browser.goto(&relay.join_url()).await?;
-    browser.wait_for("a.sync-online").await?;
-    Ok(())
-}
-
-/// Creates a customer through the form; returns the path of her file.
-async fn create_customer(browser: &Browser, name: &str, phone: &str, allergies: &str) -> Result<String> {
-    browser.navigate("/customers/new").await?;
-    browser.fill("#field-name", name).await?;
-    browser.fill("#field-phone", phone).await?;
-    if !allergies.is_empty() {
-        browser.fill("#field-allergies", allergies).await?;
-    }
-    browser.click("[data-test=save]").await?;
-    browser.wait_for_text("[data-test=file-name]", name).await?;
-    let url = browser.client.current_url().await?;
-    Ok(url.path().to_owned())
-}
+use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, join};
 
 #[tokio::test]
 async fn a_customer_created_in_one_browser_appears_in_another() -> Result<()> {

@@ -3,6 +3,7 @@
 //! pulled pages are stored with their cursor in one transaction, so an interrupted sync
 //! resumes where it stopped and nothing is lost or applied twice.
 
+use domain::blob::BlobHash;
 use domain::sync::{Effect, SyncClient};
 use domain::wire::{ClientMsg, ServerMsg, WireChange, limits};
 use futures::StreamExt;
@@ -202,6 +203,8 @@ async fn session(
     let mut in_flight: Option<InFlight> = None;
     let mut was_ready = false;
     let mut silent_ticks = 0;
+    // Blobs the relay did not have when asked, not asked for again until something changes.
+    let mut blobs_missing: Vec<BlobHash> = Vec::new();
 
     while let Some(event) = events.next().await {
         match event {
@@ -223,7 +226,12 @@ async fn session(
                             let unchanged = changes.is_empty() && cursor_after <= client.cursor();
                             if !unchanged {
                                 match store.apply_remote(&changes, cursor_after).await {
-                                    Ok(updated) => state.customers_changed(updated),
+                                    Ok(updated) => {
+                                        state.customers_changed(updated);
+                                        // New documents may refer to photos: look again.
+                                        blobs_missing.clear();
+                                        blob_next(store, &mut client, &socket).await;
+                                    }
                                     Err(error) => {
                                         state.report(error);
                                         return SessionEnd::Lost { was_ready };
@@ -249,6 +257,24 @@ async fn session(
                             push_next(store, &mut client, &socket, &mut in_flight).await;
                         }
                         Effect::Refused(code) => return SessionEnd::Refused(code),
+                        Effect::BlobStored { hash } => {
+                            if let Err(error) = store.blob_uploaded(&hash.to_hex()).await {
+                                state.report(error);
+                            }
+                        }
+                        Effect::BlobArrived { hash, bytes } => match bytes {
+                            Some(bytes) => match store.blob_arrived(&hash.to_hex(), bytes).await {
+                                Ok(()) => state.blobs_arrived(),
+                                Err(error) => state.report(error),
+                            },
+                            // Not on the relay yet (its device has not uploaded it): try again
+                            // after the next change arrives or on the next connection.
+                            None => blobs_missing.push(hash),
+                        },
+                        Effect::BlobsIfPending => {
+                            skip_missing(&mut blobs_missing);
+                            blob_next_except(store, &mut client, &socket, &blobs_missing).await;
+                        }
                     }
                 }
                 if client.is_caught_up() && state.pending() == 0 {
@@ -261,7 +287,7 @@ async fn session(
                 refresh_pending(state, store).await;
                 push_next(store, &mut client, &socket, &mut in_flight).await;
             }
-            SyncEvent::BlobsChanged => {}
+            SyncEvent::BlobsChanged => blob_next(store, &mut client, &socket).await,
             SyncEvent::ConfigChanged => return SessionEnd::Reconfigured,
             SyncEvent::NetworkOnline => {}
             SyncEvent::Tick => {
@@ -289,6 +315,41 @@ async fn push_next(store: &Store, client: &mut SyncClient, socket: &Socket, in_f
     if let Some((msg, batch, count)) = client.push(&changes) {
         *in_flight = Some(InFlight { batch, first: pending[0].key, last: pending[count - 1].key });
         socket.send(&msg);
+    }
+}
+
+/// Starts the next blob transfer, if none is in flight: uploads first (a photo taken here is
+/// only on this device until the relay has it), then fetches of photos documents refer to.
+async fn blob_next(store: &Store, client: &mut SyncClient, socket: &Socket) {
+    blob_next_except(store, client, socket, &[]).await;
+}
+
+async fn blob_next_except(store: &Store, client: &mut SyncClient, socket: &Socket, skip: &[BlobHash]) {
+    if client.blob_in_flight() {
+        return;
+    }
+    if let Ok(uploads) = store.blobs_to_upload().await {
+        for name in uploads {
+            let (Ok(hash), Ok(Some(bytes))) = (BlobHash::parse(&name), store.blob(&name).await) else { continue };
+            if let Some(msg) = client.put_blob(hash, bytes) {
+                socket.send(&msg);
+            }
+            return;
+        }
+    }
+    if let Ok(wanted) = store.blobs_wanted().await {
+        let next = wanted.iter().filter_map(|name| BlobHash::parse(name).ok()).find(|hash| !skip.contains(hash));
+        if let Some(msg) = next.and_then(|hash| client.get_blob(hash)) {
+            socket.send(&msg);
+        }
+    }
+}
+
+/// Keeps the list of blobs the relay lacked from growing without bound.
+fn skip_missing(missing: &mut Vec<BlobHash>) {
+    const MAX: usize = 1_000;
+    if missing.len() > MAX {
+        missing.clear();
     }
 }
 

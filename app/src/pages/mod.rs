@@ -8,5 +8,6 @@ pub mod customer_new;
 pub mod import;
 pub mod money_new;
 pub mod not_found;
+pub mod photos;
 pub mod settings;
 pub mod visit_new;

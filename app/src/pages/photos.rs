@@ -139,6 +139,8 @@ fn PhotosView(file: CustomerFile) -> impl IntoView {
             } else {
                 let pick_left = pick.clone();
                 let pick_right = pick.clone();
+                let pick_a = pick.clone();
+                let pick_b = pick.clone();
                 let of_area_l = of_area.clone();
                 let of_area_r = of_area.clone();
                 view! {
@@ -177,8 +179,8 @@ fn PhotosView(file: CustomerFile) -> impl IntoView {
                             }}
                         </div>
                         <div class="compare-pair">
-                            {move || pick(left, false).map(|p| view! { <figure><PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/><figcaption>{p.taken_on.to_string()}</figcaption></figure> })}
-                            {move || pick(right, true).map(|p| view! { <figure><PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/><figcaption>{p.taken_on.to_string()}</figcaption></figure> })}
+                            {move || pick_a(left, false).map(|p| view! { <figure><PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/><figcaption>{p.taken_on.to_string()}</figcaption></figure> })}
+                            {move || pick_b(right, true).map(|p| view! { <figure><PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/><figcaption>{p.taken_on.to_string()}</figcaption></figure> })}
                         </div>
                     </section>
                 }.into_any()
