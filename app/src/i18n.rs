@@ -59,6 +59,8 @@ pub struct Texts {
     pub list_empty: &'static str,
     pub list_no_match: &'static str,
     pub list_count: fn(usize, usize) -> String,
+    /// Sessions left on open cards of the customers shown, and their value (what the salon owes).
+    pub liability_total: fn(i64, &str) -> String,
     pub allergy_badge: &'static str,
 
     pub field_number: &'static str,
@@ -371,6 +373,15 @@ impl Texts {
         self.pick(zh, en)
     }
 
+    pub fn import_summary(&self, rows: usize, bad: usize) -> String {
+        match (self.locale == Locale::ZhCn, bad) {
+            (true, 0) => format!("共 {rows} 行，全部可以导入。"),
+            (true, bad) => format!("共 {rows} 行，其中 {bad} 行有问题。"),
+            (false, 0) => format!("{rows} rows, all ready to import."),
+            (false, bad) => format!("{rows} rows, {bad} with problems."),
+        }
+    }
+
     pub fn ui(&self, key: Ui) -> &'static str {
         let (zh, en) = key.texts();
         self.pick(zh, en)
@@ -461,13 +472,14 @@ pub static ZH_CN: Texts = Texts {
     nav_settings: "设置",
 
     list_title: "顾客档案",
-    search_placeholder: "搜索姓名、电话或编号",
+    search_placeholder: "搜索姓名、拼音（如 zs）、电话、编号或标签",
     search_label: "搜索顾客",
     list_empty: "还没有顾客档案。点击“新建顾客”开始建档。",
     list_no_match: "没有找到匹配的顾客。",
     list_count: |shown, total| {
         if shown == total { format!("共 {total} 位顾客") } else { format!("找到 {shown} 位（共 {total} 位）") }
     },
+    liability_total: |sessions, value| format!("未用疗程 {sessions} 次，价值 {value}"),
     allergy_badge: "过敏",
 
     field_number: "编号",
@@ -534,13 +546,14 @@ pub static EN: Texts = Texts {
     nav_settings: "Settings",
 
     list_title: "Customers",
-    search_placeholder: "Search name, phone or number",
+    search_placeholder: "Search name, pinyin (e.g. zs), phone, number or tag",
     search_label: "Search customers",
     list_empty: "No customers yet. Tap “New customer” to open the first file.",
     list_no_match: "No customer matches.",
     list_count: |shown, total| {
         if shown == total { format!("{total} customers") } else { format!("{shown} of {total} customers") }
     },
+    liability_total: |sessions, value| format!("{sessions} card sessions owed, worth {value}"),
     allergy_badge: "Allergy",
 
     field_number: "Number",
@@ -672,14 +685,14 @@ ui! {
     PhotoStage => "阶段", "Stage";
     PhotoDate => "拍摄日期", "Taken on";
     PhotoNote => "说明", "Note";
-    ChoosePhoto => "拍照或选择图片", "Take or choose a picture";
+    ChoosePhoto => "选择图片", "Choose a picture";
+    TakePhoto => "拍照", "Take a photo";
     PhotoMissing => "照片尚未同步到本机。", "This photo has not reached this device yet.";
     PhotoBad => "无法读取这张图片，请换一张。", "This picture cannot be read; choose another.";
     Processing => "正在处理…", "Processing…";
     ImportTitle => "从表格导入顾客", "Import customers from a spreadsheet";
     ImportHelp => "选择 CSV 文件（Excel：另存为 → CSV UTF-8）。第一行是列名，至少要有“姓名”。导入前会先预览，每一行的问题都会列出；有问题时不会导入任何一行。", "Choose a CSV file (Excel: Save as → CSV UTF-8). The first row holds column titles and must include “Name”. You see a preview with every row's problems first; nothing is imported while any row has a problem.";
     ImportChoose => "选择文件", "Choose file";
-    ImportRows => "行", "rows";
     ImportLine => "行号", "Line";
     ImportProblems => "问题", "Problems";
     ImportOk => "可以导入", "Ready";
@@ -695,6 +708,7 @@ ui! {
     NotRecorded => "未填写", "Not recorded";
     Total => "合计", "Total";
     MoreSections => "更多资料", "More details";
+    BackToFile => "返回档案", "Back to the file";
 }
 
 /// The language context: a signal plus typed access to the current table.

@@ -264,7 +264,7 @@ async fn csv_export_reimports_into_a_fresh_device_and_bad_rows_are_reported() ->
     fresh.goto(&relay.url()).await?;
     fresh.navigate("/import").await?;
     fresh.upload("[data-test=import-file]", &csv_path).await?;
-    fresh.wait_for_text("[data-test=import-summary]", "2 行 · 0 ✗").await?;
+    fresh.wait_for_text("[data-test=import-summary]", "共 2 行，全部可以导入").await?;
     fresh.screenshot("tablet-import-preview").await?;
     fresh.click("[data-test=import-confirm]").await?;
     fresh.wait_for_text("[data-test=list-count]", "共 2 位顾客").await?;
@@ -278,10 +278,10 @@ async fn csv_export_reimports_into_a_fresh_device_and_bad_rows_are_reported() ->
 
     // A spreadsheet with mistakes: every bad row is listed with its problem, nothing imported.
     let bad = data.path().join("bad.csv");
-    std::fs::write(&bad, "姓名,电话,生日\n吴霞,139 0000,1990-01-01\n,13900000000,1990-02-30\n")?;
+    std::fs::write(&bad, "姓名,电话,生日\n吴霞,139-abc,1990-01-01\n,13900000000,1990-02-30\n")?;
     fresh.navigate("/import").await?;
     fresh.upload("[data-test=import-file]", &bad).await?;
-    fresh.wait_for_text("[data-test=import-row-bad]", "电话应为 5–15 位数字").await?;
+    fresh.wait_for_text("[data-test=import-row-bad]", "电话：电话只能包含数字").await?;
     fresh.wait_for_text("[data-test=import-row-bad]", "生日：请输入有效日期").await?;
     fresh.wait_for_text("[data-test=import-row-bad]", "姓名：必填项").await?;
     let disabled = fresh.wait_for("[data-test=import-confirm]").await?.attr("disabled").await?;

@@ -31,16 +31,18 @@ fn main() -> Result<()> {
             build_app(&root)?;
             print_download_size(&root)
         }
+        Some("bench") => bench(&root, &args[1..]),
         Some("install") => {
             ensure_app_tools(&root)?;
             ensure_browser()
         }
         _ => {
-            eprintln!("usage: cargo xtask <run [--port N] | test | build | size | install>");
+            eprintln!("usage: cargo xtask <run [--port N] | test | build | size | bench [N] | install>");
             eprintln!("  run      build the app and start the relay serving it (embedded SQLite store)");
             eprintln!("  test     run every test: domain, relay, and end-to-end in headless Chromium");
             eprintln!("  build    build the app into dist/");
             eprintln!("  size     build the app and print its download size (raw and gzip -9)");
+            eprintln!("  bench    N generated customers (default 5000) through the relay into headless Chromium: print timings");
             eprintln!("  install  install the pinned tools only");
             bail!("unknown command")
         }
@@ -255,6 +257,22 @@ fn test(root: &Path) -> Result<()> {
     println!("\nend-to-end tests took {:.1?}", e2e_started.elapsed());
     println!("all tests passed in {:.1?}", started.elapsed());
     Ok(())
+}
+
+fn bench(root: &Path, args: &[String]) -> Result<()> {
+    ensure_app_tools(root)?;
+    ensure_browser()?;
+    build_app(root)?;
+    step("building the relay and the benchmark (release)");
+    must(Command::new("cargo").args(["build", "--release", "--package", "server", "--bin", RELAY_BIN]))?;
+    step("benchmark: generated salon → relay → headless Chromium");
+    must(
+        Command::new("cargo")
+            .args(["run", "--release", "--package", "e2e", "--bin", "bench", "--"])
+            .args(args)
+            .env("MEIKE_RELAY_BIN", root.join("target/release").join(RELAY_BIN))
+            .env("MEIKE_DIST", root.join("dist")),
+    )
 }
 
 #[cfg(test)]

@@ -96,6 +96,12 @@ pub fn CustomerListPage() -> impl IntoView {
             </nav>
             <div class="list-actions">
                 <p class="list-count" data-test="list-count">{move || (i18n.t().list_count)(hits.with(Vec::len), total())}</p>
+                <p class="list-liability muted" data-test="liability-total">{move || {
+                    let (sessions, value) = hits.with(|h| {
+                        h.iter().fold((0i64, domain::money::Fen::ZERO), |(n, v), s| (n + s.open_sessions, v + s.open_value))
+                    });
+                    (i18n.t().liability_total)(sessions, &value.display())
+                }}</p>
                 <button type="button" class="button button-secondary" data-test="export-csv" on:click=move |_| export(false)>{move || i18n.t().ui(Ui::ExportCsv)}</button>
                 <button type="button" class="button button-secondary" data-test="export-json" on:click=move |_| export(true)>{move || i18n.t().ui(Ui::ExportJson)}</button>
                 <A href="/import" attr:class="button button-secondary" attr:data-test="import">{move || i18n.t().ui(Ui::Import)}</A>

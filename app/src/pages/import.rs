@@ -68,7 +68,7 @@ pub fn ImportPage() -> impl IntoView {
     view! {
         <section class="import-page" data-test="import-page">
             <h1>{move || i18n.t().ui(Ui::ImportTitle)}</h1>
-            <p class="field-hint">{move || i18n.t().ui(Ui::ImportHelp)}</p>
+            <p class="field-hint import-help">{move || i18n.t().ui(Ui::ImportHelp)}</p>
             <label class="button button-primary file-button">
                 {move || i18n.t().ui(Ui::ImportChoose)}
                 <input type="file" accept=".csv,text/csv" class="visually-hidden" data-test="import-file" on:change=on_file/>
@@ -92,7 +92,7 @@ fn Preview(plan: ImportPlan, saving: RwSignal<bool>, on_import: Callback<()>) ->
     view! {
         <div class="import-preview" data-test="import-preview">
             <p class={if errors > 0 { "form-summary" } else { "notice-bar" }} data-test="import-summary">
-                {move || format!("{total} {} · {errors} ✗", i18n.t().ui(Ui::ImportRows))}
+                {move || i18n.t().import_summary(total, errors)}
                 {move || if errors > 0 { format!(" — {}", i18n.t().ui(Ui::ImportFix)) } else { String::new() }}
             </p>
             {(!ignored.is_empty()).then(|| view! { <p class="muted">{move || i18n.t().ui(Ui::ImportIgnored)} " " {ignored.clone()}</p> })}

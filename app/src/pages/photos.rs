@@ -13,14 +13,30 @@ use crate::io::relay::SyncEvent;
 use crate::pages::customer_detail::use_customer_file;
 use crate::state::use_app;
 
+/// What the next photo will be recorded as. Lives outside the view that re-renders after each
+/// save, so a beautician taking several photos of one area keeps her choices.
+#[derive(Clone, Copy)]
+struct NextPhoto {
+    area: RwSignal<String>,
+    stage: RwSignal<String>,
+    taken_on: RwSignal<String>,
+    note: RwSignal<String>,
+}
+
 #[component]
 pub fn PhotosPage() -> impl IntoView {
     let i18n = use_i18n();
     let file = use_customer_file();
+    let next = NextPhoto {
+        area: RwSignal::new(BodyArea::Face.key().to_owned()),
+        stage: RwSignal::new(PhotoStage::Before.key().to_owned()),
+        taken_on: RwSignal::new(browser::today().to_string()),
+        note: RwSignal::new(String::new()),
+    };
     view! {
         <Transition fallback=|| ()>
             {move || file.get().map(|found| match found {
-                Ok(Some(file)) => view! { <PhotosView file/> }.into_any(),
+                Ok(Some(file)) => view! { <PhotosView file next/> }.into_any(),
                 _ => view! { <p class="empty-state">{move || i18n.t().detail_not_found}</p> }.into_any(),
             })}
         </Transition>
@@ -28,15 +44,12 @@ pub fn PhotosPage() -> impl IntoView {
 }
 
 #[component]
-fn PhotosView(file: CustomerFile) -> impl IntoView {
+fn PhotosView(file: CustomerFile, next: NextPhoto) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let id = file.customer.id.clone();
     let back = format!("/customers/{}", file.customer.id);
-    let area = RwSignal::new(BodyArea::Face.key().to_owned());
-    let stage = RwSignal::new(PhotoStage::Before.key().to_owned());
-    let taken_on = RwSignal::new(browser::today().to_string());
-    let note = RwSignal::new(String::new());
+    let NextPhoto { area, stage, taken_on, note } = next;
     let busy = RwSignal::new(false);
     let failed = RwSignal::new(false);
     let photos: Vec<Photo> = file.photos.iter().filter(|p| !p.voided).cloned().collect();
@@ -79,7 +92,7 @@ fn PhotosView(file: CustomerFile) -> impl IntoView {
     };
 
     // Comparison: one area, two of its photos side by side (oldest and newest by default).
-    let compare_area = RwSignal::new(photos.first().map(|p| p.area).unwrap_or(BodyArea::Face));
+    let compare_area = RwSignal::new(photos.last().map(|p| p.area).unwrap_or(BodyArea::Face));
     let of_area = {
         let photos = photos.clone();
         move |area: BodyArea| photos.iter().filter(|p| p.area == area).cloned().collect::<Vec<_>>()
@@ -111,7 +124,7 @@ fn PhotosView(file: CustomerFile) -> impl IntoView {
         <section class="photos-page" data-test="photos-page">
             <header class="file-header">
                 <h1>{move || i18n.t().ui(Ui::Photos)} " · " {file.customer.profile.name().to_owned()}</h1>
-                <a href=back class="button button-secondary">{move || i18n.t().detail_back}</a>
+                <a href=back class="button button-secondary">{move || i18n.t().ui(Ui::BackToFile)}</a>
             </header>
             <div class="photo-add">
                 <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoArea)}</span>
@@ -126,10 +139,16 @@ fn PhotosView(file: CustomerFile) -> impl IntoView {
                 <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoNote)}</span>
                     <input type="text" maxlength="120" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
                 </label>
-                <label class="button button-primary file-button">
-                    {move || if busy.get() { i18n.t().ui(Ui::Processing) } else { i18n.t().ui(Ui::ChoosePhoto) }}
-                    <input type="file" accept="image/*" data-test="photo-file" class="visually-hidden" on:change=on_file/>
-                </label>
+                <div class="photo-buttons">
+                    <label class="button button-primary file-button">
+                        {move || if busy.get() { i18n.t().ui(Ui::Processing) } else { i18n.t().ui(Ui::TakePhoto) }}
+                        <input type="file" accept="image/*" capture="environment" class="visually-hidden" on:change=on_file.clone()/>
+                    </label>
+                    <label class="button button-secondary file-button">
+                        {move || i18n.t().ui(Ui::ChoosePhoto)}
+                        <input type="file" accept="image/*" data-test="photo-file" class="visually-hidden" on:change=on_file/>
+                    </label>
+                </div>
                 <Show when=move || failed.get()>
                     <p class="field-error" role="alert">{move || i18n.t().ui(Ui::PhotoBad)}</p>
                 </Show>

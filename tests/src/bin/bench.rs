@@ -1,0 +1,184 @@
+//! `cargo xtask bench`: a salon of N generated customers (default 5,000) pushed through the
+//! real relay into a real headless Chromium, then measured: the first sync, opening the
+//! customer list from IndexedDB, searching, and IndexedDB bytes per customer. The same search
+//! natively, for the browser/native ratio. Prints figures; asserts nothing about speed.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use domain::customer::{Book, CustomerSummary, SearchQuery, search};
+use domain::generator;
+use domain::ids::{DeviceId, SalonId};
+use domain::wire::{ClientMsg, ServerMsg, WireChange, limits};
+use e2e::{Browser, Driver, Relay, SALON, TABLET, TOKEN, join};
+use futures::{SinkExt, StreamExt};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+
+const QUERIES: &[&str] = &["zs", "王", "138", "VIP", "lixiao", "阿琳", "GEN0-00"];
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let n: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(5_000);
+    let today = jiff::civil::date(2026, 11, 24);
+    println!("Meike benchmark: {n} customers (seed 2026, {today})");
+
+    // ---- native: generate and derive ----
+    let started = Instant::now();
+    let salon = generator::salon(2026, n, today);
+    let device = DeviceId::from_random([0x42; 16]);
+    let mut changes: Vec<WireChange> = Vec::new();
+    let mut summaries: Vec<CustomerSummary> = Vec::with_capacity(n);
+    for customer in &salon {
+        let (doc, local) = customer.build(device)?;
+        summaries.push(CustomerSummary::of(&doc.file()?, today));
+        let doc_id = customer.new.id.doc_id();
+        changes.extend(local.into_iter().map(|c| WireChange { doc: doc_id.clone(), hash: c.hash, bytes: c.bytes }));
+    }
+    let visits: usize = salon.iter().map(|c| c.visits.len()).sum();
+    let cards: usize = salon.iter().map(|c| c.cards.len()).sum();
+    let photos: usize = salon.iter().map(|c| c.photos.len()).sum();
+    let change_bytes: usize = changes.iter().map(|c| c.bytes.len()).sum();
+    println!(
+        "generated natively in {:.2} s: {visits} visits, {cards} cards, {photos} photo records, {} changes, {:.1} MB of changes",
+        started.elapsed().as_secs_f64(),
+        changes.len(),
+        change_bytes as f64 / 1e6
+    );
+    let mut native_search = Vec::new();
+    for query in QUERIES {
+        let q = SearchQuery::parse(query);
+        let started = Instant::now();
+        let rounds = 20;
+        let mut hits = 0;
+        for _ in 0..rounds {
+            hits = search(&summaries, Book::All, &q, today).len();
+        }
+        let ms = started.elapsed().as_secs_f64() * 1000.0 / f64::from(rounds);
+        native_search.push(ms);
+        println!("  native search {query:>8}: {ms:7.2} ms ({hits} hits)");
+    }
+
+    // ---- the relay: push everything as one device would ----
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let started = Instant::now();
+    let url = format!("{}/v1/sync", relay.url().replace("http://", "ws://"));
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.context("connecting to the relay")?;
+    let hello = ClientMsg::Hello { salon: SalonId::parse(SALON)?, token: TOKEN.to_owned() };
+    socket.send(Message::Binary(hello.encode().into())).await?;
+    let mut batch = 0u64;
+    let mut rest = changes.as_slice();
+    loop {
+        let reply = socket.next().await.context("relay closed")??;
+        let Message::Binary(frame) = reply else { continue };
+        match ServerMsg::decode(&frame)? {
+            ServerMsg::Welcome { .. } | ServerMsg::Ack { .. } => {}
+            ServerMsg::Announce { .. } => continue,
+            other => bail!("unexpected reply {other:?}"),
+        }
+        if rest.is_empty() {
+            break;
+        }
+        let mut take = 0;
+        let mut bytes = 0;
+        while take < rest.len() && take < limits::MAX_PUSH_CHANGES && bytes + rest[take].bytes.len() + 64 < limits::MAX_PUSH_BYTES {
+            bytes += rest[take].bytes.len() + 64;
+            take += 1;
+        }
+        batch += 1;
+        let push = ClientMsg::Push { batch, changes: rest[..take.max(1)].to_vec() };
+        rest = &rest[take.max(1)..];
+        socket.send(Message::Binary(push.encode().into())).await?;
+    }
+    println!("pushed to the relay in {:.2} s ({batch} pushes)", started.elapsed().as_secs_f64());
+
+    // ---- the browser: first sync, opening the list, search, storage ----
+    let driver = Driver::start().await?;
+    let browser = Browser::open(&driver, TABLET).await?;
+    let started = Instant::now();
+    join(&browser, &relay).await?;
+    let expected = format!("共 {n} 位顾客");
+    let deadline = Instant::now() + Duration::from_secs(1800);
+    while !browser.text("[data-test=list-count]").await.unwrap_or_default().contains(&expected) {
+        if Instant::now() > deadline {
+            bail!("the browser did not receive all {n} customers in 30 minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    println!("first sync of a new device: {:.1} s", started.elapsed().as_secs_f64());
+
+    let mut opens = Vec::new();
+    for _ in 0..5 {
+        browser.client.refresh().await?;
+        let ms = browser
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const check = () => document.querySelector('[data-test=customer-row]')
+                     ? requestAnimationFrame(() => done(performance.now()))
+                     : requestAnimationFrame(check);
+                 check();",
+                vec![],
+            )
+            .await?;
+        opens.push(ms.as_f64().unwrap_or(f64::NAN));
+    }
+    let open = median(opens);
+    println!("open the customer list (navigation start → first rows painted, median of 5): {open:.0} ms");
+
+    let mut browser_search = Vec::new();
+    for (query, native) in QUERIES.iter().zip(&native_search) {
+        let mut runs = Vec::new();
+        for _ in 0..5 {
+            let ms = browser
+                .client
+                .execute_async(
+                    "const [query, done] = [arguments[0], arguments[arguments.length - 1]];
+                     const input = document.querySelector('[data-test=search]');
+                     input.value = ''; input.dispatchEvent(new Event('input', {bubbles: true}));
+                     requestAnimationFrame(() => requestAnimationFrame(() => {
+                         const count = document.querySelector('[data-test=list-count]');
+                         const before = count.textContent;
+                         const t0 = performance.now();
+                         input.value = query; input.dispatchEvent(new Event('input', {bubbles: true}));
+                         const wait = () => (count.textContent !== before)
+                             ? requestAnimationFrame(() => done(performance.now() - t0))
+                             : (performance.now() - t0 > 5000 ? done(-1) : requestAnimationFrame(wait));
+                         wait();
+                     }));",
+                    vec![json!(query)],
+                )
+                .await?;
+            runs.push(ms.as_f64().unwrap_or(f64::NAN));
+        }
+        let ms = median(runs);
+        let shown = browser.text("[data-test=list-count]").await?;
+        browser_search.push(ms);
+        println!("  browser search {query:>8}: {ms:7.1} ms to painted results ({shown}); native {native:.2} ms, ratio {:.0}x", ms / native);
+    }
+    println!("search in the browser (median over queries): {:.1} ms", median(browser_search));
+
+    let usage = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.storage.estimate().then(e => done([e.usage, (e.usageDetails || {}).indexedDB || 0]));",
+            vec![],
+        )
+        .await?;
+    let idb = usage[1].as_f64().unwrap_or(0.0);
+    println!(
+        "IndexedDB: {:.1} MB, {:.0} bytes per customer (storage total {:.1} MB incl. the app shell cache)",
+        idb / 1e6,
+        idb / n as f64,
+        usage[0].as_f64().unwrap_or(0.0) / 1e6
+    );
+    browser.close().await?;
+    Ok(())
+}
