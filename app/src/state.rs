@@ -3,7 +3,9 @@
 
 use std::rc::Rc;
 
-use domain::customer::CustomerSummary;
+use domain::DomainError;
+use domain::customer::{CustomerDoc, CustomerSummary, LocalChange};
+use domain::ids::{CustomerId, DeviceId};
 use domain::wire::ErrorCode;
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
@@ -116,6 +118,27 @@ impl AppState {
 
     pub fn set_connection(&self, connection: Connection) {
         self.sync.update(|s| s.connection = connection);
+    }
+
+    /// Changes one customer's document on this device (an entry, a profile edit, the bin)
+    /// and records the save. Returns false, with the problem reported, when it failed.
+    pub async fn edit_customer(
+        &self,
+        id: &CustomerId,
+        edit: impl FnOnce(&mut CustomerDoc, DeviceId) -> Result<Vec<LocalChange>, DomainError>,
+    ) -> bool {
+        match self.store().edit_customer(id, crate::io::browser::today(), edit).await {
+            Ok(summary) => {
+                if let Some(summary) = summary {
+                    self.saved_locally(summary);
+                }
+                true
+            }
+            Err(error) => {
+                self.report(error);
+                false
+            }
+        }
     }
 
     /// A photo blob arrived: photos waiting for it show themselves.

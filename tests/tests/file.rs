@@ -5,6 +5,17 @@
 use anyhow::Result;
 use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, join, test_picture};
 
+/// Sells a package card on the open customer file and waits until the file shows it.
+async fn sell_card(browser: &Browser, item: &str, sessions: &str, price: &str) -> Result<()> {
+    browser.click("[data-test=sell-card]").await?;
+    browser.fill("#entry-item", item).await?;
+    browser.fill("#entry-sessions", sessions).await?;
+    browser.fill("#entry-price", price).await?;
+    browser.click("[data-test=save-card]").await?;
+    browser.wait_for_text("[data-test=card-remaining]", &format!("{sessions} / {sessions}")).await?;
+    Ok(())
+}
+
 /// Opens every folded section of the customer form.
 async fn open_all_sections(browser: &Browser) -> Result<()> {
     browser.wait_for("[data-test=customer-form]").await?;
@@ -108,12 +119,7 @@ async fn a_visit_that_uses_a_card_session_leaves_one_less_on_every_device() -> R
     join(&b, &relay).await?;
     let file = create_customer(&a, "陈静", "13812345678", "对酒精敏感").await?;
 
-    a.click("[data-test=sell-card]").await?;
-    a.fill("#entry-item", "面部补水").await?;
-    a.fill("#entry-sessions", "10").await?;
-    a.fill("#entry-price", "2,000").await?;
-    a.click("[data-test=save-card]").await?;
-    a.wait_for_text("[data-test=card-remaining]", "10 / 10").await?;
+    sell_card(&a, "面部补水", "10", "2,000").await?;
 
     // Starting a treatment shows the allergy first.
     a.click("[data-test=record-visit]").await?;
@@ -243,12 +249,7 @@ async fn csv_export_reimports_into_a_fresh_device_and_bad_rows_are_reported() ->
     let a = Browser::open(&driver, TABLET).await?;
     join(&a, &relay).await?;
     let file = create_customer(&a, "孙丽", "13600000001", "花粉过敏").await?;
-    a.click("[data-test=sell-card]").await?;
-    a.fill("#entry-item", "背部SPA").await?;
-    a.fill("#entry-sessions", "5").await?;
-    a.fill("#entry-price", "1500").await?;
-    a.click("[data-test=save-card]").await?;
-    a.wait_for_text("[data-test=card-remaining]", "5 / 5").await?;
+    sell_card(&a, "背部SPA", "5", "1500").await?;
     create_customer(&a, "周芳", "13600000002", "").await?;
     a.navigate("/").await?;
     a.wait_for_text("[data-test=list-count]", "共 2 位顾客").await?;

@@ -15,3 +15,4 @@ pub mod profile_sections;
 pub mod storage_unavailable;
 pub mod sync_badge;
 pub mod visit_list;
+pub mod with_file;

@@ -2,11 +2,10 @@
 //! cards), what happened (visits, money entries, photos) and who she is.
 
 use domain::customer::{CustomerFile, EntryEdit, EntryId, Field};
-use domain::ids::CustomerId;
 use domain::transfer;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::components::account_summary::AccountSummary;
 use crate::components::card_list::CardList;
@@ -15,50 +14,20 @@ use crate::components::money_list::MoneyList;
 use crate::components::photo_image::PhotoImage;
 use crate::components::profile_sections::ProfileSections;
 use crate::components::visit_list::VisitList;
+use crate::components::with_file::WithFile;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
 use crate::state::use_app;
+
+#[component]
+pub fn CustomerDetailPage() -> impl IntoView {
+    view! { <WithFile view=|file| view! { <FileView file/> }.into_any()/> }
+}
 
 /// An edit of one customer's document, run inside the store's transaction.
 type DocEdit = Box<
     dyn FnOnce(&mut domain::customer::CustomerDoc, domain::ids::DeviceId) -> Result<Vec<domain::customer::LocalChange>, domain::DomainError>,
 >;
-
-/// Reads the file named by the route's `:id`, again whenever any document changes.
-pub fn use_customer_file() -> LocalResource<Result<Option<CustomerFile>, crate::error::AppError>> {
-    let state = use_app();
-    let params = use_params_map();
-    LocalResource::new(move || {
-        state.revision.track();
-        let id = params.with(|p| p.get("id")).and_then(|raw| CustomerId::parse(&raw).ok());
-        let store = state.store();
-        async move {
-            let Some(id) = id else { return Ok(None) };
-            store.customer_file(&id).await
-        }
-    })
-}
-
-#[component]
-pub fn CustomerDetailPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let state = use_app();
-    let file = use_customer_file();
-    view! {
-        // Reading from this device takes milliseconds: no fallback spinner, and the previous
-        // content stays while a sync refresh re-reads it.
-        <Transition fallback=|| ()>
-            {move || file.get().map(|result| match result {
-                Ok(Some(file)) => view! { <FileView file/> }.into_any(),
-                Ok(None) => view! { <p class="empty-state" data-test="not-found">{move || i18n.t().detail_not_found}</p> }.into_any(),
-                Err(error) => {
-                    state.report(error);
-                    ().into_any()
-                }
-            })}
-        </Transition>
-    }
-}
 
 #[component]
 fn FileView(file: CustomerFile) -> impl IntoView {
@@ -90,11 +59,7 @@ fn FileView(file: CustomerFile) -> impl IntoView {
         move |edit: DocEdit| {
             let id = id.clone();
             leptos::task::spawn_local(async move {
-                match state.store().edit_customer(&id, browser::today(), edit).await {
-                    Ok(Some(summary)) => state.saved_locally(summary),
-                    Ok(None) => {}
-                    Err(error) => state.report(error),
-                }
+                state.edit_customer(&id, edit).await;
             });
         }
     };
@@ -114,15 +79,9 @@ fn FileView(file: CustomerFile) -> impl IntoView {
             let (id, name, navigate) = (id.clone(), name.clone(), navigate.clone());
             leptos::task::spawn_local(async move {
                 let now = browser::now();
-                match state.store().edit_customer(&id, browser::today(), |doc, device| doc.set_deleted(device, true, now)).await {
-                    Ok(summary) => {
-                        if let Some(summary) = summary {
-                            state.saved_locally(summary);
-                        }
-                        state.just_deleted.set(Some((id.as_str().to_owned(), name)));
-                        navigate("/", Default::default());
-                    }
-                    Err(error) => state.report(error),
+                if state.edit_customer(&id, |doc, device| doc.set_deleted(device, true, now)).await {
+                    state.just_deleted.set(Some((id.as_str().to_owned(), name)));
+                    navigate("/", Default::default());
                 }
             });
         }

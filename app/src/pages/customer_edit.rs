@@ -51,18 +51,8 @@ fn EditForm(id: CustomerId, version: Version, profile: Profile) -> impl IntoView
                 (id.clone(), version.clone(), edited.clone(), href.clone(), navigate.clone());
             async move {
                 let now = browser::now();
-                let saved = state
-                    .store()
-                    .edit_customer(&id, browser::today(), |doc, device| doc.update_profile(device, &version, &edited, now))
-                    .await;
-                match saved {
-                    Ok(updated) => {
-                        if let Some(summary) = updated {
-                            state.saved_locally(summary);
-                        }
-                        navigate(&href, Default::default());
-                    }
-                    Err(error) => state.report(error),
+                if state.edit_customer(&id, |doc, device| doc.update_profile(device, &version, &edited, now)).await {
+                    navigate(&href, Default::default());
                 }
             }
         }

@@ -53,11 +53,7 @@ pub fn CustomerListPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let Ok(id) = domain::ids::CustomerId::parse(&id) else { return };
             let now = browser::now();
-            match state.store().edit_customer(&id, browser::today(), |doc, device| doc.set_deleted(device, false, now)).await {
-                Ok(Some(summary)) => state.saved_locally(summary),
-                Ok(None) => {}
-                Err(error) => state.report(error),
-            }
+            state.edit_customer(&id, |doc, device| doc.set_deleted(device, false, now)).await;
         });
     };
     view! {

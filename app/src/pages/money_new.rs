@@ -11,21 +11,12 @@ use crate::components::account_summary::AccountSummary;
 use crate::components::entry_field::{EntryFieldView, entry_input_id};
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
-use crate::pages::customer_detail::use_customer_file;
+use crate::components::with_file::WithFile;
 use crate::state::use_app;
 
 #[component]
 pub fn MoneyNewPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let file = use_customer_file();
-    view! {
-        <Transition fallback=|| ()>
-            {move || file.get().map(|found| match found {
-                Ok(Some(file)) => view! { <MoneyFormView file/> }.into_any(),
-                _ => view! { <p class="empty-state">{move || i18n.t().detail_not_found}</p> }.into_any(),
-            })}
-        </Transition>
-    }
+    view! { <WithFile view=|file| view! { <MoneyFormView file/> }.into_any()/> }
 }
 
 #[component]
@@ -61,19 +52,10 @@ fn MoneyFormView(file: CustomerFile) -> impl IntoView {
             let (id, back, navigate) = (id.clone(), back.clone(), navigate.clone());
             leptos::task::spawn_local(async move {
                 let now = browser::now();
-                let saved = state
-                    .store()
-                    .edit_customer(&id, browser::today(), |doc, device| doc.edit_entry(device, EntryEdit::AddMoney(&entry), now))
-                    .await;
+                let saved = state.edit_customer(&id, |doc, device| doc.edit_entry(device, EntryEdit::AddMoney(&entry), now)).await;
                 saving.set(false);
-                match saved {
-                    Ok(summary) => {
-                        if let Some(summary) = summary {
-                            state.saved_locally(summary);
-                        }
-                        navigate(&back, Default::default());
-                    }
-                    Err(error) => state.report(error),
+                if saved {
+                    navigate(&back, Default::default());
                 }
             });
         }

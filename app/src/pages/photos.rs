@@ -10,7 +10,7 @@ use crate::components::photo_image::PhotoImage;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
 use crate::io::relay::SyncEvent;
-use crate::pages::customer_detail::use_customer_file;
+use crate::components::with_file::WithFile;
 use crate::state::use_app;
 
 /// What the next photo will be recorded as. Lives outside the view that re-renders after each
@@ -25,22 +25,20 @@ struct NextPhoto {
 
 #[component]
 pub fn PhotosPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let file = use_customer_file();
     let next = NextPhoto {
         area: RwSignal::new(BodyArea::Face.key().to_owned()),
         stage: RwSignal::new(PhotoStage::Before.key().to_owned()),
         taken_on: RwSignal::new(browser::today().to_string()),
         note: RwSignal::new(String::new()),
     };
-    view! {
-        <Transition fallback=|| ()>
-            {move || file.get().map(|found| match found {
-                Ok(Some(file)) => view! { <PhotosView file next/> }.into_any(),
-                _ => view! { <p class="empty-state">{move || i18n.t().detail_not_found}</p> }.into_any(),
-            })}
-        </Transition>
-    }
+    // `WithFile` takes a plain function: the form's choices reach it through context.
+    provide_context(next);
+    view! { <WithFile view=photos_view/> }
+}
+
+fn photos_view(file: CustomerFile) -> AnyView {
+    let next = expect_context::<NextPhoto>();
+    view! { <PhotosView file next/> }.into_any()
 }
 
 #[component]

@@ -239,6 +239,14 @@ impl VisitForm {
     }
 }
 
+/// A form date that has happened (a purchase, a payment): the date or the problem with it.
+fn day_not_after(raw: &str, today: Date) -> Result<Date, FieldProblem> {
+    match parse_date(raw)? {
+        date if date > today => Err(FieldProblem::DateInFuture),
+        date => Ok(date),
+    }
+}
+
 fn parse_time(raw: &str) -> Result<jiff::civil::Time, FieldProblem> {
     let raw = raw.trim();
     let shaped = raw.len() == 5 && raw.as_bytes()[2] == b':';
@@ -284,17 +292,7 @@ impl CardForm {
         };
         let price = Fen::parse(&self.price).map_err(|p| errors.push(EntryField::Price, p)).ok();
         let payment = Payment::parse(&self.payment).map_err(|p| errors.push(EntryField::Payment, p)).ok();
-        let bought_on = match parse_date(&self.bought_on) {
-            Ok(date) if date > today => {
-                errors.push(EntryField::Date, FieldProblem::DateInFuture);
-                None
-            }
-            Ok(date) => Some(date),
-            Err(p) => {
-                errors.push(EntryField::Date, p);
-                None
-            }
-        };
+        let bought_on = day_not_after(&self.bought_on, today).map_err(|p| errors.push(EntryField::Date, p)).ok();
         let expires_on = if self.expires_on.trim().is_empty() {
             Some(None)
         } else {
@@ -356,17 +354,7 @@ impl MoneyForm {
             }
             (_, Ok(payment)) => Some(payment),
         };
-        let on = match parse_date(&self.on) {
-            Ok(date) if date > today => {
-                errors.push(EntryField::Date, FieldProblem::DateInFuture);
-                None
-            }
-            Ok(date) => Some(date),
-            Err(p) => {
-                errors.push(EntryField::Date, p);
-                None
-            }
-        };
+        let on = day_not_after(&self.on, today).map_err(|p| errors.push(EntryField::Date, p)).ok();
         let note = bounded(&self.note, limits::LINE).map_err(|p| errors.push(EntryField::Notes, p)).ok();
         match (kind, amount, payment, on, note) {
             (Some(kind), Some(amount), Some(payment), Some(on), Some(note)) if errors.is_empty() => {
