@@ -224,6 +224,17 @@ async fn screens_at_tablet_and_phone_size() -> Result<()> {
         browser.wait_for_text("[data-test=field-birthday-error]", "生日不能晚于今天").await?;
         browser.client.execute("window.scrollTo(0, 0)", vec![]).await?;
         browser.screenshot(&format!("{size}-form-errors")).await?;
+
+        browser.navigate(&format!("{file}/card")).await?;
+        browser.wait_for("[data-test=card-form]").await?;
+        browser.screenshot(&format!("{size}-card-form")).await?;
+        browser.navigate(&format!("{file}/money")).await?;
+        browser.wait_for("[data-test=money-form]").await?;
+        browser.screenshot(&format!("{size}-money-form")).await?;
+        browser.navigate("/").await?;
+        browser.click("[data-test=book-members]").await?;
+        browser.wait_for("[data-test=book-members].active").await?;
+        browser.screenshot(&format!("{size}-books")).await?;
     }
     browser.close().await?;
     Ok(())

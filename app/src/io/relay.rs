@@ -298,6 +298,10 @@ async fn session(
                 if let Some(msg) = client.poll() {
                     socket.send(&msg);
                 }
+                // A photo the relay lacked a moment ago may have been uploaded since (its
+                // device uploads without announcing): ask again at this slow pace.
+                blobs_missing.clear();
+                blob_next(store, &mut client, &socket).await;
             }
         }
     }
