@@ -196,12 +196,19 @@ impl SearchQuery {
         {
             return true;
         }
-        let contains = |s: &str| s.to_lowercase().contains(&self.lowered);
+        let contains = |s: &str| contains_folded(s, &self.lowered);
         contains(&summary.name)
             || contains(&summary.number)
-            || summary.tags.iter().any(|t| t.to_lowercase() == self.lowered || contains(t))
+            || summary.tags.iter().any(|t| contains(t))
             || (!summary.beautician.is_empty() && contains(&summary.beautician))
     }
+}
+
+/// Case-insensitive `contains` for a lowercased needle, allocating only for text that has
+/// upper-case letters (most Chinese names have none): search runs on every keystroke over
+/// thousands of customers.
+fn contains_folded(hay: &str, needle: &str) -> bool {
+    if hay.chars().any(char::is_uppercase) { hay.to_lowercase().contains(needle) } else { hay.contains(needle) }
 }
 
 /// A book as shown: its customers matching the query. The general books list the newest
