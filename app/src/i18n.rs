@@ -643,8 +643,8 @@ ui! {
     Photos => "照片", "Photos";
     AddPhoto => "添加照片", "Add photo";
     Export => "导出", "Export";
-    ExportCsv => "导出 CSV（Excel）", "Export CSV (Excel)";
-    ExportJson => "导出完整档案（JSON）", "Export complete files (JSON)";
+    ExportCsv => "导出表格", "Export spreadsheet";
+    ExportJson => "导出完整档案", "Export complete files";
     Import => "导入", "Import";
     Delete => "删除", "Delete";
     DeleteConfirm => "确定删除这位顾客吗？档案会移到回收站，可以恢复。", "Delete this customer? The file moves to the bin and can be restored.";

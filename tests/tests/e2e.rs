@@ -204,6 +204,7 @@ async fn screens_at_tablet_and_phone_size() -> Result<()> {
     for (size, viewport) in [("tablet", TABLET), ("phone", PHONE)] {
         browser.resize(viewport).await?;
         browser.navigate("/").await?;
+        browser.click("[data-test=book-all]").await?;
         browser.wait_for_text("[data-test=row-name]", "张晓雯").await?;
         browser.screenshot(&format!("{size}-list")).await?;
 
