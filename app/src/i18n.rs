@@ -668,6 +668,7 @@ ui! {
     NoMoney => "还没有储值或欠款记录。", "No prepaid or debt entries yet.";
     Void => "作废", "Void";
     Voided => "已作废", "Voided";
+    VoidConfirm => "确定作废这一项吗？记录会保留（划线显示），但不再计入余额、次数和照片对比。", "Void this entry? It stays on record (struck through) but no longer counts in balances, sessions or comparisons.";
     Expired => "已过期", "Expired";
     ExpiringSoon => "即将到期", "Expiring soon";
     Overdrawn => "超用：离线时多台设备同时用了最后的次数，请与顾客核对。", "Overdrawn: several devices used the last sessions while offline. Check with the customer.";

@@ -66,7 +66,7 @@ fn FileView(file: CustomerFile) -> impl IntoView {
     let void = {
         let edit = edit.clone();
         Callback::new(move |entry: EntryId| {
-            if !browser::confirm(i18n.t().ui(Ui::Void)) {
+            if !browser::confirm(i18n.t().ui(Ui::VoidConfirm)) {
                 return;
             }
             let now = browser::now();

@@ -2,7 +2,7 @@
 //! chosen from files, resized on the device; and a side-by-side comparison of two dates.
 
 use domain::blob::BlobHash;
-use domain::customer::{BodyArea, CustomerFile, Photo, PhotoStage};
+use domain::customer::{BodyArea, CustomerFile, EntryEdit, Photo, PhotoStage};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -205,10 +205,24 @@ fn PhotosView(file: CustomerFile, next: NextPhoto) -> impl IntoView {
             <div class="photo-grid" data-test="photo-grid">
                 {photos.iter().rev().map(|p| {
                     let (area, stage) = (p.area, p.stage);
+                    let (entry, customer) = (p.id.clone(), file.customer.id.clone());
+                    let void = move |_| {
+                        if !browser::confirm(i18n.t().ui(Ui::VoidConfirm)) {
+                            return;
+                        }
+                        let (entry, customer) = (entry.clone(), customer.clone());
+                        leptos::task::spawn_local(async move {
+                            let now = browser::now();
+                            state.edit_customer(&customer, |doc, device| doc.edit_entry(device, EntryEdit::Void(&entry), now)).await;
+                        });
+                    };
                     view! {
                         <figure class="photo-card" data-test="photo-card">
                             <PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/>
-                            <figcaption>{p.taken_on.to_string()} " · " {move || i18n.t().body_area(area)} " · " {move || i18n.t().photo_stage(stage)} " " {p.note.clone()}</figcaption>
+                            <figcaption>
+                                {p.taken_on.to_string()} " · " {move || i18n.t().body_area(area)} " · " {move || i18n.t().photo_stage(stage)} " " {p.note.clone()}
+                                <button type="button" class="link-button" on:click=void>{move || i18n.t().ui(Ui::Void)}</button>
+                            </figcaption>
                         </figure>
                     }
                 }).collect_view()}
