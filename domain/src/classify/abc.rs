@@ -102,6 +102,8 @@ mod tests {
             topped_up: false,
             debt: Fen::ZERO,
             free_card: false,
+            referrer: None,
+            card_value: Fen::ZERO,
         }
     }
 

@@ -5,10 +5,15 @@
 //! - [`abc`]: value classes A/B/C by spend over a rolling period (Pareto), with probation.
 //! - [`lifecycle`]: potential (kinds 1–4), new (paying / free card), regular, silent, lost.
 //! - [`rfm`]: recency, frequency, monetary quintiles and a named segment, with personal cadence.
+//! - [`grade`]: grades A/B/C/D by thresholds on spend, visits and debt (001 范本).
 //! - [`ahp`]: weights from pairwise comparisons, with the consistency ratio.
+//! - [`composite`]: an AHP-weighted index over spend, frequency, referrals, card balance and
+//!   tenure, and the rank it gives.
 
 pub mod abc;
 pub mod ahp;
+pub mod composite;
+pub mod grade;
 pub mod lifecycle;
 pub mod rfm;
 
@@ -42,6 +47,7 @@ pub struct Policy {
     /// time since her last visit exceeds her own average interval times this factor, in
     /// percent (200 = twice her usual interval).
     pub cadence_factor_pct: u32,
+    pub grades: grade::Thresholds,
 }
 
 impl Default for Policy {
@@ -55,6 +61,7 @@ impl Default for Policy {
             silent_days: 90,
             lost_days: 180,
             cadence_factor_pct: 200,
+            grades: grade::Thresholds::default(),
         }
     }
 }
@@ -81,6 +88,10 @@ pub struct Facts {
     pub debt: Fen,
     /// Came on a free card or a family card.
     pub free_card: bool,
+    /// The customer who referred her (id), if any.
+    pub referrer: Option<String>,
+    /// What her open card sessions are worth.
+    pub card_value: Fen,
 }
 
 impl Facts {
@@ -100,6 +111,8 @@ impl Facts {
             has_card: file.cards.iter().any(|c| !c.voided),
             topped_up: file.money.iter().any(|m| !m.voided && m.kind == MoneyKind::TopUp),
             debt: file.account(today).debt,
+            referrer: file.customer.profile.referrer().map(|id| id.as_str().to_owned()),
+            card_value: file.account(today).liability,
             free_card: matches!(
                 file.customer.profile.source(),
                 Some(SourceValue::BuiltIn(Source::FreeCard | Source::FamilyCard))
