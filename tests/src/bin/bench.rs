@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use domain::classify;
 use domain::customer::{Book, CustomerSummary, SearchQuery, search};
 use domain::generator;
 use domain::ids::{DeviceId, SalonId};
@@ -34,9 +35,12 @@ async fn main() -> Result<()> {
     let device = DeviceId::from_random([0x42; 16]);
     let mut changes: Vec<WireChange> = Vec::new();
     let mut summaries: Vec<CustomerSummary> = Vec::with_capacity(n);
+    let mut files = Vec::with_capacity(n);
     for customer in &salon {
         let (doc, local) = customer.build(device)?;
-        summaries.push(CustomerSummary::of(&doc.file()?, today));
+        let file = doc.file()?;
+        summaries.push(CustomerSummary::of(&file, today));
+        files.push(file);
         let doc_id = customer.new.id.doc_id();
         changes.extend(local.into_iter().map(|c| WireChange { doc: doc_id.clone(), hash: c.hash, bytes: c.bytes }));
     }
@@ -49,6 +53,33 @@ async fn main() -> Result<()> {
         started.elapsed().as_secs_f64(),
         changes.len(),
         change_bytes as f64 / 1e6
+    );
+    // Classification (issue 4's engine), natively: facts from the files, then every rule.
+    let policy = classify::Policy::default();
+    let started = Instant::now();
+    let facts: Vec<classify::Facts> = files
+        .iter()
+        .map(|f| {
+            let days = f.customer.created_at.as_second().div_euclid(86_400);
+            let opened = jiff::civil::date(1970, 1, 1).checked_add(jiff::Span::new().days(days)).unwrap_or(today);
+            classify::Facts::of(f, &policy, today, opened)
+        })
+        .collect();
+    let facts_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let started = Instant::now();
+    let abc = classify::abc::classify(&facts, &policy, today);
+    let stages: Vec<_> = facts.iter().map(|f| classify::lifecycle::classify(f, &policy, today)).collect();
+    let rfm = classify::rfm::classify(&facts, &policy, today);
+    let grades: Vec<_> = facts.iter().map(|f| classify::grade::classify(f, &policy.grades)).collect();
+    let composite = classify::composite::classify(&facts, &[0.5, 0.2, 0.1, 0.1, 0.1], today);
+    let rules_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let a = abc.iter().filter(|c| c.class == classify::abc::ValueClass::A).count();
+    println!(
+        "classify natively: facts from {n} files {facts_ms:.1} ms, all rules (ABC, lifecycle, RFM, grades, composite) {rules_ms:.1} ms; {a} A customers, {} stages, {} RFM, {} grades, {} ranks",
+        stages.len(),
+        rfm.len(),
+        grades.len(),
+        composite.len()
     );
     let mut native_search = Vec::new();
     for query in QUERIES {
