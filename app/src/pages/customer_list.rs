@@ -15,6 +15,14 @@ use crate::state::use_app;
 /// Rows rendered at once; past this the search box narrows the list faster than scrolling.
 const MAX_ROWS: usize = 200;
 
+#[derive(Clone, PartialEq)]
+struct ListView {
+    count: usize,
+    sessions: i64,
+    value: domain::money::Fen,
+    rows: Vec<domain::customer::CustomerSummary>,
+}
+
 #[component]
 pub fn CustomerListPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -22,14 +30,25 @@ pub fn CustomerListPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let book = RwSignal::new(Book::All);
     let today = browser::today();
-    let hits = Memo::new(move |_| {
+    // What the list shows: how many match, what the matching cards are worth, and the rows
+    // to render (at most MAX_ROWS, cloned; the rest are counted, not copied).
+    let view_of = Memo::new(move |_| {
         let query = SearchQuery::parse(&query.get());
         let book = book.get();
-        state.customers.with(|all| search(all, book, &query, today).into_iter().cloned().collect::<Vec<_>>())
+        state.customers.with(|all| {
+            let hits = search(all, book, &query, today);
+            let sessions: i64 = hits.iter().map(|s| s.open_sessions).sum();
+            let value = hits.iter().fold(domain::money::Fen::ZERO, |v, s| v + s.open_value);
+            let rows: Vec<_> = hits.iter().take(MAX_ROWS).map(|s| (*s).clone()).collect();
+            ListView { count: hits.len(), sessions, value, rows }
+        })
     });
     let total = move || state.customers.with(|all| all.iter().filter(|s| s.deleted_at.is_none()).count());
     let export = move |json: bool| {
-        let ids: Vec<String> = hits.with_untracked(|h| h.iter().map(|s| s.id.clone()).collect());
+        let query = SearchQuery::parse(&query.get_untracked());
+        let book = book.get_untracked();
+        let ids: Vec<String> =
+            state.customers.with_untracked(|all| search(all, book, &query, today).iter().map(|s| s.id.clone()).collect());
         leptos::task::spawn_local(async move {
             match state.store().customer_files(&ids).await {
                 Ok(files) => {
@@ -91,11 +110,9 @@ pub fn CustomerListPage() -> impl IntoView {
                 }).collect_view()}
             </nav>
             <div class="list-actions">
-                <p class="list-count" data-test="list-count">{move || (i18n.t().list_count)(hits.with(Vec::len), total())}</p>
+                <p class="list-count" data-test="list-count">{move || (i18n.t().list_count)(view_of.with(|v| v.count), total())}</p>
                 <p class="list-liability muted" data-test="liability-total">{move || {
-                    let (sessions, value) = hits.with(|h| {
-                        h.iter().fold((0i64, domain::money::Fen::ZERO), |(n, v), s| (n + s.open_sessions, v + s.open_value))
-                    });
+                    let (sessions, value) = view_of.with(|v| (v.sessions, v.value));
                     (i18n.t().liability_total)(sessions, &value.display())
                 }}</p>
                 <button type="button" class="button button-secondary" data-test="export-csv" on:click=move |_| export(false)>{move || i18n.t().ui(Ui::ExportCsv)}</button>
@@ -111,10 +128,10 @@ pub fn CustomerListPage() -> impl IntoView {
                     </div>
                 }
             >
-                <Show when=move || hits.with(|h| !h.is_empty()) fallback=move || view! { <p class="empty-state">{move || i18n.t().list_no_match}</p> }>
+                <Show when=move || view_of.with(|v| v.count > 0) fallback=move || view! { <p class="empty-state">{move || i18n.t().list_no_match}</p> }>
                     <ul class="customer-list" data-test="customer-list">
                         <For
-                            each=move || hits.get().into_iter().take(MAX_ROWS)
+                            each=move || view_of.with(|v| v.rows.clone())
                             key=|summary| summary.clone()
                             children=move |summary| view! { <CustomerRow summary today/> }
                         />
