@@ -2,6 +2,8 @@
 //! highest value, weighted by the AHP weights the owner derived, and summed to an index
 //! 0–100; customers are ranked by it (ties by customer number).
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +38,11 @@ pub struct Composite {
 /// Scores every customer with `weights` (one per [`Indicator`], summing to 1; from
 /// [`super::ahp::weights`]). The result is in the order of `customers`.
 pub fn classify(customers: &[Facts], weights: &[f64; 5], today: Date) -> Vec<Composite> {
-    let referrals = |id: &str| customers.iter().filter(|c| c.referrer.as_deref() == Some(id)).count() as i64;
+    let mut referred: BTreeMap<&str, i64> = BTreeMap::new();
+    for referrer in customers.iter().filter_map(|c| c.referrer.as_deref()) {
+        *referred.entry(referrer).or_default() += 1;
+    }
+    let referrals = |id: &str| referred.get(id).copied().unwrap_or(0);
     let values: Vec<[i64; 5]> = customers
         .iter()
         .map(|c| {
