@@ -193,6 +193,8 @@ impl Texts {
             Field::Beautician => ("归属美容师", "Assigned beautician"),
             Field::Store => ("门店", "Store"),
             Field::Tags => ("标签", "Tags"),
+            Field::Outcome => ("护理效果", "Treatment outcome"),
+            Field::PsychType => ("整形心理类型", "Surgery psychology type"),
             Field::Notes => ("备注", "Notes"),
         };
         self.pick(zh, en)
@@ -206,6 +208,7 @@ impl Texts {
             Field::Tags => ("用逗号或空格分隔，如：VIP 敏感肌", "Separate with commas or spaces, e.g. VIP sensitive"),
             Field::Referrer => ("朋友介绍时填写介绍人的编号，可输入姓名后从列表选择。", "For a friend referral: the referring customer's number; type a name to pick from the list."),
             Field::Source => ("可从列表选择，也可输入新的渠道（如 小红书）。", "Pick from the list or type a new channel."),
+            Field::PsychType => ("咨询师评估。要求过高、强迫意识、缺陷恐惧三型术前术后都需要心理疏导。", "Set by a consultant. Over-demanding, obsessive and defect-fear types need counselling before and after surgery."),
             _ => return None,
         };
         Some(self.pick(zh, en))
@@ -219,6 +222,7 @@ impl Texts {
             Section::Care => ("皮肤与护理", "Skin and care"),
             Section::Person => ("个人喜好", "Personal"),
             Section::Relationship => ("归属与标签", "Assignment and tags"),
+            Section::Assessment => ("效果与心理评估", "Outcome and psychology"),
             Section::Notes => ("备注", "Notes"),
         };
         self.pick(zh, en)
@@ -244,6 +248,16 @@ impl Texts {
             (Field::BloodType, "b") => ("B 型", "B"),
             (Field::BloodType, "ab") => ("AB 型", "AB"),
             (Field::BloodType, "o") => ("O 型", "O"),
+            (Field::Outcome, "a") => ("A 效果明显", "A clear effect"),
+            (Field::Outcome, "b") => ("B 有一定效果", "B some effect"),
+            (Field::Outcome, "c") => ("C 暂无效果", "C no effect yet"),
+            (Field::Outcome, "d") => ("D 变差 / 退款 / 中止", "D worse, refund or stopped"),
+            (Field::PsychType, "simple_beauty") => ("单纯美容型", "Simple beauty"),
+            (Field::PsychType, "over_demanding") => ("要求过高型", "Over-demanding"),
+            (Field::PsychType, "sensitive_suspicious") => ("敏感多疑型", "Sensitive and suspicious"),
+            (Field::PsychType, "obsessive") => ("强迫意识型", "Obsessive"),
+            (Field::PsychType, "defect_disorder") => ("缺陷障碍型", "Defect disorder"),
+            (Field::PsychType, "defect_fear") => ("缺陷恐惧型", "Defect fear"),
             (Field::SkinType, "dry") => ("干性", "Dry"),
             (Field::SkinType, "oily") => ("油性", "Oily"),
             (Field::SkinType, "combination") => ("混合性", "Combination"),
@@ -710,6 +724,8 @@ ui! {
     Total => "合计", "Total";
     MoreSections => "更多资料", "More details";
     BackToFile => "返回档案", "Back to the file";
+    CounsellingTitle => "心理评估提示", "Psychology screening";
+    CounsellingText => "此类顾客术前术后都需要专业心理疏导，单靠手术解决不了问题。请先沟通，再安排项目。", "This type needs professional counselling before and after surgery; surgery alone will not satisfy her. Talk first, then plan treatments.";
 }
 
 /// The language context: a signal plus typed access to the current table.

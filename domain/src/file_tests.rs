@@ -554,3 +554,21 @@ fn the_generator_is_deterministic_and_heavy_tailed() {
     let top_fifth: i64 = spend.iter().take(spend.len() / 5).sum();
     assert!(top_fifth * 2 > total, "the top 20% bring more than half the revenue ({top_fifth} of {total})");
 }
+
+#[test]
+fn outcome_and_psychology_screening_are_kept_and_three_types_need_counselling() {
+    use crate::customer::{Outcome, PsychType};
+    let counselled: Vec<&str> = PsychType::ALL.iter().filter(|t| t.needs_counselling()).map(|t| t.key()).collect();
+    assert_eq!(counselled, ["over_demanding", "obsessive", "defect_fear"]);
+    let mut doc = customer_doc("孙悦");
+    let mut form = CustomerForm::from_profile(&file(&doc).customer.profile, &|_| None);
+    form.set(Field::Outcome, "a");
+    form.set(Field::PsychType, "defect_fear");
+    let profile = form.validate(TODAY, &no_referrer).expect("valid");
+    doc.update_profile(device(1), &doc.version(), &profile, at(1)).expect("edit");
+    let read = CustomerDoc::load(&doc.save()).expect("load").file().expect("file").customer.profile;
+    assert_eq!((read.outcome(), read.psych_type()), (Outcome::A, PsychType::DefectFear));
+    assert!(read.psych_type().needs_counselling());
+    form.set(Field::Outcome, "e");
+    assert_eq!(form.validate(TODAY, &no_referrer).expect_err("bad").get(Field::Outcome), Some(&FieldProblem::UnknownChoice));
+}

@@ -72,6 +72,8 @@ async fn a_customer_with_every_section_filled_reads_back_here_and_on_another_tab
     a.set_value("#field-blood-type", "a").await?;
     a.set_value("#field-skin-type", "combination").await?;
     a.set_value("#field-member-since", "2024-03-01").await?;
+    a.set_value("#field-outcome", "a").await?;
+    a.set_value("#field-psych-type", "over_demanding").await?;
     a.click("[data-test=save]").await?;
     a.wait_for_text("[data-test=file-name]", "王丽娟").await?;
     a.screenshot("tablet-file-every-section").await?;
@@ -96,6 +98,8 @@ async fn a_customer_with_every_section_filled_reads_back_here_and_on_another_tab
         device.wait_for_text("[data-test=fact-store]", "静安店").await?;
         device.wait_for_text("[data-test=fact-tags]", "VIP").await?;
         device.wait_for_text("[data-test=file-notes]", "玫瑰香型").await?;
+        device.wait_for_text("[data-test=fact-outcome]", "A 效果明显").await?;
+        device.wait_for_text("[data-test=counselling-caution]", "要求过高型").await?;
     }
 
     // The edit form opens with every filled section unfolded and every value in place.

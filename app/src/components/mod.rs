@@ -3,6 +3,7 @@
 pub mod account_summary;
 pub mod app_header;
 pub mod card_list;
+pub mod counselling_caution;
 pub mod customer_form;
 pub mod customer_row;
 pub mod entry_field;

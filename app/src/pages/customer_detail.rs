@@ -9,6 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::account_summary::AccountSummary;
 use crate::components::card_list::CardList;
+use crate::components::counselling_caution::CounsellingCaution;
 use crate::components::health_alert::HealthAlert;
 use crate::components::money_list::MoneyList;
 use crate::components::photo_image::PhotoImage;
@@ -127,6 +128,7 @@ fn FileView(file: CustomerFile) -> impl IntoView {
                 </div>
             })}
             {alert}
+            <CounsellingCaution profile=profile.clone()/>
             <dl class="file-facts">
                 <div class="fact-phone"><dt>{move || i18n.t().field_phone}</dt><dd data-test="file-phone">{
                     let phone = phone.clone();

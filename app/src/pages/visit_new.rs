@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::entry_field::{EntryFieldView, entry_input_id};
+use crate::components::counselling_caution::CounsellingCaution;
 use crate::components::health_alert::HealthAlert;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
@@ -79,6 +80,7 @@ fn VisitFormView(file: CustomerFile) -> impl IntoView {
         <form class="customer-form entry-form" on:submit=save novalidate data-test="visit-form">
             <h1>{move || i18n.t().ui(Ui::RecordVisit)} " · " {profile.name().to_owned()}</h1>
             {alert}
+            <CounsellingCaution profile=profile.clone()/>
             <div class="form-grid">
                 {text(EntryField::Date, |f| &f.date, |f, v| f.date = v, "date")}
                 {text(EntryField::Time, |f| &f.time, |f, v| f.time = v, "time")}

@@ -276,6 +276,39 @@ choice! {
 }
 
 choice! {
+    /// Treatment outcome class (003): A clear effect (and she says so: a "star customer"),
+    /// B some effect, C no effect yet, D worse, asked for a refund, or stopped.
+    Outcome {
+        Unspecified => "",
+        A => "a",
+        B => "b",
+        C => "c",
+        D => "d",
+    }
+}
+
+choice! {
+    /// Cosmetic-surgery psychology screening (000 篇8): six types a consultant may note.
+    PsychType {
+        Unspecified => "",
+        SimpleBeauty => "simple_beauty",
+        OverDemanding => "over_demanding",
+        SensitiveSuspicious => "sensitive_suspicious",
+        Obsessive => "obsessive",
+        DefectDisorder => "defect_disorder",
+        DefectFear => "defect_fear",
+    }
+}
+
+impl PsychType {
+    /// 要求过高型, 强迫意识型 and 缺陷恐惧型 need professional counselling before and after
+    /// surgery: "surgery alone cannot solve their psychological problem" (000 篇8).
+    pub fn needs_counselling(self) -> bool {
+        matches!(self, PsychType::OverDemanding | PsychType::Obsessive | PsychType::DefectFear)
+    }
+}
+
+choice! {
     SkinType {
         Unspecified => "",
         Dry => "dry",
@@ -363,6 +396,7 @@ pub enum Section {
     Care,
     Person,
     Relationship,
+    Assessment,
     Notes,
 }
 
@@ -374,6 +408,7 @@ impl Section {
         Section::Care,
         Section::Person,
         Section::Relationship,
+        Section::Assessment,
         Section::Notes,
     ];
 }
@@ -459,6 +494,8 @@ fields! {
     Beautician => "beautician", Relationship, Kind::Line(limits::SHORT);
     Store => "store", Relationship, Kind::Line(limits::SHORT);
     Tags => "tags", Relationship, Kind::Tags;
+    Outcome => "outcome", Assessment, Kind::Choice(Outcome::KEYS);
+    PsychType => "psych_type", Assessment, Kind::Choice(PsychType::KEYS);
     Notes => "notes", Notes, Kind::Text(limits::NOTES);
 }
 
@@ -558,6 +595,14 @@ impl Profile {
 
     pub fn tags(&self) -> &BTreeSet<Tag> {
         &self.tags
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        Outcome::parse(self.get(Field::Outcome)).unwrap_or_default()
+    }
+
+    pub fn psych_type(&self) -> PsychType {
+        PsychType::parse(self.get(Field::PsychType)).unwrap_or_default()
     }
 
     /// True when the file carries an allergy or contraindication that must be seen before

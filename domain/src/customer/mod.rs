@@ -16,7 +16,7 @@ pub use entries::{
 };
 pub(crate) use fields::choice;
 pub use fields::{
-    AgeBand, BloodType, Birthday, Field, Gender, Kind, Marital, Name, Phone, Profile, Section, SkinType, Source,
+    AgeBand, BloodType, Birthday, Field, Gender, Kind, Marital, Name, Outcome, Phone, Profile, PsychType, Section, SkinType, Source,
     SourceValue, Tag, limits, parse_date,
 };
 pub use form::CustomerForm;
