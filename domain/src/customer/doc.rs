@@ -17,6 +17,11 @@
 //! produce one change, not two competing `visits` maps of which one would win and hide the
 //! other's entries.
 //!
+//! A later schema that adds containers must add its own upgrade step: fork at the creating
+//! change *plus the earlier upgrade changes* and create only that version's new containers.
+//! Re-running this step would create competing copies of containers the first upgrade made.
+//! New scalar fields need no upgrade (a missing register reads as blank).
+//!
 //! Edits write only the fields the user changed since the form was opened: a tablet that
 //! changed the phone must not also re-write the notes, or it would overwrite a notes edit made
 //! meanwhile on another tablet. (automerge skips a put of the current value on its own, but
