@@ -325,3 +325,24 @@ async fn a_deleted_customer_can_be_undone_and_restored_from_the_bin() -> Result<
     a.close().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn an_imported_number_with_this_devices_tag_is_never_handed_out_again() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let a = Browser::open(&driver, TABLET).await?;
+    a.goto(&relay.url()).await?;
+    a.navigate("/settings").await?;
+    let tag = a.text("[data-test=device-tag]").await?;
+    let csv = data.path().join("paper-book.csv");
+    std::fs::write(&csv, format!("编号,姓名\n{tag}-0003,纸本顾客\n"))?;
+    a.navigate("/import").await?;
+    a.upload("[data-test=import-file]", &csv).await?;
+    a.click("[data-test=import-confirm]").await?;
+    a.wait_for_text("[data-test=row-name]", "纸本顾客").await?;
+    create_customer(&a, "新顾客", "13900000009", "").await?;
+    a.wait_for_text(".file-number", &format!("{tag}-0004")).await?;
+    a.close().await?;
+    Ok(())
+}

@@ -82,7 +82,9 @@ pub fn CustomerFormView(
     let referrer = move |number: &str| -> Option<CustomerId> {
         state.customers.with_untracked(|all| {
             all.iter()
-                .find(|s| s.number.eq_ignore_ascii_case(number) && s.deleted_at.is_none())
+                // A referrer in the bin is still the person who referred her: editing this
+                // file must not fail because of it.
+                .find(|s| s.number.eq_ignore_ascii_case(number))
                 .and_then(|s| CustomerId::parse(&s.id).ok())
         })
     };

@@ -237,7 +237,14 @@ impl Store {
         let mut summaries = Vec::with_capacity(customers.len());
         for imported in customers {
             let number = match &imported.number {
-                Some(number) => number.clone(),
+                Some(number) => {
+                    // A number this device's tag could hand out later must not be handed out
+                    // again: move the device's count past it.
+                    if number.tag() == &self.tag && number.seq() >= device.next_number {
+                        device.next_number = number.seq().saturating_add(1);
+                    }
+                    number.clone()
+                }
                 None => {
                     device.next_number += 1;
                     CustomerNumber::new(self.tag.clone(), device.next_number - 1)
