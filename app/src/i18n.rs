@@ -655,7 +655,6 @@ ui! {
     SellCard => "开疗程卡", "Sell a card";
     MoneyEntry => "储值 / 欠款", "Prepaid / debt";
     Photos => "照片", "Photos";
-    AddPhoto => "添加照片", "Add photo";
     Export => "导出", "Export";
     ExportCsv => "导出表格", "Export spreadsheet";
     ExportJson => "导出完整档案", "Export complete files";
@@ -693,7 +692,6 @@ ui! {
     Cancel => "取消", "Cancel";
     NoCardToUse => "没有可用的疗程卡。", "No card with sessions left.";
     Free => "（卡扣）", "(card session)";
-    Compare => "对比", "Compare";
     CompareTitle => "前后对比", "Side-by-side comparison";
     NoPhotos => "还没有照片。", "No photos yet.";
     PhotoArea => "部位", "Area";
@@ -716,13 +714,6 @@ ui! {
     ImportIgnored => "以下列不认识，将被忽略：", "These columns are not recognised and will be ignored:";
     ImportDone => "导入完成", "Import finished";
     Book => "名册", "Book";
-    Profile => "档案资料", "Profile";
-    Age => "年龄", "Age";
-    AgeBand => "年龄段", "Age band";
-    Referred => "介绍人", "Referred by";
-    NotRecorded => "未填写", "Not recorded";
-    Total => "合计", "Total";
-    MoreSections => "更多资料", "More details";
     BackToFile => "返回档案", "Back to the file";
     CounsellingTitle => "心理评估提示", "Psychology screening";
     CounsellingText => "此类顾客术前术后都需要专业心理疏导，单靠手术解决不了问题。请先沟通，再安排项目。", "This type needs professional counselling before and after surgery; surgery alone will not satisfy her. Talk first, then plan treatments.";
