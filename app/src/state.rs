@@ -141,6 +141,26 @@ impl AppState {
         }
     }
 
+    /// Saves a form page's edit in the background: the form is busy meanwhile, and `done`
+    /// (going back to the file) runs only when the save worked.
+    pub fn submit_edit(
+        &self,
+        id: CustomerId,
+        saving: RwSignal<bool>,
+        edit: impl FnOnce(&mut CustomerDoc, DeviceId) -> Result<Vec<LocalChange>, DomainError> + 'static,
+        done: impl FnOnce() + 'static,
+    ) {
+        saving.set(true);
+        let state = *self;
+        leptos::task::spawn_local(async move {
+            let saved = state.edit_customer(&id, edit).await;
+            saving.set(false);
+            if saved {
+                done();
+            }
+        });
+    }
+
     /// A photo blob arrived: photos waiting for it show themselves.
     pub fn blobs_arrived(&self) {
         self.blob_revision.update(|r| *r += 1);

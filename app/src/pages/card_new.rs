@@ -47,16 +47,14 @@ fn CardFormView(file: CustomerFile) -> impl IntoView {
                     return;
                 }
             };
-            saving.set(true);
-            let (id, back, navigate) = (id.clone(), back.clone(), navigate.clone());
-            leptos::task::spawn_local(async move {
-                let now = browser::now();
-                let saved = state.edit_customer(&id, |doc, device| doc.edit_entry(device, EntryEdit::AddCard(&card), now)).await;
-                saving.set(false);
-                if saved {
-                    navigate(&back, Default::default());
-                }
-            });
+            let now = browser::now();
+            let (back, navigate) = (back.clone(), navigate.clone());
+            state.submit_edit(
+                id.clone(),
+                saving,
+                move |doc, device| doc.edit_entry(device, EntryEdit::AddCard(&card), now),
+                move || navigate(&back, Default::default()),
+            );
         }
     };
     let text = move |field: EntryField, get: fn(&CardForm) -> &String, set: fn(&mut CardForm, String), kind: &'static str| {

@@ -48,16 +48,14 @@ fn MoneyFormView(file: CustomerFile) -> impl IntoView {
                     return;
                 }
             };
-            saving.set(true);
-            let (id, back, navigate) = (id.clone(), back.clone(), navigate.clone());
-            leptos::task::spawn_local(async move {
-                let now = browser::now();
-                let saved = state.edit_customer(&id, |doc, device| doc.edit_entry(device, EntryEdit::AddMoney(&entry), now)).await;
-                saving.set(false);
-                if saved {
-                    navigate(&back, Default::default());
-                }
-            });
+            let now = browser::now();
+            let (back, navigate) = (back.clone(), navigate.clone());
+            state.submit_edit(
+                id.clone(),
+                saving,
+                move |doc, device| doc.edit_entry(device, EntryEdit::AddMoney(&entry), now),
+                move || navigate(&back, Default::default()),
+            );
         }
     };
     let in_payments = [Payment::Cash, Payment::WeChat, Payment::Alipay, Payment::BankCard];

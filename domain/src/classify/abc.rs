@@ -89,22 +89,7 @@ mod tests {
     const TODAY: Date = date(2026, 11, 24);
 
     fn customer(n: usize, spend_yuan: i64, since: Date) -> Facts {
-        Facts {
-            id: format!("{n:032x}"),
-            number: format!("AAAA-{n:04}"),
-            since,
-            period_spend: Fen::yuan(spend_yuan),
-            period_visits: 0,
-            treatments: Vec::new(),
-            product_visits: 0,
-            consultations: 0,
-            has_card: false,
-            topped_up: false,
-            debt: Fen::ZERO,
-            free_card: false,
-            referrer: None,
-            card_value: Fen::ZERO,
-        }
+        Facts { period_spend: Fen::yuan(spend_yuan), ..Facts::sample(&format!("{n:032x}"), &format!("AAAA-{n:04}"), since) }
     }
 
     fn old() -> Date {

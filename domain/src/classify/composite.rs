@@ -85,20 +85,10 @@ mod tests {
 
     fn customer(n: u8, spend: i64, visits: u32, referrer: Option<u8>) -> Facts {
         Facts {
-            id: format!("{n}"),
-            number: format!("AAAA-{n:04}"),
-            since: date(2025, 11, 24),
             period_spend: Fen::yuan(spend),
             period_visits: visits,
-            treatments: Vec::new(),
-            product_visits: 0,
-            consultations: 0,
-            has_card: false,
-            topped_up: false,
-            debt: Fen::ZERO,
-            free_card: false,
             referrer: referrer.map(|r| format!("{r}")),
-            card_value: Fen::ZERO,
+            ..Facts::sample(&format!("{n}"), &format!("AAAA-{n:04}"), date(2025, 11, 24))
         }
     }
 

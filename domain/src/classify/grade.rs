@@ -89,20 +89,10 @@ mod tests {
 
     fn facts(spend_yuan: i64, visits: u32, debt_yuan: i64) -> Facts {
         Facts {
-            id: "x".into(),
-            number: "AAAA-0001".into(),
-            since: date(2024, 1, 1),
             period_spend: Fen::yuan(spend_yuan),
             period_visits: visits,
-            treatments: Vec::new(),
-            product_visits: 0,
-            consultations: 0,
-            has_card: false,
-            topped_up: false,
             debt: Fen::yuan(debt_yuan),
-            free_card: false,
-            referrer: None,
-            card_value: Fen::ZERO,
+            ..Facts::sample("x", "AAAA-0001", date(2024, 1, 1))
         }
     }
 

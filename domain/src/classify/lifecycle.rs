@@ -59,7 +59,6 @@ pub fn classify(facts: &Facts, policy: &Policy, today: Date) -> Stage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::Fen;
     use jiff::Span;
     use jiff::civil::date;
 
@@ -71,22 +70,7 @@ mod tests {
 
     /// A customer whose treatments were these many days ago, oldest first.
     fn facts(treatments: &[i64]) -> Facts {
-        Facts {
-            id: "x".into(),
-            number: "AAAA-0001".into(),
-            since: ago(400),
-            period_spend: Fen::ZERO,
-            period_visits: 0,
-            treatments: treatments.iter().map(|d| ago(*d)).collect(),
-            product_visits: 0,
-            consultations: 0,
-            has_card: false,
-            topped_up: false,
-            debt: Fen::ZERO,
-            free_card: false,
-            referrer: None,
-            card_value: Fen::ZERO,
-        }
+        Facts { treatments: treatments.iter().map(|d| ago(*d)).collect(), ..Facts::sample("x", "AAAA-0001", ago(400)) }
     }
 
     fn stage(f: &Facts) -> Lifecycle {

@@ -169,6 +169,29 @@ impl Facts {
 }
 
 #[cfg(test)]
+impl Facts {
+    /// A customer with no history, for the rules' tests to fill in.
+    pub(crate) fn sample(id: &str, number: &str, since: Date) -> Facts {
+        Facts {
+            id: id.to_owned(),
+            number: number.to_owned(),
+            since,
+            period_spend: Fen::ZERO,
+            period_visits: 0,
+            treatments: Vec::new(),
+            product_visits: 0,
+            consultations: 0,
+            has_card: false,
+            topped_up: false,
+            debt: Fen::ZERO,
+            free_card: false,
+            referrer: None,
+            card_value: Fen::ZERO,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::generator;

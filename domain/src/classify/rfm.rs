@@ -98,20 +98,10 @@ mod tests {
 
     fn customer(n: u8, days_ago: &[i64], visits: u32, spend: i64) -> Facts {
         Facts {
-            id: format!("{n}"),
-            number: format!("AAAA-{n:04}"),
-            since: date(2024, 1, 1),
             period_spend: Fen::yuan(spend),
             period_visits: visits,
             treatments: days_ago.iter().map(|d| TODAY.checked_sub(Span::new().days(*d)).expect("date")).collect(),
-            product_visits: 0,
-            consultations: 0,
-            has_card: false,
-            topped_up: false,
-            debt: Fen::ZERO,
-            free_card: false,
-            referrer: None,
-            card_value: Fen::ZERO,
+            ..Facts::sample(&format!("{n}"), &format!("AAAA-{n:04}"), date(2024, 1, 1))
         }
     }
 
