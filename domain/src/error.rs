@@ -48,6 +48,10 @@ pub enum FieldProblem {
     DuplicateNumber,
     /// A value that must be given for this kind of entry.
     Missing,
+    /// A class bar set below the next lower class's bar (B asks more than A ...).
+    BarOutOfOrder,
+    /// A share or number not larger than the one it must exceed (lost after silent ...).
+    MustExceed { min: i64 },
 }
 
 /// Every problem found in one form submission, in field order. Empty means valid. `F` names

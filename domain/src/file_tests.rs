@@ -572,3 +572,54 @@ fn outcome_and_psychology_screening_are_kept_and_three_types_need_counselling() 
     form.set(Field::Outcome, "e");
     assert_eq!(form.validate(TODAY, &no_referrer).expect_err("bad").get(Field::Outcome), Some(&FieldProblem::UnknownChoice));
 }
+
+// ---- classification from the file ----------------------------------------------------------
+
+#[test]
+fn an_override_set_on_one_tablet_reaches_the_other_and_its_list_entry_and_can_be_lifted() {
+    use crate::classify::abc::ValueClass;
+    use crate::classify::overrides::{Class, Dimension, OverrideForm};
+    use crate::classify::{Policy, run};
+
+    let mut a = customer_doc("王芳");
+    let mut b = CustomerDoc::empty();
+    b.apply_changes(a.all_changes().iter().map(|c| c.bytes.as_slice())).expect("apply");
+    let form = OverrideForm { class: "a".into(), reason: "介绍了五位朋友".into(), until: String::new() };
+    let set = form.validate(Dimension::Value, TODAY).expect("valid");
+    let changes = a.set_override(device(1), Dimension::Value, Some(&set), at(60)).expect("set");
+    b.apply_changes(changes.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    assert_eq!(file(&b).overrides, vec![set.clone()]);
+    let summary = CustomerSummary::of(&file(&b), TODAY);
+    assert_eq!(summary.overrides, vec![set]);
+    let policy = Policy::default();
+    let classes = run::classify(&[(summary.facts(&policy, TODAY), summary.overrides.clone())], &policy, TODAY);
+    assert_eq!(classes.customers[0].effective.get(Dimension::Value), Class::Value(ValueClass::A));
+    assert_eq!(classes.customers[0].computed.value, ValueClass::C);
+
+    let lifted = b.set_override(device(2), Dimension::Value, None, at(120)).expect("lift");
+    a.apply_changes(lifted.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    assert!(file(&a).overrides.is_empty(), "lifted on the other tablet");
+}
+
+#[test]
+fn the_list_entry_classifies_like_the_file_it_came_from() {
+    use crate::classify::{Facts, Policy};
+    let policy = Policy::default();
+    for customer in generator::salon(3, 60, TODAY) {
+        let file = customer.build(device(1)).expect("build").0.file().expect("file");
+        let summary = CustomerSummary::of(&file, TODAY);
+        assert_eq!(summary.facts(&policy, TODAY), Facts::of(&file, &policy, TODAY));
+    }
+}
+
+#[test]
+fn an_imported_customer_with_old_visits_is_not_in_probation() {
+    use crate::classify::{Facts, Policy};
+    let mut doc = customer_doc("老客户");
+    let mut visit = visit_form(&[], "300", "cash");
+    visit.date = "2025-01-10".into();
+    let visit = visit.validate(entry(1), &file(&doc).account(TODAY), now()).expect("visit");
+    doc.edit_entry(device(1), EntryEdit::AddVisit(&visit), at(10)).expect("add");
+    let facts = Facts::of(&file(&doc), &Policy::default(), TODAY);
+    assert_eq!(facts.since, date(2025, 1, 10), "her history starts before the file was created");
+}

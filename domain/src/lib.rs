@@ -11,6 +11,7 @@ mod error;
 pub mod generator;
 pub mod ids;
 pub mod money;
+pub mod salon;
 pub mod join;
 pub mod sync;
 pub mod transfer;

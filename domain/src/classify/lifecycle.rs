@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Facts, Policy};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Lifecycle {
     /// 1 bought products only; 2 one single treatment; 3 only consulted; 4 not reached yet.
     Potential(u8),

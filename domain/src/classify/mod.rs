@@ -15,63 +15,103 @@ pub mod ahp;
 pub mod composite;
 pub mod grade;
 pub mod lifecycle;
+pub mod overrides;
+pub mod policy;
 pub mod rfm;
+pub mod run;
+pub mod snapshot;
+
+pub use policy::{Policy, PolicyErrors, PolicyField, PolicyForm};
 
 use jiff::Span;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::customer::{CustomerFile, MoneyKind, Source, SourceValue};
 use crate::money::Fen;
 
-/// The salon's classification settings. Defaults follow the seeds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Policy {
-    /// The rolling period spend and frequency are counted over, in months (001: re-run monthly
-    /// over the past year).
-    pub period_months: i8,
-    /// Share of ranked customers in class A, in basis points (500 = 5%).
-    pub a_share_bp: u32,
-    /// Share of ranked customers in A and B together (2000 = 20%).
-    pub ab_share_bp: u32,
-    /// New customers stay C, "in probation", this many months (001 制度 E: six months).
-    pub probation_months: i8,
-    /// A first treatment within this many days makes a customer "new" (the first month, when
-    /// the seeds ask for a follow-up within a week and a second visit).
-    pub new_days: i32,
-    /// No visit for this many days makes a customer silent ...
-    pub silent_days: i32,
-    /// ... and for this many, lost.
-    pub lost_days: i32,
-    /// A customer with at least three visits is also silent (and RFM "at risk") when the
-    /// time since her last visit exceeds her own average interval times this factor, in
-    /// percent (200 = twice her usual interval).
-    pub cadence_factor_pct: u32,
-    pub grades: grade::Thresholds,
+/// What a visit was, for the lifecycle rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum VisitKind {
+    /// Services done, paid or on a card (or on a free card).
+    Treatment,
+    /// Only products bought.
+    Products,
+    /// Nothing paid, no session, no product: a consultation.
+    Consultation,
 }
 
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            period_months: 12,
-            a_share_bp: 500,
-            ab_share_bp: 2_000,
-            probation_months: 6,
-            new_days: 30,
-            silent_days: 90,
-            lost_days: 180,
-            cadence_factor_pct: 200,
-            grades: grade::Thresholds::default(),
+/// The part of a file classification reads, independent of the policy and of `today`: kept
+/// in the customer's list entry, so classifying the salon never opens a document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Ledger {
+    /// The day she became a customer: the file's creation, her "member since" date or her
+    /// first recorded visit, card or payment, whichever is earliest (imported files keep
+    /// their history).
+    pub since: Date,
+    /// Every non-voided visit: day, amount paid, kind; oldest first.
+    pub visits: Vec<(Date, Fen, VisitKind)>,
+    /// Every non-voided card bought: day and price.
+    pub cards: Vec<(Date, Fen)>,
+    pub topped_up: bool,
+    pub debt: Fen,
+    pub free_card: bool,
+    pub referrer: Option<String>,
+    pub card_value: Fen,
+}
+
+impl Ledger {
+    pub fn of(file: &CustomerFile, today: Date) -> Self {
+        let profile = &file.customer.profile;
+        let free_card =
+            matches!(profile.source(), Some(SourceValue::BuiltIn(Source::FreeCard | Source::FamilyCard)));
+        let days = file.customer.created_at.as_second().div_euclid(86_400);
+        let created = Date::constant(1970, 1, 1).checked_add(Span::new().days(days)).unwrap_or(today);
+        let mut since = created.min(today);
+        let visits: Vec<(Date, Fen, VisitKind)> = file
+            .visits
+            .iter()
+            .filter(|v| !v.voided)
+            .map(|visit| {
+                let services = !visit.items.trim().is_empty();
+                let treated = services && (visit.amount > Fen::ZERO || !visit.card_uses.is_empty() || free_card);
+                let kind = if treated {
+                    VisitKind::Treatment
+                } else if !visit.products.trim().is_empty() {
+                    VisitKind::Products
+                } else {
+                    VisitKind::Consultation
+                };
+                (visit.at.date(), visit.amount, kind)
+            })
+            .collect();
+        let cards: Vec<(Date, Fen)> =
+            file.cards.iter().filter(|c| !c.voided).map(|c| (c.bought_on, c.price)).collect();
+        let money = file.money.iter().filter(|m| !m.voided);
+        let firsts = visits.iter().map(|v| v.0).chain(cards.iter().map(|c| c.0)).chain(money.clone().map(|m| m.on));
+        for day in firsts.chain(profile.member_since()) {
+            since = since.min(day);
+        }
+        let account = file.account(today);
+        Ledger {
+            since,
+            visits,
+            cards,
+            topped_up: money.clone().any(|m| m.kind == MoneyKind::TopUp),
+            debt: account.debt,
+            free_card,
+            referrer: profile.referrer().map(|id| id.as_str().to_owned()),
+            card_value: account.liability,
         }
     }
 }
 
-/// What classification needs to know about one customer, read from her file once.
+/// What classification needs to know about one customer on one day, under one policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facts {
     pub id: String,
     pub number: String,
-    /// The day her file was opened.
+    /// The day she became a customer.
     pub since: Date,
     /// Spend in the rolling period: visits paid and cards bought, whatever the means.
     pub period_spend: Fen,
@@ -95,46 +135,49 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub fn of(file: &CustomerFile, policy: &Policy, today: Date, opened: Date) -> Self {
-        let start = today.checked_sub(Span::new().months(policy.period_months)).unwrap_or(Date::MIN);
-        let in_period = |at: DateTime| at.date() > start && at.date() <= today;
-        let live = file.visits.iter().filter(|v| !v.voided);
+    /// The first day of the rolling period ending `today` (exclusive).
+    pub fn period_start(policy: &Policy, today: Date) -> Date {
+        today.checked_sub(Span::new().months(policy.period_months)).unwrap_or(Date::MIN)
+    }
+
+    pub fn of(file: &CustomerFile, policy: &Policy, today: Date) -> Self {
+        let id = file.customer.id.as_str();
+        Facts::of_ledger(id, &file.customer.number.to_string(), &Ledger::of(file, today), policy, today)
+    }
+
+    pub fn of_ledger(id: &str, number: &str, ledger: &Ledger, policy: &Policy, today: Date) -> Self {
+        let start = Facts::period_start(policy, today);
+        let in_period = |day: Date| day > start && day <= today;
         let mut facts = Facts {
-            id: file.customer.id.as_str().to_owned(),
-            number: file.customer.number.to_string(),
-            since: opened,
+            id: id.to_owned(),
+            number: number.to_owned(),
+            since: ledger.since,
             period_spend: Fen::ZERO,
             period_visits: 0,
             treatments: Vec::new(),
             product_visits: 0,
             consultations: 0,
-            has_card: file.cards.iter().any(|c| !c.voided),
-            topped_up: file.money.iter().any(|m| !m.voided && m.kind == MoneyKind::TopUp),
-            debt: file.account(today).debt,
-            referrer: file.customer.profile.referrer().map(|id| id.as_str().to_owned()),
-            card_value: file.account(today).liability,
-            free_card: matches!(
-                file.customer.profile.source(),
-                Some(SourceValue::BuiltIn(Source::FreeCard | Source::FamilyCard))
-            ),
+            has_card: !ledger.cards.is_empty(),
+            topped_up: ledger.topped_up,
+            debt: ledger.debt,
+            free_card: ledger.free_card,
+            referrer: ledger.referrer.clone(),
+            card_value: ledger.card_value,
         };
-        for visit in live {
-            if in_period(visit.at) {
-                facts.period_spend = facts.period_spend + visit.amount;
+        for &(day, amount, kind) in &ledger.visits {
+            if in_period(day) {
+                facts.period_spend = facts.period_spend + amount;
                 facts.period_visits += 1;
             }
-            let treated = !visit.items.trim().is_empty() && (visit.amount > Fen::ZERO || !visit.card_uses.is_empty());
-            if treated || (!visit.items.trim().is_empty() && facts.free_card) {
-                facts.treatments.push(visit.at.date());
-            } else if !visit.products.trim().is_empty() {
-                facts.product_visits += 1;
-            } else {
-                facts.consultations += 1;
+            match kind {
+                VisitKind::Treatment => facts.treatments.push(day),
+                VisitKind::Products => facts.product_visits += 1,
+                VisitKind::Consultation => facts.consultations += 1,
             }
         }
-        for card in file.cards.iter().filter(|c| !c.voided) {
-            if card.bought_on > start && card.bought_on <= today {
-                facts.period_spend = facts.period_spend + card.price;
+        for &(day, price) in &ledger.cards {
+            if in_period(day) {
+                facts.period_spend = facts.period_spend + price;
             }
         }
         facts.treatments.sort_unstable();
@@ -206,9 +249,7 @@ mod tests {
             .iter()
             .map(|c| {
                 let file = c.build(DeviceId::from_random([1; 16])).expect("build").0.file().expect("file");
-                let days = c.new.created_at.as_second().div_euclid(86_400);
-                let opened = date(1970, 1, 1).checked_add(Span::new().days(days)).expect("date");
-                Facts::of(&file, &policy, TODAY, opened)
+                Facts::of(&file, &policy, TODAY)
             })
             .collect()
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Facts, Policy};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Segment {
     Champion,
     Loyal,

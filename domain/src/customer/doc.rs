@@ -8,7 +8,9 @@
 //!   to `true`, so concurrent additions all survive;
 //! - entry maps `visits`, `cards`, `money`, `photos`: entry id → map of the entry's scalars
 //!   (a visit's `card_uses` is a nested map card id → sessions). Entries are only added or
-//!   voided (see `entries.rs`).
+//!   voided (see `entries.rs`);
+//! - `override_value`, `override_lifecycle`, `override_grade`, `override_segment`: registers
+//!   holding the owner's class override as JSON (blank when none); scalars, so no upgrade.
 //!
 //! Schema 1 documents (the first release) had only `allergies` and `notes` as containers. The
 //! first device that writes to one adds the missing containers with a *deterministic* upgrade
@@ -41,6 +43,7 @@ use super::entries::{Account, BodyArea, Card, EntryId, MoneyEntry, MoneyKind, Ph
 use super::fields::{Field, Kind, Profile, Tag};
 use super::number::CustomerNumber;
 use crate::DomainError;
+use crate::classify::overrides::{Dimension, Override};
 use crate::ids::{CustomerId, DeviceId};
 use crate::money::{Fen, Payment};
 
@@ -49,6 +52,11 @@ const SCHEMA: u64 = 2;
 /// actors are 16 random bytes; this one is 20).
 const UPGRADE_ACTOR: &[u8] = b"meike-schema-upgrade";
 const ENTRY_MAPS: [&str; 4] = ["visits", "cards", "money", "photos"];
+
+/// The root register holding a class override: `override_value`, `override_grade` …
+fn override_key(dimension: Dimension) -> String {
+    format!("override_{}", dimension.key())
+}
 
 /// A customer file as read from its document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +78,8 @@ pub struct CustomerFile {
     pub photos: Vec<Photo>,
     /// When the customer was moved to the bin; `None` when she is not in it.
     pub deleted_at: Option<Timestamp>,
+    /// The owner's class overrides, expired ones included (one per dimension at most).
+    pub overrides: Vec<Override>,
 }
 
 impl CustomerFile {
@@ -101,7 +111,7 @@ pub struct LocalChange {
 }
 
 impl LocalChange {
-    fn of(change: &Change) -> Self {
+    pub(crate) fn of(change: &Change) -> Self {
         LocalChange { hash: change.hash().0, bytes: change.raw_bytes().to_vec() }
     }
 }
@@ -338,6 +348,28 @@ impl CustomerDoc {
         })
     }
 
+    /// Puts the customer in a class by hand (`Some`), or gives the class back to the rules
+    /// (`None`). A register per dimension: the last decision wins on every device.
+    pub fn set_override(
+        &mut self,
+        device: DeviceId,
+        dimension: Dimension,
+        set: Option<&Override>,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
+        let value = match set {
+            Some(o) if o.class.dimension() == dimension => {
+                serde_json::to_string(o).map_err(|e| DomainError::Corrupt(e.to_string()))?
+            }
+            Some(_) => return Err(DomainError::Corrupt("an override of another dimension".into())),
+            None => String::new(),
+        };
+        self.write(device, now, |tx, _| {
+            tx.put(ROOT, override_key(dimension), value)?;
+            Ok(())
+        })
+    }
+
     /// One transaction on the present document, after the schema upgrade if it is needed.
     fn write(
         &mut self,
@@ -436,7 +468,14 @@ impl CustomerDoc {
         money.sort_by(|a, b| (a.on, &a.id).cmp(&(b.on, &b.id)));
         let mut photos: Vec<Photo> = self.entries(3).filter_map(|(id, e)| self.photo(id, &e)).collect();
         photos.sort_by(|a, b| (a.taken_on, &a.id).cmp(&(b.taken_on, &b.id)));
-        Ok(CustomerFile { customer, visits, cards, money, photos, deleted_at })
+        let overrides = Dimension::ALL
+            .into_iter()
+            .filter_map(|d| {
+                let stored = serde_json::from_str::<Override>(&self.string(&override_key(d))).ok();
+                stored.filter(|o| o.class.dimension() == d)
+            })
+            .collect();
+        Ok(CustomerFile { customer, visits, cards, money, photos, deleted_at, overrides })
     }
 
     fn entries(&self, map: usize) -> impl Iterator<Item = (EntryId, ObjId)> + '_ {

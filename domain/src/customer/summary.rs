@@ -2,6 +2,8 @@
 //! the list opens without loading every document; the paper books as views over them; and
 //! the search.
 
+use crate::classify::overrides::Override;
+use crate::classify::{Facts, Ledger, Policy};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +51,10 @@ pub struct CustomerSummary {
     /// Has bought a card, topped up, been given a "member since" date, or visited twice:
     /// in the member book (会员本) rather than the potential-customer book (潜在客户本).
     pub member: bool,
+    /// What classification reads, so classifying the salon opens no document.
+    pub ledger: Ledger,
+    /// The owner's class overrides (expired ones included; the rules skip them).
+    pub overrides: Vec<Override>,
 }
 
 impl CustomerSummary {
@@ -92,7 +98,14 @@ impl CustomerSummary {
             card_expiries,
             overdrawn: account.overdrawn(),
             member,
+            ledger: Ledger::of(file, today),
+            overrides: file.overrides.clone(),
         }
+    }
+
+    /// Her classification facts under `policy` on `today`.
+    pub fn facts(&self, policy: &Policy, today: Date) -> Facts {
+        Facts::of_ledger(&self.id, &self.number, &self.ledger, policy, today)
     }
 
     /// The soonest expiry among open cards that is on or before `today` + the warning window.
