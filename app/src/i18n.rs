@@ -8,6 +8,8 @@ use domain::transfer::{Column, ImportError, Labels};
 use domain::wire::ErrorCode;
 use leptos::prelude::*;
 
+pub mod classes;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Locale {
     #[default]
@@ -449,6 +451,10 @@ impl Texts {
             (FieldProblem::DuplicateNumber, false) => "Another customer already has this number.".into(),
             (FieldProblem::Missing, true) => "请至少填写护理项目或购买产品之一。".into(),
             (FieldProblem::Missing, false) => "Enter the services or the products bought.".into(),
+            (FieldProblem::BarOutOfOrder, true) => "不能高于上一级的门槛。".into(),
+            (FieldProblem::BarOutOfOrder, false) => "Cannot be above the next higher class's bar.".into(),
+            (FieldProblem::MustExceed { min }, true) => format!("必须大于 {min}。"),
+            (FieldProblem::MustExceed { min }, false) => format!("Must be more than {min}."),
         }
     }
 
@@ -715,6 +721,41 @@ ui! {
     ImportDone => "导入完成", "Import finished";
     Book => "名册", "Book";
     BackToFile => "返回档案", "Back to the file";
+    NavClasses => "客户分类", "Classes";
+    ClassesTitle => "客户分类", "Customer classes";
+    ClassesOnFile => "分类", "Classes";
+    Override => "手动调整", "Set by hand";
+    OverrideLift => "恢复按规则", "Back to the rules";
+    OverrideClass => "调整为", "Set to";
+    OverrideReason => "原因（必填）", "Reason (required)";
+    OverrideUntil => "有效至（可不填）", "Until (optional)";
+    ClassHistory => "每月分类记录", "Classes month by month";
+    NoClassHistory => "还没有月度快照。", "No monthly snapshot yet.";
+    Month => "月份", "Month";
+    FilterClass => "按分类筛选", "Filter by class";
+    AllClasses => "全部分类", "All classes";
+    ClassCustomers => "人数", "Customers";
+    ClassRevenue => "期内消费", "Revenue in period";
+    ShareOfCustomers => "占人数", "Of customers";
+    ShareOfRevenue => "占消费", "Of revenue";
+    Distribution => "分布与消费占比", "Distribution and revenue share";
+    ParetoTitle => "帕累托曲线（二八检验）", "Pareto curve (the 80/20 check)";
+    ParetoAxisCustomers => "顾客（按消费从高到低）", "Customers (by spend, highest first)";
+    ParetoAxisRevenue => "累计消费占比", "Share of revenue";
+    TransitionsTitle => "分类变动", "Class moves";
+    TransitionsNone => "需要两个月的快照才能比较；下个月起这里显示谁升了、谁降了。", "Two monthly snapshots are needed to compare; from next month this shows who moved up and who moved down.";
+    SnapshotNone => "本月还没有快照。", "No snapshot this month yet.";
+    SnapshotNow => "立即记录本月快照", "Record this month's snapshot now";
+    PolicyTitle => "分类规则", "Classification policy";
+    PolicyEdit => "修改分类规则", "Edit the policy";
+    PolicySaved => "分类规则已保存；其他设备同步后按新规则分类。", "Policy saved; other devices classify by it once they sync.";
+    PolicyPeriod => "统计周期与比例", "Period and shares";
+    PolicyLifecycle => "客户阶段", "Lifecycle";
+    PolicyGrades => "等级门槛（期内消费与到店次数都要达到）", "Grade bars (both spend and visits in the period)";
+    AhpTitle => "综合评分：指标两两比较（层次分析法）", "Composite score: compare the indicators in pairs (AHP)";
+    AhpHelp => "每一格表示：左侧指标比上方指标重要多少。1 同样重要，3 稍重要，5 明显重要，7 强烈重要，9 极端重要；1/3、1/5… 表示反过来。", "Each cell says how much more the row indicator matters than the column one: 1 equal, 3 moderately, 5 strongly, 7 very strongly, 9 extremely; 1/3, 1/5 … the other way round.";
+    AhpWeights => "得出的权重", "Resulting weights";
+    ComputeTime => "本机计算耗时", "Computed on this device in";
     CounsellingTitle => "心理评估提示", "Psychology screening";
     CounsellingText => "此类顾客术前术后都需要专业心理疏导，单靠手术解决不了问题。请先沟通，再安排项目。", "This type needs professional counselling before and after surgery; surgery alone will not satisfy her. Talk first, then plan treatments.";
 }

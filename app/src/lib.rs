@@ -22,6 +22,8 @@ use crate::io::browser;
 use crate::io::relay::{self, SyncEvent};
 use crate::io::store::{RelayConfig, Store};
 use crate::pages::card_new::CardNewPage;
+use crate::pages::class_policy::ClassPolicyPage;
+use crate::pages::classes::ClassesPage;
 use crate::pages::customer_detail::CustomerDetailPage;
 use crate::pages::customer_edit::CustomerEditPage;
 use crate::pages::customer_list::CustomerListPage;
@@ -62,6 +64,8 @@ pub fn start() {
         let state = AppState::new(store, customers, sender.clone(), last_synced);
         relay::start(state, events, sender);
         leptos::mount::mount_to_body(move || view! { <App state locale/> });
+        // After mounting: Leptos's task executor exists from then on.
+        state.reload_salon();
     });
 }
 
@@ -84,6 +88,8 @@ fn App(state: AppState, locale: Locale) -> impl IntoView {
                     <Route path=path!("/customers/:id/money") view=MoneyNewPage/>
                     <Route path=path!("/customers/:id/photos") view=PhotosPage/>
                     <Route path=path!("/import") view=ImportPage/>
+                    <Route path=path!("/classes") view=ClassesPage/>
+                    <Route path=path!("/classes/policy") view=ClassPolicyPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>

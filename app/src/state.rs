@@ -2,8 +2,14 @@
 //! the sync status and the channel that nudges the sync loop.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use domain::DomainError;
+use domain::classify::overrides::{Dimension, Override};
+use domain::classify::run::{self, Classification};
+use domain::classify::snapshot::{Month, Snapshot};
+use domain::classify::Policy;
+use domain::salon::SalonDocKind;
 use domain::customer::{CustomerDoc, CustomerSummary, LocalChange};
 use domain::ids::{CustomerId, DeviceId};
 use domain::wire::ErrorCode;
@@ -34,6 +40,19 @@ pub struct SyncStatus {
     pub last_synced: Option<i64>,
 }
 
+/// The salon classified on today's date, with how long that took on this device.
+#[derive(Clone, Default)]
+pub struct Classes {
+    pub all: Arc<Classification>,
+    pub millis: f64,
+}
+
+impl PartialEq for Classes {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.all, &other.all)
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     store: StoredValue<Rc<Store>, LocalStorage>,
@@ -53,15 +72,41 @@ pub struct AppState {
     pub just_deleted: RwSignal<Option<(String, String)>>,
     /// A short confirmation shown on the list (an import finished ...).
     pub notice: RwSignal<Option<String>>,
+    /// The salon's classification policy (the defaults until one is saved).
+    pub policy: RwSignal<Policy>,
+    /// Every month's class snapshot this device has, any order.
+    pub snapshots: RwSignal<Vec<Snapshot>>,
+    /// Every customer not in the bin, classified under `policy` today; recomputed when the
+    /// list or the policy changes.
+    pub classes: Memo<Classes>,
+    /// The policy and snapshots have been read from the store.
+    pub salon_loaded: RwSignal<bool>,
 }
 
 impl AppState {
     pub fn new(store: Rc<Store>, customers: Vec<CustomerSummary>, events: UnboundedSender<SyncEvent>, last_synced: Option<i64>) -> Self {
         let device_tag = store.device_tag().as_str().to_owned();
+        let customers = RwSignal::new(customers);
+        let policy = RwSignal::new(Policy::default());
+        let classes = Memo::new(move |_| {
+            let started = crate::io::browser::elapsed_ms();
+            let today = crate::io::browser::today();
+            let all = policy.with(|policy| {
+                customers.with(|list| {
+                    let input: Vec<_> = list
+                        .iter()
+                        .filter(|s| s.deleted_at.is_none())
+                        .map(|s| (s.facts(policy, today), s.overrides.clone()))
+                        .collect();
+                    run::classify(&input, policy, today)
+                })
+            });
+            Classes { all: Arc::new(all), millis: crate::io::browser::elapsed_ms() - started }
+        });
         AppState {
             store: StoredValue::new_local(store),
             events: StoredValue::new_local(events),
-            customers: RwSignal::new(customers),
+            customers,
             revision: RwSignal::new(0),
             sync: RwSignal::new(SyncStatus { connection: Connection::NotConfigured, pending: 0, last_synced }),
             problem: RwSignal::new(None),
@@ -69,6 +114,10 @@ impl AppState {
             blob_revision: RwSignal::new(0),
             just_deleted: RwSignal::new(None),
             notice: RwSignal::new(None),
+            policy,
+            snapshots: RwSignal::new(Vec::new()),
+            classes,
+            salon_loaded: RwSignal::new(false),
         }
     }
 
@@ -114,6 +163,101 @@ impl AppState {
 
     pub fn set_last_synced(&self, ms: i64) {
         self.sync.update(|s| s.last_synced = Some(ms));
+        self.snapshot_if_due();
+    }
+
+    /// Reads the salon's policy and snapshots from the store (at start, and when another
+    /// device changed them).
+    pub fn reload_salon(&self) {
+        let state = *self;
+        leptos::task::spawn_local(async move {
+            match state.store().salon_state().await {
+                Ok((policy, snapshots)) => {
+                    if state.policy.get_untracked() != policy {
+                        state.policy.set(policy);
+                    }
+                    state.snapshots.set(snapshots);
+                    if !state.salon_loaded.get_untracked() {
+                        state.salon_loaded.set(true);
+                        state.snapshot_if_due();
+                    }
+                }
+                Err(error) => state.report(error),
+            }
+        });
+    }
+
+    /// Saves a new classification policy for the whole salon.
+    pub async fn save_policy(&self, policy: Policy) -> bool {
+        let now = crate::io::browser::now();
+        let saved = policy.clone();
+        let result = self.store().edit_salon_doc(SalonDocKind::Settings, |doc, device| doc.set_policy(device, &saved, now)).await;
+        match result {
+            Ok(()) => {
+                self.policy.set(policy);
+                self.nudge(SyncEvent::OutboxChanged);
+                true
+            }
+            Err(error) => {
+                self.report(error);
+                false
+            }
+        }
+    }
+
+    /// Puts a customer in a class by hand, or gives the class back to the rules.
+    pub async fn set_override(&self, id: &CustomerId, dimension: Dimension, set: Option<Override>) -> bool {
+        let now = crate::io::browser::now();
+        self.edit_customer(id, move |doc, device| doc.set_override(device, dimension, set.as_ref(), now)).await
+    }
+
+    /// Records this month's classes of every customer (again, when asked on demand).
+    pub async fn take_snapshot(&self) -> bool {
+        let today = crate::io::browser::today();
+        let snapshot = Snapshot::take(&self.classes.get_untracked().all, today);
+        let now = crate::io::browser::now();
+        let kind = SalonDocKind::Snapshot(snapshot.month);
+        match self.store().edit_salon_doc(kind, |doc, device| doc.put_snapshot(device, &snapshot, now)).await {
+            Ok(()) => {
+                self.nudge(SyncEvent::OutboxChanged);
+                self.reload_salon();
+                true
+            }
+            Err(error) => {
+                self.report(error);
+                false
+            }
+        }
+    }
+
+    /// On the first use in a new month, records the month's snapshot: once this device has
+    /// its salon's policy and customers and, when it belongs to a salon, has caught up with
+    /// the relay at least once (a device that never synced would record an empty salon). The
+    /// store is asked, not the signal, so a snapshot that just arrived from another device
+    /// counts.
+    pub fn snapshot_if_due(&self) {
+        let state = *self;
+        let ready = self.salon_loaded.get_untracked()
+            && self.customers.with_untracked(|all| all.iter().any(|s| s.deleted_at.is_none()));
+        if !ready {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let store = state.store();
+            let month = Month::of(crate::io::browser::today());
+            let never_synced = matches!(store.relay_config().await, Ok(Some(_)))
+                && matches!(store.last_synced().await, Ok(None));
+            if never_synced {
+                return;
+            }
+            match store.salon_doc(SalonDocKind::Snapshot(month)).await {
+                Ok(Some(doc)) if doc.snapshot().is_some() => {}
+                Ok(_) => {
+                    state.take_snapshot().await;
+                }
+                Err(error) => state.report(error),
+            }
+        });
     }
 
     pub fn set_connection(&self, connection: Connection) {

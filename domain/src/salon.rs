@@ -238,12 +238,8 @@ mod tests {
     fn concurrent_policy_edits_end_with_one_whole_policy() {
         let (mut a, mut b) = (SalonDoc::empty(), SalonDoc::empty());
         assert_eq!(a.policy(), None, "no policy saved: the defaults apply");
-        let mut strict = Policy::default();
-        strict.silent_days = 60;
-        strict.lost_days = 120;
-        let mut lenient = Policy::default();
-        lenient.silent_days = 150;
-        lenient.lost_days = 365;
+        let strict = Policy { silent_days: 60, lost_days: 120, ..Policy::default() };
+        let lenient = Policy { silent_days: 150, lost_days: 365, ..Policy::default() };
         a.set_policy(device(1), &strict, now()).expect("a");
         b.set_policy(device(2), &lenient, now()).expect("b");
         exchange(&mut a, &mut b);

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::sync_badge::SyncBadge;
-use crate::i18n::use_i18n;
+use crate::i18n::{Ui, use_i18n};
 
 #[component]
 pub fn AppHeader() -> impl IntoView {
@@ -17,6 +17,7 @@ pub fn AppHeader() -> impl IntoView {
                 <A href="/customers/new" attr:class="nav-link nav-primary" attr:data-test="nav-new">
                     "+ " {move || i18n.t().nav_new_customer}
                 </A>
+                <A href="/classes" attr:class="nav-link" attr:data-test="nav-classes">{move || i18n.t().ui(Ui::NavClasses)}</A>
                 <A href="/settings" attr:class="nav-link">{move || i18n.t().nav_settings}</A>
             </nav>
             <SyncBadge/>

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::class_badges::ClassBadges;
 use crate::i18n::{Ui, use_i18n};
 
 #[component]
@@ -22,6 +23,7 @@ pub fn CustomerRow(summary: CustomerSummary, today: Date) -> impl IntoView {
             <A href=href attr:class="customer-row" attr:data-test="customer-row">
                 <span class="row-main">
                     <span class="row-name" data-test="row-name">{summary.name}</span>
+                    <ClassBadges id=summary.id.clone()/>
                     {alert.then(|| view! { <span class="badge badge-alert">{move || i18n.t().allergy_badge}</span> })}
                     {overdrawn.then(|| view! { <span class="badge badge-alert">{move || i18n.t().ui(Ui::OverdrawnBadge)}</span> })}
                     {debt.map(|d| view! { <span class="badge badge-warn" data-test="row-debt">{move || i18n.t().ui(Ui::Debt)} " " {d.clone()}</span> })}

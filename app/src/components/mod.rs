@@ -3,6 +3,8 @@
 pub mod account_summary;
 pub mod app_header;
 pub mod card_list;
+pub mod class_badges;
+pub mod class_panel;
 pub mod counselling_caution;
 pub mod customer_form;
 pub mod customer_row;
@@ -10,6 +12,7 @@ pub mod entry_field;
 pub mod form_field;
 pub mod health_alert;
 pub mod money_list;
+pub mod override_editor;
 pub mod photo_image;
 pub mod problem_bar;
 pub mod profile_sections;

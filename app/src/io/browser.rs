@@ -15,6 +15,11 @@ pub fn now() -> Timestamp {
 }
 
 /// Today's date on the device's own calendar (the salon's local day).
+/// A monotonic clock in milliseconds, for measuring how long work takes.
+pub fn elapsed_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_default()
+}
+
 pub fn today() -> Date {
     let d = js_sys::Date::new_0();
     Date::new(d.get_full_year() as i16, (d.get_month() + 1) as i8, d.get_date() as i8).unwrap_or(Date::MIN)

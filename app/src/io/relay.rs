@@ -226,8 +226,11 @@ async fn session(
                             let unchanged = changes.is_empty() && cursor_after <= client.cursor();
                             if !unchanged {
                                 match store.apply_remote(&changes, cursor_after).await {
-                                    Ok(updated) => {
-                                        state.customers_changed(updated);
+                                    Ok(applied) => {
+                                        state.customers_changed(applied.customers);
+                                        if applied.salon_changed {
+                                            state.reload_salon();
+                                        }
                                         // New documents may refer to photos: look again.
                                         blobs_missing.clear();
                                         blob_next(store, &mut client, &socket).await;

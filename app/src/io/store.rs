@@ -9,10 +9,13 @@
 use std::collections::BTreeMap;
 
 use domain::DomainError;
+use domain::classify::Policy;
+use domain::classify::snapshot::Snapshot;
 use domain::customer::{
     CustomerDoc, CustomerFile, CustomerNumber, CustomerSummary, EntryEdit, LocalChange, NewCustomer, Photo, Profile,
 };
 use domain::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
+use domain::salon::{SalonDoc, SalonDocKind};
 use domain::transfer::ImportedCustomer;
 use domain::wire::{SeqChange, WireChange};
 use indexed_db_futures::database::Database;
@@ -46,7 +49,7 @@ const META_INDEX_VERSION: &str = "index_version";
 
 /// The shape of the derived customer list entries. Bump it whenever `CustomerSummary` or how
 /// it is derived changes: every device then rebuilds its list from the documents on start.
-const INDEX_VERSION: u32 = 2;
+const INDEX_VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct BlobRecord {
@@ -97,6 +100,12 @@ pub struct RelayConfig {
 pub struct Pending {
     pub key: u64,
     pub change: WireChange,
+}
+
+/// What a page of remote changes touched.
+pub struct Applied {
+    pub customers: Vec<CustomerSummary>,
+    pub salon_changed: bool,
 }
 
 pub struct Store {
@@ -218,7 +227,7 @@ impl Store {
         let summary = CustomerSummary::of(&doc.file()?, today);
         device.next_number += 1;
         meta.put(&device).with_key(META_DEVICE.to_owned()).without_key_type().serde()?;
-        self.write_doc(&tx, &id.doc_id(), &doc, Some(&summary), &[change])?;
+        self.write_doc(&tx, &id.doc_id(), doc.save(), Some(&summary), &[change])?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -261,7 +270,7 @@ impl Store {
                 changes.extend(doc.edit_entry(self.device, EntryEdit::AddMoney(money), now)?);
             }
             let summary = CustomerSummary::of(&doc.file()?, today);
-            self.write_doc(&tx, &imported.id.doc_id(), &doc, Some(&summary), &changes)?;
+            self.write_doc(&tx, &imported.id.doc_id(), doc.save(), Some(&summary), &changes)?;
             summaries.push(summary);
         }
         meta.put(&device).with_key(META_DEVICE.to_owned()).without_key_type().serde()?;
@@ -310,7 +319,7 @@ impl Store {
             return Ok(None);
         }
         let summary = CustomerSummary::of(&doc.file()?, today);
-        self.write_doc(&tx, &doc_id, &doc, Some(&summary), &changes)?;
+        self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes)?;
         tx.commit().await?;
         Ok(Some(summary))
     }
@@ -333,7 +342,7 @@ impl Store {
         let summary = CustomerSummary::of(&doc.file()?, today);
         tx.object_store(BLOBS)?.put(BlobRecord { bytes }).with_key(photo.blob.clone()).without_key_type().serde()?;
         tx.object_store(BLOB_OUTBOX)?.put(true).with_key(photo.blob.clone()).without_key_type().serde()?;
-        self.write_doc(&tx, &doc_id, &doc, Some(&summary), &changes)?;
+        self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes)?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -379,9 +388,10 @@ impl Store {
 
     /// Stores changes pulled from the relay and moves the sync cursor, atomically: after a
     /// crash either the whole page is stored with its cursor or none of it. Returns the
-    /// list entries of the customers whose files changed. Photos the changes refer to and
-    /// this device lacks are queued for fetching.
-    pub async fn apply_remote(&self, changes: &[SeqChange], cursor: u64) -> Result<Vec<CustomerSummary>, AppError> {
+    /// list entries of the customers whose files changed, and whether a salon document
+    /// (settings, snapshots) changed. Photos the changes refer to and this device lacks are
+    /// queued for fetching.
+    pub async fn apply_remote(&self, changes: &[SeqChange], cursor: u64) -> Result<Applied, AppError> {
         let today = crate::io::browser::today();
         let mut by_doc: BTreeMap<&DocId, Vec<&SeqChange>> = BTreeMap::new();
         for change in changes {
@@ -395,6 +405,7 @@ impl Store {
         }
         let mut updated = Vec::new();
         let mut photos = Vec::new();
+        let mut salon_changed = false;
         for ((doc_id, doc_changes), request) in by_doc.into_iter().zip(requests) {
             let mut doc = match request.await? {
                 Some(record) => CustomerDoc::load(&record.bytes)?,
@@ -410,7 +421,8 @@ impl Store {
             let file = doc_id.customer().and_then(|_| doc.file().ok());
             let summary = file.as_ref().map(|f| CustomerSummary::of(f, today));
             photos.extend(file.into_iter().flat_map(|f| f.photos).filter(|p| !p.voided).map(|p| p.blob));
-            self.write_doc(&tx, doc_id, &doc, summary.as_ref(), &[])?;
+            self.write_doc(&tx, doc_id, doc.save(), summary.as_ref(), &[])?;
+            salon_changed |= SalonDocKind::of(doc_id).is_some();
             updated.extend(summary);
         }
         let blobs = tx.object_store(BLOBS)?;
@@ -423,18 +435,68 @@ impl Store {
         }
         tx.object_store(META)?.put(cursor).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
         tx.commit().await?;
-        Ok(updated)
+        Ok(Applied { customers: updated, salon_changed })
+    }
+
+    /// A salon document (settings, a month's snapshot), if this device has it.
+    pub async fn salon_doc(&self, kind: SalonDocKind) -> Result<Option<SalonDoc>, AppError> {
+        let tx = self.db.transaction(DOCS).build()?;
+        let record: Option<DocRecord> = tx.object_store(DOCS)?.get(kind.doc_id().as_str().to_owned()).serde()?.await?;
+        record.map(|r| SalonDoc::load(&r.bytes).map_err(AppError::from)).transpose()
+    }
+
+    /// The salon's policy (the defaults when none was saved) and every month's snapshot.
+    pub async fn salon_state(&self) -> Result<(Policy, Vec<Snapshot>), AppError> {
+        let tx = self.db.transaction(DOCS).build()?;
+        let docs = tx.object_store(DOCS)?;
+        let keys = docs.get_all_keys::<String>().primitive()?.await?;
+        let mut policy = None;
+        let mut snapshots = Vec::new();
+        for key in keys {
+            let key = key?;
+            let Some(kind) = DocId::parse(&key).ok().and_then(|id| SalonDocKind::of(&id)) else { continue };
+            let record: Option<DocRecord> = docs.get(key).serde()?.await?;
+            let Some(doc) = record.and_then(|r| SalonDoc::load(&r.bytes).ok()) else { continue };
+            match kind {
+                SalonDocKind::Settings => policy = doc.policy(),
+                SalonDocKind::Snapshot(_) => snapshots.extend(doc.snapshot()),
+            }
+        }
+        Ok((policy.unwrap_or_default(), snapshots))
+    }
+
+    /// Changes a salon document with `edit` and stores it with its new changes in the outbox,
+    /// in one transaction.
+    pub async fn edit_salon_doc(
+        &self,
+        kind: SalonDocKind,
+        edit: impl FnOnce(&mut SalonDoc, DeviceId) -> Result<Vec<LocalChange>, DomainError>,
+    ) -> Result<(), AppError> {
+        let doc_id = kind.doc_id();
+        let tx = self.write_tx()?;
+        let record: Option<DocRecord> = tx.object_store(DOCS)?.get(doc_id.as_str().to_owned()).serde()?.await?;
+        let mut doc = match record {
+            Some(record) => SalonDoc::load(&record.bytes)?,
+            None => SalonDoc::empty(),
+        };
+        let changes = edit(&mut doc, self.device)?;
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.write_doc(&tx, &doc_id, doc.save(), None, &changes)?;
+        tx.commit().await?;
+        Ok(())
     }
 
     fn write_doc(
         &self,
         tx: &Transaction<'_>,
         doc_id: &DocId,
-        doc: &CustomerDoc,
+        bytes: Vec<u8>,
         summary: Option<&CustomerSummary>,
         changes: &[LocalChange],
     ) -> Result<(), AppError> {
-        tx.object_store(DOCS)?.put(DocRecord { bytes: doc.save() }).with_key(doc_id.as_str().to_owned()).without_key_type().serde()?;
+        tx.object_store(DOCS)?.put(DocRecord { bytes }).with_key(doc_id.as_str().to_owned()).without_key_type().serde()?;
         if let Some(summary) = summary {
             tx.object_store(CUSTOMERS)?.put(summary).with_key(summary.id.clone()).without_key_type().serde()?;
         }

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::account_summary::AccountSummary;
 use crate::components::card_list::CardList;
+use crate::components::class_panel::ClassPanel;
 use crate::components::counselling_caution::CounsellingCaution;
 use crate::components::health_alert::HealthAlert;
 use crate::components::money_list::MoneyList;
@@ -146,6 +147,7 @@ fn FileView(file: CustomerFile) -> impl IntoView {
                 <div><dt>{move || i18n.t().field_created}</dt><dd>{created}</dd></div>
             </dl>
             <AccountSummary account=account.clone()/>
+            {(!deleted).then(|| view! { <ClassPanel id=id.clone()/> })}
             <section class="file-section">
                 <h2>{move || i18n.t().ui(Ui::Cards)}</h2>
                 <CardList account=account.clone() on_void=void/>

@@ -2,6 +2,7 @@
 //! debtors, cards expiring, deleted), searchable by name, pinyin, phone, number, tag or
 //! beautician, with export of what is shown and import from a spreadsheet.
 
+use domain::classify::overrides::{Class, Dimension};
 use domain::customer::{Book, SearchQuery, search};
 use domain::transfer;
 use leptos::prelude::*;
@@ -23,20 +24,34 @@ struct ListView {
     rows: Vec<domain::customer::CustomerSummary>,
 }
 
+/// The class a filter value (`dimension:class`) names; `None` for "every class".
+fn class_wanted(filter: &str) -> Option<(Dimension, Class)> {
+    let (dimension, class) = filter.split_once(':')?;
+    let dimension = Dimension::parse(dimension)?;
+    Some((dimension, Class::parse(dimension, class)?))
+}
+
 #[component]
 pub fn CustomerListPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let query = RwSignal::new(String::new());
     let book = RwSignal::new(Book::All);
+    // "dimension:class", or blank for every class.
+    let class_filter = RwSignal::new(String::new());
     let today = browser::today();
     // What the list shows: how many match, what the matching cards are worth, and the rows
     // to render (at most MAX_ROWS, cloned; the rest are counted, not copied).
     let view_of = Memo::new(move |_| {
         let query = SearchQuery::parse(&query.get());
         let book = book.get();
+        let wanted = class_wanted(&class_filter.get());
+        let classes = wanted.map(|_| state.classes.get());
         state.customers.with(|all| {
-            let hits = search(all, book, &query, today);
+            let mut hits = search(all, book, &query, today);
+            if let (Some((dimension, class)), Some(classes)) = (wanted, classes) {
+                hits.retain(|s| classes.all.get(&s.id).is_some_and(|c| c.effective.get(dimension) == class));
+            }
             let sessions: i64 = hits.iter().map(|s| s.open_sessions).sum();
             let value = hits.iter().fold(domain::money::Fen::ZERO, |v, s| v + s.open_value);
             let rows: Vec<_> = hits.iter().take(MAX_ROWS).map(|s| (*s).clone()).collect();
@@ -47,8 +62,15 @@ pub fn CustomerListPage() -> impl IntoView {
     let export = move |json: bool| {
         let query = SearchQuery::parse(&query.get_untracked());
         let book = book.get_untracked();
-        let ids: Vec<String> =
-            state.customers.with_untracked(|all| search(all, book, &query, today).iter().map(|s| s.id.clone()).collect());
+        let wanted = class_wanted(&class_filter.get_untracked());
+        let classes = state.classes.get_untracked();
+        let ids: Vec<String> = state.customers.with_untracked(|all| {
+            let hits = search(all, book, &query, today);
+            let shown = |s: &&&domain::customer::CustomerSummary| {
+                wanted.is_none_or(|(d, c)| classes.all.get(&s.id).is_some_and(|k| k.effective.get(d) == c))
+            };
+            hits.iter().filter(shown).map(|s| s.id.clone()).collect()
+        });
         leptos::task::spawn_local(async move {
             match state.store().customer_files(&ids).await {
                 Ok(files) => {
@@ -110,6 +132,17 @@ pub fn CustomerListPage() -> impl IntoView {
                 }).collect_view()}
             </nav>
             <div class="list-actions">
+                <select class="class-filter" data-test="class-filter" aria-label=move || i18n.t().ui(Ui::FilterClass)
+                    on:change=move |ev| class_filter.set(event_target_value(&ev))>
+                    <option value="">{move || i18n.t().ui(Ui::AllClasses)}</option>
+                    {Dimension::ALL.into_iter().map(|dimension| view! {
+                        <optgroup label=move || i18n.t().dimension(dimension)>
+                            {dimension.classes().into_iter().map(|class| view! {
+                                <option value=format!("{}:{}", dimension.key(), class.key())>{move || i18n.t().class(class)}</option>
+                            }).collect_view()}
+                        </optgroup>
+                    }).collect_view()}
+                </select>
                 <p class="list-count" data-test="list-count">{move || (i18n.t().list_count)(view_of.with(|v| v.count), total())}</p>
                 <p class="list-liability muted" data-test="liability-total">{move || {
                     let (sessions, value) = view_of.with(|v| (v.sessions, v.value));

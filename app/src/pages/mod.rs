@@ -1,6 +1,8 @@
 //! One file per route.
 
 pub mod card_new;
+pub mod class_policy;
+pub mod classes;
 pub mod customer_detail;
 pub mod customer_edit;
 pub mod customer_list;

@@ -254,7 +254,7 @@ impl PolicyForm {
         if let (Some(a), Some(ab)) = (n(PolicyField::AShare), n(PolicyField::AbShare))
             && ab < a
         {
-            errors.fields.push(PolicyField::AbShare, FieldProblem::MustExceed { min: a / 100 });
+            errors.fields.push(PolicyField::AbShare, FieldProblem::NotInRange { min: (a + 99) / 100, max: 100 });
         }
         if let (Some(silent), Some(lost)) = (n(PolicyField::SilentDays), n(PolicyField::LostDays))
             && lost <= silent
@@ -343,7 +343,7 @@ mod tests {
         let errors = form.validate(&policy.comparisons).expect_err("refused");
         let f = &errors.fields;
         assert_eq!(f.get(PolicyField::PeriodMonths), Some(&FieldProblem::NotInRange { min: 1, max: 36 }));
-        assert_eq!(f.get(PolicyField::AbShare), Some(&FieldProblem::MustExceed { min: 30 }));
+        assert_eq!(f.get(PolicyField::AbShare), Some(&FieldProblem::NotInRange { min: 30, max: 100 }));
         assert_eq!(f.get(PolicyField::LostDays), Some(&FieldProblem::MustExceed { min: 200 }));
         assert_eq!(f.get(PolicyField::BSpend), Some(&FieldProblem::BarOutOfOrder));
         assert_eq!(f.get(PolicyField::DebtLimit), Some(&FieldProblem::NotAnAmount));
