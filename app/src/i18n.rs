@@ -451,6 +451,8 @@ impl Texts {
             (FieldProblem::DuplicateNumber, false) => "Another customer already has this number.".into(),
             (FieldProblem::Missing, true) => "请至少填写护理项目或购买产品之一。".into(),
             (FieldProblem::Missing, false) => "Enter the services or the products bought.".into(),
+            (FieldProblem::NotAPercent, true) => "请输入 0–100 之间的百分比，最多两位小数（如 5 或 2.5）。".into(),
+            (FieldProblem::NotAPercent, false) => "Enter a percentage from 0 to 100, at most two decimals (5 or 2.5).".into(),
             (FieldProblem::BarOutOfOrder, true) => "不能高于上一级的门槛。".into(),
             (FieldProblem::BarOutOfOrder, false) => "Cannot be above the next higher class's bar.".into(),
             (FieldProblem::MustExceed { min }, true) => format!("必须大于 {min}。"),

@@ -48,6 +48,8 @@ pub enum FieldProblem {
     DuplicateNumber,
     /// A value that must be given for this kind of entry.
     Missing,
+    /// Not a percentage from 0 to 100 with at most two decimals.
+    NotAPercent,
     /// A class bar set below the next lower class's bar (B asks more than A ...).
     BarOutOfOrder,
     /// A share or number not larger than the one it must exceed (lost after silent ...).

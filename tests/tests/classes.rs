@@ -66,7 +66,7 @@ async fn a_policy_changed_on_one_tablet_reclassifies_the_badges_on_the_other() -
     a.wait_for_text("[data-test=ahp-error]", "CR").await?;
     a.click("[data-test=policy-save]").await?;
     a.wait_for_text("[data-test=policy-lost-days-error]", "必须大于 200").await?;
-    a.wait_for_text("[data-test=policy-a-share-error]", "0–100").await?;
+    a.wait_for_text("[data-test=policy-a-share-error]", "百分比").await?;
     a.wait_for("[data-test=policy-errors]").await?;
     a.screenshot("tablet-policy-refused").await?;
 
@@ -83,6 +83,11 @@ async fn a_policy_changed_on_one_tablet_reclassifies_the_badges_on_the_other() -
     a.navigate("/").await?;
     a.wait_for("[data-test=customer-row] [data-test=badge-lifecycle][data-class=silent]").await?;
     b.wait_for("[data-test=customer-row] [data-test=badge-lifecycle][data-class=silent]").await?;
+    // The list filters by any class.
+    b.set_value("[data-test=class-filter]", "lifecycle:new").await?;
+    b.wait_for_text(".empty-state", "没有找到").await?;
+    b.set_value("[data-test=class-filter]", "lifecycle:silent").await?;
+    b.wait_for_text("[data-test=row-name]", "周晓雨").await?;
     b.navigate("/classes/policy").await?;
     b.wait_for("#policy-silent-days").await?;
     assert_eq!(b.client.find(fantoccini::Locator::Css("#policy-silent-days")).await?.prop("value").await?.as_deref(), Some("10"));
@@ -153,6 +158,7 @@ async fn the_classification_page_shows_the_salon_by_class_with_this_months_snaps
     a.wait_for("[data-test=ahp-ok]").await?;
     a.screenshot("phone-policy").await?;
     a.resize(TABLET).await?;
-    a.screenshot("tablet-policy").await?;
+    a.client.execute("document.querySelector('[data-test=ahp-matrix]').scrollIntoView()", vec![]).await?;
+    a.screenshot("tablet-policy-ahp").await?;
     Ok(())
 }

@@ -37,12 +37,12 @@ fn main() -> Result<()> {
             ensure_browser()
         }
         _ => {
-            eprintln!("usage: cargo xtask <run [--port N] | test | build | size | bench [N] | install>");
+            eprintln!("usage: cargo xtask <run [--port N] | test | build | size | bench [N [visits%]] | install>");
             eprintln!("  run      build the app and start the relay serving it (embedded SQLite store)");
             eprintln!("  test     run every test: domain, relay, and end-to-end in headless Chromium");
             eprintln!("  build    build the app into dist/");
             eprintln!("  size     build the app and print its download size (raw and gzip -9)");
-            eprintln!("  bench    N generated customers (default 5000) through the relay into headless Chromium: print timings");
+            eprintln!("  bench    N generated customers (default 5000, visits scaled by visits%, default 283: ~20 each) through the relay into headless Chromium: print timings");
             eprintln!("  install  install the pinned tools only");
             bail!("unknown command")
         }

@@ -41,7 +41,7 @@ pub fn ClassesPage() -> impl IntoView {
                                 <td class="num">{format!("{}%", percent(share.customers_bp))}</td>
                                 <td class="num">{share.revenue.display()}</td>
                                 <td class="num">
-                                    <span class="share-bar" style=format!("width: {}%", share.revenue_bp as f64 / 100.0)></span>
+                                    <span class="share-track"><span class="share-bar" style=format!("width: {}%", share.revenue_bp as f64 / 100.0)></span></span>
                                     {format!("{}%", percent(share.revenue_bp))}
                                 </td>
                             </tr>

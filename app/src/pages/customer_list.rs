@@ -3,7 +3,7 @@
 //! beautician, with export of what is shown and import from a spreadsheet.
 
 use domain::classify::overrides::{Class, Dimension};
-use domain::customer::{Book, SearchQuery, search};
+use domain::customer::{Book, CustomerSummary, Field, Outcome, SearchQuery, search};
 use domain::transfer;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,7 +11,7 @@ use leptos_router::components::A;
 use crate::components::customer_row::CustomerRow;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
-use crate::state::use_app;
+use crate::state::{Classes, use_app};
 
 /// Rows rendered at once; past this the search box narrows the list faster than scrolling.
 const MAX_ROWS: usize = 200;
@@ -24,11 +24,32 @@ struct ListView {
     rows: Vec<domain::customer::CustomerSummary>,
 }
 
-/// The class a filter value (`dimension:class`) names; `None` for "every class".
-fn class_wanted(filter: &str) -> Option<(Dimension, Class)> {
-    let (dimension, class) = filter.split_once(':')?;
-    let dimension = Dimension::parse(dimension)?;
-    Some((dimension, Class::parse(dimension, class)?))
+/// What a class filter value names: `dimension:class`, or `outcome:a` for the outcome class
+/// staff set; `None` for "every class".
+#[derive(Clone, Copy, PartialEq)]
+enum ClassFilter {
+    Computed(Dimension, Class),
+    Outcome(Outcome),
+}
+
+impl ClassFilter {
+    fn parse(filter: &str) -> Option<ClassFilter> {
+        let (dimension, class) = filter.split_once(':')?;
+        if dimension == "outcome" {
+            return Outcome::parse(class).ok().map(ClassFilter::Outcome);
+        }
+        let dimension = Dimension::parse(dimension)?;
+        Some(ClassFilter::Computed(dimension, Class::parse(dimension, class)?))
+    }
+
+    fn keeps(self, summary: &CustomerSummary, classes: &Classes) -> bool {
+        match self {
+            ClassFilter::Computed(dimension, class) => {
+                classes.all.get(&summary.id).is_some_and(|c| c.effective.get(dimension) == class)
+            }
+            ClassFilter::Outcome(outcome) => summary.outcome == outcome.key(),
+        }
+    }
 }
 
 #[component]
@@ -45,12 +66,12 @@ pub fn CustomerListPage() -> impl IntoView {
     let view_of = Memo::new(move |_| {
         let query = SearchQuery::parse(&query.get());
         let book = book.get();
-        let wanted = class_wanted(&class_filter.get());
+        let wanted = ClassFilter::parse(&class_filter.get());
         let classes = wanted.map(|_| state.classes.get());
         state.customers.with(|all| {
             let mut hits = search(all, book, &query, today);
-            if let (Some((dimension, class)), Some(classes)) = (wanted, classes) {
-                hits.retain(|s| classes.all.get(&s.id).is_some_and(|c| c.effective.get(dimension) == class));
+            if let (Some(filter), Some(classes)) = (wanted, classes) {
+                hits.retain(|s| filter.keeps(s, &classes));
             }
             let sessions: i64 = hits.iter().map(|s| s.open_sessions).sum();
             let value = hits.iter().fold(domain::money::Fen::ZERO, |v, s| v + s.open_value);
@@ -62,13 +83,11 @@ pub fn CustomerListPage() -> impl IntoView {
     let export = move |json: bool| {
         let query = SearchQuery::parse(&query.get_untracked());
         let book = book.get_untracked();
-        let wanted = class_wanted(&class_filter.get_untracked());
+        let wanted = ClassFilter::parse(&class_filter.get_untracked());
         let classes = state.classes.get_untracked();
         let ids: Vec<String> = state.customers.with_untracked(|all| {
             let hits = search(all, book, &query, today);
-            let shown = |s: &&&domain::customer::CustomerSummary| {
-                wanted.is_none_or(|(d, c)| classes.all.get(&s.id).is_some_and(|k| k.effective.get(d) == c))
-            };
+            let shown = |s: &&&CustomerSummary| wanted.is_none_or(|f| f.keeps(s, &classes));
             hits.iter().filter(shown).map(|s| s.id.clone()).collect()
         });
         leptos::task::spawn_local(async move {
@@ -142,6 +161,11 @@ pub fn CustomerListPage() -> impl IntoView {
                             }).collect_view()}
                         </optgroup>
                     }).collect_view()}
+                    <optgroup label=move || i18n.t().field_label(Field::Outcome)>
+                        {Outcome::ALL.iter().copied().filter(|o| *o != Outcome::Unspecified).map(|outcome| view! {
+                            <option value=format!("outcome:{}", outcome.key())>{move || i18n.t().choice(Field::Outcome, outcome.key())}</option>
+                        }).collect_view()}
+                    </optgroup>
                 </select>
                 <p class="list-count" data-test="list-count">{move || (i18n.t().list_count)(view_of.with(|v| v.count), total())}</p>
                 <p class="list-liability muted" data-test="liability-total">{move || {

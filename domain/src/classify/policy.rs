@@ -235,7 +235,7 @@ impl PolicyForm {
             } else if matches!(field, PolicyField::AShare | PolicyField::AbShare) {
                 match percent_bp(raw).map(i64::from) {
                     Some(bp) if (min..=max).contains(&bp) => Ok(bp),
-                    _ => Err(FieldProblem::NotInRange { min: 0, max: 100 }),
+                    _ => Err(FieldProblem::NotAPercent),
                 }
             } else {
                 match raw.parse::<i64>() {

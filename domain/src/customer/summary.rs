@@ -51,6 +51,8 @@ pub struct CustomerSummary {
     /// Has bought a card, topped up, been given a "member since" date, or visited twice:
     /// in the member book (会员本) rather than the potential-customer book (潜在客户本).
     pub member: bool,
+    /// The outcome class staff set (疗效 A–D; blank when not assessed).
+    pub outcome: String,
     /// What classification reads, so classifying the salon opens no document.
     pub ledger: Ledger,
     /// The owner's class overrides (expired ones included; the rules skip them).
@@ -98,6 +100,7 @@ impl CustomerSummary {
             card_expiries,
             overdrawn: account.overdrawn(),
             member,
+            outcome: profile.outcome().key().to_owned(),
             ledger: Ledger::of(file, today),
             overrides: file.overrides.clone(),
         }

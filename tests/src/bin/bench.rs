@@ -26,12 +26,15 @@ fn median(mut values: Vec<f64>) -> f64 {
 #[tokio::main]
 async fn main() -> Result<()> {
     let n: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(5_000);
+    // Visits scaled so the salon has about 20 per customer (100,000 for 5,000 customers), the
+    // size issue 4 asks classification to be measured at.
+    let visits_pct: u64 = std::env::args().nth(2).map(|a| a.parse()).transpose()?.unwrap_or(283);
     let today = jiff::civil::date(2026, 11, 24);
     println!("Meike benchmark: {n} customers (seed 2026, {today})");
 
     // ---- native: generate and derive ----
     let started = Instant::now();
-    let salon = generator::salon(2026, n, today);
+    let salon = generator::salon_scaled(2026, n, today, visits_pct);
     let device = DeviceId::from_random([0x42; 16]);
     let mut changes: Vec<WireChange> = Vec::new();
     let mut summaries: Vec<CustomerSummary> = Vec::with_capacity(n);
