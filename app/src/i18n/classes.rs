@@ -13,14 +13,7 @@ use domain::classify::run::Why;
 
 use super::{Locale, Texts};
 
-/// Basis points as a percentage for reading: 145 → "1.45", 2000 → "20".
-pub fn percent(bp: u32) -> String {
-    match bp % 100 {
-        0 => (bp / 100).to_string(),
-        f if f % 10 == 0 => format!("{}.{}", bp / 100, f / 10),
-        f => format!("{}.{f:02}", bp / 100),
-    }
-}
+pub use domain::classify::policy::percent_text as percent;
 
 impl Texts {
     fn zh(&self) -> bool {
@@ -245,17 +238,5 @@ impl Texts {
             (Some(until), false) => format!("Set by hand (the rules say {computed}): {reason}, until {until}"),
             (None, false) => format!("Set by hand (the rules say {computed}): {reason}"),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages_read_naturally() {
-        assert_eq!(percent(145), "1.45");
-        assert_eq!(percent(2_000), "20");
-        assert_eq!(percent(250), "2.5");
     }
 }

@@ -168,7 +168,8 @@ fn percent_bp(raw: &str) -> Option<u32> {
     Some(whole * 100 + fraction)
 }
 
-fn percent_text(bp: u32) -> String {
+/// Basis points as a percentage for reading and for the form: 145 → "1.45", 2000 → "20".
+pub fn percent_text(bp: u32) -> String {
     match bp % 100 {
         0 => format!("{}", bp / 100),
         f if f % 10 == 0 => format!("{}.{}", bp / 100, f / 10),
