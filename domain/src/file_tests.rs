@@ -623,3 +623,80 @@ fn an_imported_customer_with_old_visits_is_not_in_probation() {
     let facts = Facts::of(&file(&doc), &Policy::default(), TODAY);
     assert_eq!(facts.since, date(2025, 1, 10), "her history starts before the file was created");
 }
+
+// ---- follow-ups --------------------------------------------------------------------------
+
+#[test]
+fn tasks_completed_on_two_tablets_offline_merge_and_a_contact_closes_the_task_it_answers() {
+    use crate::care::rules::{CareFacts, CarePolicy, Handover, Reason};
+    use crate::care::{ContactForm, TaskState};
+    use crate::classify::{Policy, run};
+
+    let mut a = customer_doc("陈静");
+    let mut visit = visit_form(&[], "680", "wechat");
+    visit.date = "2026-11-23".into();
+    visit.products = "玫瑰精华水".into();
+    let visit = visit.validate(entry(1), &file(&a).account(TODAY), now()).expect("visit");
+    a.edit_entry(device(1), EntryEdit::AddVisit(&visit), at(10)).expect("visit");
+    let mut b = CustomerDoc::empty();
+    b.apply_changes(a.all_changes().iter().map(|c| c.bytes.as_slice())).expect("apply");
+
+    let open = |doc: &CustomerDoc| {
+        let file = file(doc);
+        let summary = CustomerSummary::of(&file, TODAY);
+        let policy = Policy::default();
+        let classes = run::classify(&[(summary.facts(&policy, TODAY), Vec::new())], &policy, TODAY);
+        CareFacts::of(&file, TODAY).open(&classes.customers[0].effective, &CarePolicy::default(), &policy, TODAY)
+    };
+    let tasks = open(&a);
+    assert_eq!(tasks, open(&b), "both tablets see the same tasks");
+    let ids: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
+    let next_day = "product-2026-11-23-1@2026-11-24".to_owned();
+    let first = ids.iter().find(|id| id.starts_with("first@")).cloned().expect("a first contact");
+    assert!(ids.contains(&next_day), "{ids:?}");
+
+    // Offline: A records the call that answers the next-day task and marks the first contact
+    // done; B marks the same first contact done and snoozes nothing.
+    let form = ContactForm {
+        date: "2026-11-24".into(),
+        time: "10:30".into(),
+        by: "小美".into(),
+        channel: "call".into(),
+        said: "教她精华水的用法".into(),
+        response: "用得很好".into(),
+        answers: Some(next_day.clone()),
+        ..ContactForm::default()
+    };
+    let call = form.validate(entry(2), now()).expect("contact");
+    let mut from_a = a.put_contact(device(1), &call, at(20)).expect("contact");
+    from_a.extend(a.set_task_state(device(1), &first, Some(&TaskState::Done), at(21)).expect("done"));
+    let from_b = b.set_task_state(device(2), &first, Some(&TaskState::Done), at(22)).expect("done");
+    a.apply_changes(from_b.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    b.apply_changes(from_a.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    assert_eq!(a.heads(), b.heads());
+    assert_eq!(file(&a).contacts, vec![call]);
+    assert_eq!(file(&b).task_states.get(&first), Some(&TaskState::Done));
+    let left: Vec<String> = open(&b).into_iter().map(|t| t.id).collect();
+    assert!(!left.contains(&next_day) && !left.contains(&first), "{left:?}");
+    assert_eq!(open(&a), open(&b));
+
+    // A hand-over assigns her to the new beautician and raises the first contact from her.
+    let handover = Handover { on: TODAY, from: String::new(), to: "阿琳".into() };
+    let moved = a.hand_over(device(1), &entry(3), &handover, at(30)).expect("hand over");
+    b.apply_changes(moved.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    assert_eq!(file(&b).customer.profile.beautician(), "阿琳");
+    let tasks = open(&b);
+    let task = tasks.iter().find(|t| matches!(t.reason, Reason::Handover { .. })).expect("first contact task");
+    assert_eq!((task.beautician.as_str(), task.due), ("阿琳", date(2026, 11, 27)));
+}
+
+#[test]
+fn the_contact_form_names_each_problem() {
+    use crate::care::{ContactField, ContactForm};
+    let form = ContactForm { date: "2026-11-25".into(), channel: "fax".into(), ..ContactForm::default() };
+    let errors = form.validate(entry(1), now()).expect_err("refused");
+    assert_eq!(errors.get(ContactField::Date), Some(&FieldProblem::DateInFuture));
+    assert_eq!(errors.get(ContactField::Channel), Some(&FieldProblem::UnknownChoice));
+    assert_eq!(errors.get(ContactField::By), Some(&FieldProblem::Required));
+    assert_eq!(errors.get(ContactField::Said), Some(&FieldProblem::Required));
+}

@@ -5,6 +5,7 @@
 //! in the browser (wasm32) and on the relay.
 
 pub mod blob;
+pub mod care;
 pub mod classify;
 pub mod customer;
 mod error;

@@ -10,7 +10,9 @@
 //!   (a visit's `card_uses` is a nested map card id → sessions). Entries are only added or
 //!   voided (see `entries.rs`);
 //! - `override_value`, `override_lifecycle`, `override_grade`, `override_segment`: registers
-//!   holding the owner's class override as JSON (blank when none); scalars, so no upgrade.
+//!   holding the owner's class override as JSON (blank when none); scalars, so no upgrade;
+//! - `contact_<entry id>`, `task_<task id>`, `handover_<entry id>`: the follow-up log, task
+//!   states and hand-overs, one JSON register each (root scalars again: no upgrade needed).
 //!
 //! Schema 1 documents (the first release) had only `allergies` and `notes` as containers. The
 //! first device that writes to one adds the missing containers with a *deterministic* upgrade
@@ -43,6 +45,8 @@ use super::entries::{Account, BodyArea, Card, EntryId, MoneyEntry, MoneyKind, Ph
 use super::fields::{Field, Kind, Profile, Tag};
 use super::number::CustomerNumber;
 use crate::DomainError;
+use crate::care::rules::Handover;
+use crate::care::{Contact, TaskState, TaskStates};
 use crate::classify::overrides::{Dimension, Override};
 use crate::ids::{CustomerId, DeviceId};
 use crate::money::{Fen, Payment};
@@ -52,6 +56,13 @@ const SCHEMA: u64 = 2;
 /// actors are 16 random bytes; this one is 20).
 const UPGRADE_ACTOR: &[u8] = b"meike-schema-upgrade";
 const ENTRY_MAPS: [&str; 4] = ["visits", "cards", "money", "photos"];
+
+/// Root registers of the follow-up log, task states and hand-overs: `contact_<entry id>`,
+/// `task_<task id>`, `handover_<entry id>`, each a JSON scalar. Keys are unique per entry (or
+/// per task, which every device names alike), so they merge like entries without a container.
+const CONTACT_PREFIX: &str = "contact_";
+const TASK_PREFIX: &str = "task_";
+const HANDOVER_PREFIX: &str = "handover_";
 
 /// The root register holding a class override: `override_value`, `override_grade` …
 fn override_key(dimension: Dimension) -> String {
@@ -80,6 +91,12 @@ pub struct CustomerFile {
     pub deleted_at: Option<Timestamp>,
     /// The owner's class overrides, expired ones included (one per dimension at most).
     pub overrides: Vec<Override>,
+    /// The follow-up log, oldest first, voided contacts included.
+    pub contacts: Vec<Contact>,
+    /// What people decided about follow-up tasks, by task id.
+    pub task_states: TaskStates,
+    /// Hand-overs from one beautician to another, oldest first.
+    pub handovers: Vec<Handover>,
 }
 
 impl CustomerFile {
@@ -370,6 +387,54 @@ impl CustomerDoc {
         })
     }
 
+    /// Records a contact in the follow-up log (or rewrites it, voided, as a correction).
+    pub fn put_contact(&mut self, device: DeviceId, contact: &Contact, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+        let json = serde_json::to_string(contact).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let key = format!("{CONTACT_PREFIX}{}", contact.id.as_str());
+        self.write(device, now, |tx, _| {
+            tx.put(ROOT, key, json)?;
+            Ok(())
+        })
+    }
+
+    /// Marks a follow-up task done, snoozed or skipped (`None`: open again).
+    pub fn set_task_state(
+        &mut self,
+        device: DeviceId,
+        task: &str,
+        state: Option<&TaskState>,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
+        let json = match state {
+            Some(state) => serde_json::to_string(state).map_err(|e| DomainError::Corrupt(e.to_string()))?,
+            None => String::new(),
+        };
+        let key = format!("{TASK_PREFIX}{task}");
+        self.write(device, now, |tx, _| {
+            tx.put(ROOT, key, json)?;
+            Ok(())
+        })
+    }
+
+    /// Records that the customer moved to another beautician (`entry` is a fresh id), and
+    /// assigns her to the new one in the same change.
+    pub fn hand_over(
+        &mut self,
+        device: DeviceId,
+        entry: &EntryId,
+        handover: &Handover,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
+        let json = serde_json::to_string(handover).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let key = format!("{HANDOVER_PREFIX}{}", entry.as_str());
+        let to = handover.to.clone();
+        self.write(device, now, |tx, _| {
+            tx.put(ROOT, key, json)?;
+            tx.put(ROOT, Field::Beautician.key(), to)?;
+            Ok(())
+        })
+    }
+
     /// One transaction on the present document, after the schema upgrade if it is needed.
     fn write(
         &mut self,
@@ -475,7 +540,21 @@ impl CustomerDoc {
                 stored.filter(|o| o.class.dimension() == d)
             })
             .collect();
-        Ok(CustomerFile { customer, visits, cards, money, photos, deleted_at, overrides })
+        let (mut contacts, mut task_states, mut handovers) = (Vec::new(), TaskStates::new(), Vec::new());
+        for key in self.doc.keys(ROOT) {
+            if let Some(id) = key.strip_prefix(TASK_PREFIX) {
+                if let Ok(state) = serde_json::from_str::<TaskState>(&self.string(&key)) {
+                    task_states.insert(id.to_owned(), state);
+                }
+            } else if key.starts_with(CONTACT_PREFIX) {
+                contacts.extend(serde_json::from_str::<Contact>(&self.string(&key)).ok());
+            } else if key.starts_with(HANDOVER_PREFIX) {
+                handovers.extend(serde_json::from_str::<Handover>(&self.string(&key)).ok());
+            }
+        }
+        contacts.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        handovers.sort_by(|a, b| (a.on, &a.to).cmp(&(b.on, &b.to)));
+        Ok(CustomerFile { customer, visits, cards, money, photos, deleted_at, overrides, contacts, task_states, handovers })
     }
 
     fn entries(&self, map: usize) -> impl Iterator<Item = (EntryId, ObjId)> + '_ {
