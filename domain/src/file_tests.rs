@@ -679,6 +679,15 @@ fn tasks_completed_on_two_tablets_offline_merge_and_a_contact_closes_the_task_it
     let left: Vec<String> = open(&b).into_iter().map(|t| t.id).collect();
     assert!(!left.contains(&next_day) && !left.contains(&first), "{left:?}");
     assert_eq!(open(&a), open(&b));
+    let summary = CustomerSummary::of(&file(&b), TODAY);
+    assert_eq!(summary.care, CareFacts::of(&file(&b), TODAY), "the list entry carries the care facts");
+
+    // A voided contact answers nothing: the task is back.
+    let mut voided = file(&a).contacts[0].clone();
+    voided.voided = true;
+    let undo = a.put_contact(device(1), &voided, at(25)).expect("void");
+    b.apply_changes(undo.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    assert!(open(&b).iter().any(|t| t.id == next_day));
 
     // A hand-over assigns her to the new beautician and raises the first contact from her.
     let handover = Handover { on: TODAY, from: String::new(), to: "阿琳".into() };

@@ -135,7 +135,7 @@ impl ContactForm {
 }
 
 /// What someone decided about a task without (or besides) a contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TaskState {
     Done,
     /// Hidden until this day.

@@ -9,7 +9,7 @@ use jiff::Span;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{Contact, TaskState, TaskStates};
+use super::{TaskState, TaskStates};
 use crate::classify::{Ledger, Policy, VisitKind};
 use crate::customer::CustomerFile;
 use crate::classify::abc::ValueClass;
@@ -131,7 +131,7 @@ pub struct Task {
 }
 
 /// A card as the rules need it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CardDue {
     pub id: EntryId,
     pub item: String,
@@ -140,15 +140,16 @@ pub struct CardDue {
 }
 
 /// A customer handed from one beautician to another on `on`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Handover {
     pub on: Date,
     pub from: String,
     pub to: String,
 }
 
-/// What the rules read about one customer.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What the rules read about one customer; kept in her list entry, so the worklist of the
+/// whole salon opens no document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct CareFacts {
     pub id: String,
     pub beautician: String,
@@ -160,7 +161,10 @@ pub struct CareFacts {
     /// Days products were bought.
     pub product_days: Vec<Date>,
     pub cards: Vec<CardDue>,
-    pub contacts: Vec<Contact>,
+    /// Days of every non-voided contact in her follow-up log.
+    pub contacted: Vec<Date>,
+    /// Tasks that non-voided contacts answered.
+    pub answered: BTreeSet<String>,
     pub states: TaskStates,
     pub handovers: Vec<Handover>,
 }
@@ -191,14 +195,15 @@ impl CareFacts {
                 .open_cards()
                 .map(|c| CardDue { id: c.card.id.clone(), item: c.card.item.clone(), expires_on: c.card.expires_on, remaining: c.remaining })
                 .collect(),
-            contacts: file.contacts.clone(),
+            contacted: file.contacts.iter().filter(|c| !c.voided).map(|c| c.at.date()).collect(),
+            answered: file.contacts.iter().filter(|c| !c.voided).filter_map(|c| c.answers.clone()).collect(),
             states: file.task_states.clone(),
             handovers: file.handovers.clone(),
         }
     }
 
     fn last_contact(&self) -> Option<Date> {
-        self.contacts.iter().filter(|c| !c.voided).map(|c| c.at.date()).max()
+        self.contacted.iter().max().copied()
     }
 
     /// Every task the rules raise for her whose due day is in the worklist's window
@@ -290,18 +295,16 @@ impl CareFacts {
     /// not snoozed past `today`. A first contact is also closed by any contact after her
     /// first treatment, and a win-back by a treatment after it was raised (she came back).
     pub fn open(&self, classes: &ClassSet, care: &CarePolicy, policy: &Policy, today: Date) -> Vec<Task> {
-        let answered: BTreeSet<&str> =
-            self.contacts.iter().filter(|c| !c.voided).filter_map(|c| c.answers.as_deref()).collect();
         self.raised(classes, care, policy, today)
             .into_iter()
-            .filter(|task| !answered.contains(task.id.as_str()))
+            .filter(|task| !self.answered.contains(&task.id))
             .filter(|task| match self.states.get(&task.id) {
                 Some(TaskState::Done | TaskState::Skipped { .. }) => false,
                 Some(TaskState::Snoozed { until }) => *until <= today,
                 None => true,
             })
             .filter(|task| match &task.reason {
-                Reason::FirstContact { first } => !self.contacts.iter().any(|c| !c.voided && c.at.date() >= *first),
+                Reason::FirstContact { first } => !self.contacted.iter().any(|day| day >= first),
                 _ => true,
             })
             .collect()
@@ -340,7 +343,6 @@ pub fn worklist(mut tasks: Vec<(Task, ValueClass)>, beautician: Option<&str>, to
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::care::Channel;
     use crate::classify::grade::Grade;
     use crate::classify::rfm::Segment;
     use jiff::civil::date;
@@ -367,19 +369,9 @@ mod tests {
         tasks.iter().map(|t| t.id.clone()).collect()
     }
 
-    fn contact(on: Date, answers: Option<&str>) -> Contact {
-        Contact {
-            id: EntryId::from_random([7; 16]),
-            at: on.at(15, 0, 0, 0),
-            by: "小美".into(),
-            channel: Channel::Call,
-            said: "回访护理感受".into(),
-            response: String::new(),
-            result: String::new(),
-            next_step: String::new(),
-            answers: answers.map(str::to_owned),
-            voided: false,
-        }
+    fn contact(facts: &mut CareFacts, on: Date, answers: Option<&str>) {
+        facts.contacted.push(on);
+        facts.answered.extend(answers.map(str::to_owned));
     }
 
     #[test]
@@ -393,7 +385,7 @@ mod tests {
         assert_eq!(first.due, date(2026, 11, 27));
         assert_eq!(first.id, "first@2026-11-27");
         assert_eq!(Bucket::of(first.due, TODAY), Bucket::ThisWeek);
-        facts.contacts.push(contact(date(2026, 11, 22), None));
+        contact(&mut facts, date(2026, 11, 22), None);
         assert!(open(&facts, &new, TODAY).iter().all(|t| !matches!(t.reason, Reason::FirstContact { .. })));
     }
 
@@ -479,7 +471,7 @@ mod tests {
         };
         assert_eq!(due(&facts, ValueClass::A), Some(date(2026, 11, 19)), "A: monthly");
         assert_eq!(due(&facts, ValueClass::C), None, "C: every 90 days, not yet in the window");
-        facts.contacts.push(contact(date(2026, 11, 20), None));
+        contact(&mut facts, date(2026, 11, 20), None);
         assert_eq!(due(&facts, ValueClass::A), None, "called on the 20th: next due 20 December");
     }
 
@@ -509,11 +501,9 @@ mod tests {
         let ids = reasons(&open(&facts, &regular_c(), TODAY));
         assert!(ids.contains(&next_day.to_owned()) && !ids.contains(&week.to_owned()), "{ids:?}");
         assert!(reasons(&open(&facts, &regular_c(), date(2026, 11, 26))).contains(&week.to_owned()), "back on its day");
-        facts.contacts.push(contact(TODAY, Some(next_day)));
+        contact(&mut facts, TODAY, Some(next_day));
         facts.states.insert(week.into(), TaskState::Skipped { reason: "已到店当面说明".into() });
         assert!(reasons(&open(&facts, &regular_c(), date(2026, 11, 26))).iter().all(|id| !id.starts_with("product-2026-11-23-1") && id != week));
-        facts.contacts[0].voided = true;
-        assert!(reasons(&open(&facts, &regular_c(), TODAY)).contains(&next_day.to_owned()), "a voided contact answers nothing");
     }
 
     #[test]

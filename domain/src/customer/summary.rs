@@ -2,6 +2,7 @@
 //! the list opens without loading every document; the paper books as views over them; and
 //! the search.
 
+use crate::care::rules::CareFacts;
 use crate::classify::overrides::Override;
 use crate::classify::{Facts, Ledger, Policy};
 use jiff::civil::Date;
@@ -57,6 +58,8 @@ pub struct CustomerSummary {
     pub ledger: Ledger,
     /// The owner's class overrides (expired ones included; the rules skip them).
     pub overrides: Vec<Override>,
+    /// What the follow-up rules read.
+    pub care: CareFacts,
 }
 
 impl CustomerSummary {
@@ -103,6 +106,7 @@ impl CustomerSummary {
             outcome: profile.outcome().key().to_owned(),
             ledger: Ledger::of(file, today),
             overrides: file.overrides.clone(),
+            care: CareFacts::of(file, today),
         }
     }
 
