@@ -8,6 +8,7 @@ use domain::transfer::{Column, ImportError, Labels};
 use domain::wire::ErrorCode;
 use leptos::prelude::*;
 
+pub mod care;
 pub mod classes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -758,6 +759,40 @@ ui! {
     AhpHelp => "每一格表示：左侧指标比上方指标重要多少。1 同样重要，3 稍重要，5 明显重要，7 强烈重要，9 极端重要；1/3、1/5… 表示反过来。", "Each cell says how much more the row indicator matters than the column one: 1 equal, 3 moderately, 5 strongly, 7 very strongly, 9 extremely; 1/3, 1/5 … the other way round.";
     AhpWeights => "得出的权重", "Resulting weights";
     ComputeTime => "本机计算耗时", "Computed on this device in";
+    NavToday => "今日回访", "Follow-ups";
+    TodayTitle => "回访任务", "Follow-up tasks";
+    WorklistFor => "谁的任务", "Whose tasks";
+    WholeSalon => "全店", "Whole salon";
+    WorklistEmpty => "现在没有需要回访的顾客。", "Nobody needs a follow-up right now.";
+    RecordContact => "记录回访", "Record contact";
+    TaskDone => "完成", "Done";
+    TaskSnooze => "推迟3天", "Snooze 3 days";
+    TaskSkip => "跳过", "Skip";
+    TaskSkipWhy => "跳过的原因：", "Why skip it?";
+    ContactTitle => "记录回访", "Record a contact";
+    ContactLog => "回访记录", "Follow-up log";
+    NoContacts => "还没有回访记录。", "No contacts yet.";
+    OpenTasks => "待办回访", "Open follow-ups";
+    ContactDate => "日期", "Date";
+    ContactTime => "时间", "Time";
+    ContactBy => "回访人", "By";
+    ContactChannel => "方式", "Channel";
+    ContactSaid => "沟通内容", "What was said";
+    ContactResponse => "顾客反应", "Her response";
+    ContactResult => "结果", "Result";
+    ContactNextStep => "下一步", "Next step";
+    ContactAnswers => "对应任务", "Answers the task";
+    Templates => "短信模板", "Message templates";
+    CopyText => "复制", "Copy";
+    OpenSms => "发短信", "Open SMS";
+    Copied => "已复制", "Copied";
+    Handover => "顾客交接", "Hand over customers";
+    HandoverFrom => "原美容师", "From beautician";
+    HandoverTo => "交给", "To beautician";
+    HandoverDo => "交接所选顾客", "Hand over the selected customers";
+    HandoverDone => "交接完成，新美容师的首次联系任务已生成。", "Handed over; first-contact tasks were created for the new beautician.";
+    HandoverNone => "没有这位美容师的顾客。", "No customers assigned to this beautician.";
+    HandoverToMissing => "请填写接手的美容师。", "Enter who takes over.";
     CounsellingTitle => "心理评估提示", "Psychology screening";
     CounsellingText => "此类顾客术前术后都需要专业心理疏导，单靠手术解决不了问题。请先沟通，再安排项目。", "This type needs professional counselling before and after surgery; surgery alone will not satisfy her. Talk first, then plan treatments.";
 }

@@ -24,10 +24,13 @@ use crate::io::store::{RelayConfig, Store};
 use crate::pages::card_new::CardNewPage;
 use crate::pages::class_policy::ClassPolicyPage;
 use crate::pages::classes::ClassesPage;
+use crate::pages::contact_new::ContactNewPage;
+use crate::pages::today::TodayPage;
 use crate::pages::customer_detail::CustomerDetailPage;
 use crate::pages::customer_edit::CustomerEditPage;
 use crate::pages::customer_list::CustomerListPage;
 use crate::pages::customer_new::CustomerNewPage;
+use crate::pages::handover::HandoverPage;
 use crate::pages::import::ImportPage;
 use crate::pages::money_new::MoneyNewPage;
 use crate::pages::not_found::NotFoundPage;
@@ -88,6 +91,9 @@ fn App(state: AppState, locale: Locale) -> impl IntoView {
                     <Route path=path!("/customers/:id/money") view=MoneyNewPage/>
                     <Route path=path!("/customers/:id/photos") view=PhotosPage/>
                     <Route path=path!("/import") view=ImportPage/>
+                    <Route path=path!("/customers/:id/contact") view=ContactNewPage/>
+                    <Route path=path!("/today") view=TodayPage/>
+                    <Route path=path!("/handover") view=HandoverPage/>
                     <Route path=path!("/classes") view=ClassesPage/>
                     <Route path=path!("/classes/policy") view=ClassPolicyPage/>
                     <Route path=path!("/settings") view=SettingsPage/>

@@ -8,7 +8,9 @@ use domain::DomainError;
 use domain::classify::overrides::{Dimension, Override};
 use domain::classify::run::{self, Classification};
 use domain::classify::snapshot::{Month, Snapshot};
+use domain::care::rules::{CarePolicy, Task};
 use domain::classify::Policy;
+use domain::classify::abc::ValueClass;
 use domain::salon::SalonDocKind;
 use domain::customer::{CustomerDoc, CustomerSummary, LocalChange};
 use domain::ids::{CustomerId, DeviceId};
@@ -81,6 +83,19 @@ pub struct AppState {
     pub classes: Memo<Classes>,
     /// The policy and snapshots have been read from the store.
     pub salon_loaded: RwSignal<bool>,
+    /// Every open follow-up task of the salon with its customer's value class, from the list
+    /// entries, the classes and the care policy.
+    pub tasks: Memo<Tasks>,
+}
+
+/// The salon's open follow-up tasks (shared, compared by identity).
+#[derive(Clone, Default)]
+pub struct Tasks(pub Arc<Vec<(Task, ValueClass)>>);
+
+impl PartialEq for Tasks {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl AppState {
@@ -103,6 +118,23 @@ impl AppState {
             });
             Classes { all: Arc::new(all), millis: crate::io::browser::elapsed_ms() - started }
         });
+        let tasks = Memo::new(move |_| {
+            let today = crate::io::browser::today();
+            let care = CarePolicy::default();
+            let classes = classes.get();
+            let tasks = policy.with(|policy| {
+                customers.with(|list| {
+                    list.iter()
+                        .filter(|s| s.deleted_at.is_none())
+                        .filter_map(|s| classes.all.get(&s.id).map(|c| (s, c.effective)))
+                        .flat_map(|(s, effective)| {
+                            s.care.open(&effective, &care, policy, today).into_iter().map(move |t| (t, effective.value))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            });
+            Tasks(Arc::new(tasks))
+        });
         AppState {
             store: StoredValue::new_local(store),
             events: StoredValue::new_local(events),
@@ -118,6 +150,7 @@ impl AppState {
             snapshots: RwSignal::new(Vec::new()),
             classes,
             salon_loaded: RwSignal::new(false),
+            tasks,
         }
     }
 

@@ -17,6 +17,7 @@ pub fn AppHeader() -> impl IntoView {
                 <A href="/customers/new" attr:class="nav-link nav-primary" attr:data-test="nav-new">
                     "+ " {move || i18n.t().nav_new_customer}
                 </A>
+                <A href="/today" attr:class="nav-link" attr:data-test="nav-today">{move || i18n.t().ui(Ui::NavToday)}</A>
                 <A href="/classes" attr:class="nav-link" attr:data-test="nav-classes">{move || i18n.t().ui(Ui::NavClasses)}</A>
                 <A href="/settings" attr:class="nav-link">{move || i18n.t().nav_settings}</A>
             </nav>

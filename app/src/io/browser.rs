@@ -139,6 +139,34 @@ pub fn confirm(question: &str) -> bool {
     web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
 }
 
+/// Puts text on the clipboard (for a message the beautician sends from her own phone).
+pub fn copy_text(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Asks for a line of text; `None` when cancelled.
+pub fn prompt(question: &str) -> Option<String> {
+    web_sys::window().and_then(|w| w.prompt_with_message(question).ok()).flatten()
+}
+
+const BEAUTICIAN_KEY: &str = "meike.beautician";
+
+/// Whose worklist this device shows (blank: the whole salon).
+pub fn saved_beautician() -> String {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(BEAUTICIAN_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+pub fn save_beautician(name: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(BEAUTICIAN_KEY, name);
+    }
+}
+
 /// The bytes of a file the user picked.
 pub async fn read_file(file: &web_sys::File) -> Option<Vec<u8>> {
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;

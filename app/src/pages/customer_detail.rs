@@ -11,6 +11,7 @@ use crate::components::account_summary::AccountSummary;
 use crate::components::card_list::CardList;
 use crate::components::class_panel::ClassPanel;
 use crate::components::counselling_caution::CounsellingCaution;
+use crate::components::follow_ups::FollowUps;
 use crate::components::health_alert::HealthAlert;
 use crate::components::money_list::MoneyList;
 use crate::components::photo_image::PhotoImage;
@@ -147,6 +148,7 @@ fn FileView(file: CustomerFile) -> impl IntoView {
                 <div><dt>{move || i18n.t().field_created}</dt><dd>{created}</dd></div>
             </dl>
             <AccountSummary account=account.clone()/>
+            {(!deleted).then(|| view! { <FollowUps id=id.as_str().to_owned() contacts=file.contacts.clone()/> })}
             {(!deleted).then(|| view! { <ClassPanel id=id.clone()/> })}
             <section class="file-section">
                 <h2>{move || i18n.t().ui(Ui::Cards)}</h2>

@@ -1,0 +1,138 @@
+//! End-to-end tests of follow-ups: a task completed offline on one tablet leaves the other's
+//! worklist after sync; a contact recorded from a task closes it; a hand-over moves customers
+//! and raises first-contact tasks. Real relay process, real built app, headless Chromium.
+
+use anyhow::Result;
+use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, join};
+use serde_json::json;
+
+/// The browser's local date `days` ago, as the date input takes it.
+async fn days_ago(browser: &Browser, days: i64) -> Result<String> {
+    let value = browser
+        .client
+        .execute(
+            "const d = new Date(); d.setDate(d.getDate() - arguments[0]);
+             return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');",
+            vec![json!(days)],
+        )
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+/// Records yesterday's visit with products bought on the open file: the next-day call is due today.
+async fn bought_products_yesterday(browser: &Browser) -> Result<()> {
+    browser.click("[data-test=record-visit]").await?;
+    let day = days_ago(browser, 1).await?;
+    browser.set_value("#entry-date", &day).await?;
+    browser.fill("#entry-products", "玫瑰精华水").await?;
+    browser.fill("#entry-amount", "380").await?;
+    browser.click("[data-test=save-visit]").await?;
+    browser.wait_for("[data-test=customer-file]").await?;
+    Ok(())
+}
+
+const NEXT_DAY_TASK: &str = "[data-test=bucket-today] [data-test=task][data-task^='product-']";
+
+#[tokio::test]
+async fn a_task_completed_offline_on_one_tablet_leaves_the_other_after_sync() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let mut relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let a = Browser::open(&driver, TABLET).await?;
+    let b = Browser::open(&driver, TABLET).await?;
+    join(&a, &relay).await?;
+    join(&b, &relay).await?;
+    create_customer(&a, "陈静", "13800000041", "").await?;
+    bought_products_yesterday(&a).await?;
+    a.navigate("/today").await?;
+    a.wait_for_text(&format!("{NEXT_DAY_TASK} [data-test=task-reason]"), "次日回访").await?;
+    b.navigate("/today").await?;
+    b.wait_for(NEXT_DAY_TASK).await?;
+    b.screenshot("tablet-worklist").await?;
+
+    relay.stop().await?;
+    a.click(&format!("{NEXT_DAY_TASK} [data-test=task-done]")).await?;
+    a.wait_for("[data-test=today-page]").await?;
+    wait_gone(&a, NEXT_DAY_TASK).await?;
+    b.wait_for(NEXT_DAY_TASK).await?;
+    relay.restart().await?;
+    wait_gone(&b, NEXT_DAY_TASK).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_contact_recorded_from_a_task_closes_it_and_shows_in_the_log() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let a = Browser::open(&driver, PHONE).await?;
+    join(&a, &relay).await?;
+    let path = create_customer(&a, "林晓", "13800000051", "").await?;
+    bought_products_yesterday(&a).await?;
+    a.navigate("/today").await?;
+    a.click(&format!("{NEXT_DAY_TASK} [data-test=task-record]")).await?;
+    a.wait_for("[data-test=contact-answers]").await?;
+    a.wait_for_text("[data-test=template-care]", "林晓").await?;
+    a.click("[data-test=save-contact]").await?;
+    a.wait_for_text("[data-test=contact-said-error]", "必填").await?;
+    a.fill("#contact-by", "小美").await?;
+    a.fill("#contact-said", "教她精华水早晚各用一次").await?;
+    a.fill("#contact-response", "已经在用，感觉清爽").await?;
+    a.screenshot("phone-contact-form").await?;
+    a.click("[data-test=save-contact]").await?;
+    a.wait_for_text("[data-test=contact-said]", "精华水早晚").await?;
+    a.screenshot("phone-file-follow-ups").await?;
+    a.navigate("/today").await?;
+    a.wait_for("[data-test=today-page]").await?;
+    wait_gone(&a, NEXT_DAY_TASK).await?;
+    let _ = path;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_handover_moves_her_customers_and_raises_first_contact_tasks() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let a = Browser::open(&driver, TABLET).await?;
+    let b = Browser::open(&driver, TABLET).await?;
+    join(&a, &relay).await?;
+    join(&b, &relay).await?;
+    for (name, phone) in [("黄蓉", "13800000061"), ("郭芙", "13800000062")] {
+        a.navigate("/customers/new").await?;
+        a.fill("#field-name", name).await?;
+        a.fill("#field-phone", phone).await?;
+        a.client.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await?;
+        a.fill("#field-beautician", "阿琳").await?;
+        a.click("[data-test=save]").await?;
+        a.wait_for_text("[data-test=file-name]", name).await?;
+    }
+    a.navigate("/handover").await?;
+    a.set_value("[data-test=handover-from]", "阿琳").await?;
+    a.wait_for_text("[data-test=handover-customer]", "郭芙").await?;
+    a.fill("[data-test=handover-to]", "小美").await?;
+    a.screenshot("tablet-handover").await?;
+    a.click("[data-test=handover-run]").await?;
+    a.wait_for("[data-test=handover-done]").await?;
+
+    // The other tablet, set to 小美's worklist, has a first-contact task for each.
+    b.navigate("/today").await?;
+    b.set_value("[data-test=worklist-who]", "小美").await?;
+    for name in ["黄蓉", "郭芙"] {
+        b.wait_for_text("[data-test=task][data-task^='handover-'] [data-test=task-name]", name).await?;
+    }
+    b.wait_for_text("[data-test=task][data-task^='handover-'] [data-test=task-reason]", "原 阿琳").await?;
+    Ok(())
+}
+
+/// Waits until nothing matches `css`.
+async fn wait_gone(browser: &Browser, css: &str) -> Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(45);
+    while browser.client.find(fantoccini::Locator::Css(css)).await.is_ok() {
+        if std::time::Instant::now() > deadline {
+            anyhow::bail!("{css:?} still there after 45 s");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
