@@ -709,3 +709,23 @@ fn the_contact_form_names_each_problem() {
     assert_eq!(errors.get(ContactField::By), Some(&FieldProblem::Required));
     assert_eq!(errors.get(ContactField::Said), Some(&FieldProblem::Required));
 }
+
+#[test]
+fn a_complaint_logged_on_a_phone_is_resolved_on_a_tablet_and_leaves_the_open_list() {
+    use crate::care::complaints::{ComplaintAction, ComplaintForm};
+    let mut phone = customer_doc("刘敏");
+    let mut tablet = CustomerDoc::empty();
+    tablet.apply_changes(phone.all_changes().iter().map(|c| c.bytes.as_slice())).expect("apply");
+    let form = ComplaintForm { category: "service".into(), severity: "medium".into(), text: "等候超过半小时".into(), assigned_to: String::new() };
+    let complaint = form.validate(entry(1), TODAY).expect("valid");
+    let logged = phone.add_complaint(device(1), &complaint, at(10)).expect("log");
+    tablet.apply_changes(logged.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    assert_eq!(CustomerSummary::of(&file(&tablet), TODAY).open_complaints, vec![complaint.clone()]);
+    let action = ComplaintAction { id: entry(2), complaint: entry(1), on: TODAY, by: "店长".into(), text: "致歉并调整排班".into(), resolves: true };
+    let resolved = tablet.add_complaint_action(device(2), &action, at(20)).expect("resolve");
+    phone.apply_changes(resolved.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    let on_phone = file(&phone);
+    assert_eq!(on_phone.complaints.len(), 1);
+    assert_eq!(on_phone.complaints[0].resolved_on, Some(TODAY));
+    assert!(CustomerSummary::of(&on_phone, TODAY).open_complaints.is_empty());
+}

@@ -6,6 +6,7 @@
 //! tablets offline generate the same task, never two. What is stored is what people did:
 //! contacts (add-only entries) and a task's state (done, snoozed, skipped) under its id.
 
+pub mod complaints;
 pub mod rules;
 
 use std::collections::BTreeMap;

@@ -12,7 +12,8 @@
 //! - `override_value`, `override_lifecycle`, `override_grade`, `override_segment`: registers
 //!   holding the owner's class override as JSON (blank when none); scalars, so no upgrade;
 //! - `contact_<entry id>`, `task_<task id>`, `handover_<entry id>`: the follow-up log, task
-//!   states and hand-overs, one JSON register each (root scalars again: no upgrade needed).
+//!   states and hand-overs, one JSON register each (root scalars again: no upgrade needed);
+//! - `complaint_<entry id>` and `complaint-action_<entry id>`: the complaint book, likewise.
 //!
 //! Schema 1 documents (the first release) had only `allergies` and `notes` as containers. The
 //! first device that writes to one adds the missing containers with a *deterministic* upgrade
@@ -45,6 +46,7 @@ use super::entries::{Account, BodyArea, Card, EntryId, MoneyEntry, MoneyKind, Ph
 use super::fields::{Field, Kind, Profile, Tag};
 use super::number::CustomerNumber;
 use crate::DomainError;
+use crate::care::complaints::{Complaint, ComplaintAction, ComplaintStatus};
 use crate::care::rules::Handover;
 use crate::care::{Contact, TaskState, TaskStates};
 use crate::classify::overrides::{Dimension, Override};
@@ -63,6 +65,10 @@ const ENTRY_MAPS: [&str; 4] = ["visits", "cards", "money", "photos"];
 const CONTACT_PREFIX: &str = "contact_";
 const TASK_PREFIX: &str = "task_";
 const HANDOVER_PREFIX: &str = "handover_";
+/// Complaints (`complaint_<entry id>`, written once) and the actions taken on them
+/// (`complaint-action_<entry id>`, add-only).
+const COMPLAINT_PREFIX: &str = "complaint_";
+const ACTION_PREFIX: &str = "complaint-action_";
 
 /// The root register holding a class override: `override_value`, `override_grade` …
 fn override_key(dimension: Dimension) -> String {
@@ -97,6 +103,8 @@ pub struct CustomerFile {
     pub task_states: TaskStates,
     /// Hand-overs from one beautician to another, oldest first.
     pub handovers: Vec<Handover>,
+    /// Her complaints and suggestions with the actions taken, oldest first.
+    pub complaints: Vec<ComplaintStatus>,
 }
 
 impl CustomerFile {
@@ -397,6 +405,31 @@ impl CustomerDoc {
         })
     }
 
+    /// Records a complaint or suggestion.
+    pub fn add_complaint(&mut self, device: DeviceId, complaint: &Complaint, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+        let json = serde_json::to_string(complaint).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let key = format!("{COMPLAINT_PREFIX}{}", complaint.id.as_str());
+        self.write(device, now, |tx, _| {
+            tx.put(ROOT, key, json)?;
+            Ok(())
+        })
+    }
+
+    /// Records what was done about a complaint (resolving it when the action says so).
+    pub fn add_complaint_action(
+        &mut self,
+        device: DeviceId,
+        action: &ComplaintAction,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
+        let json = serde_json::to_string(action).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let key = format!("{ACTION_PREFIX}{}", action.id.as_str());
+        self.write(device, now, |tx, _| {
+            tx.put(ROOT, key, json)?;
+            Ok(())
+        })
+    }
+
     /// Marks a follow-up task done, snoozed or skipped (`None`: open again).
     pub fn set_task_state(
         &mut self,
@@ -541,6 +574,7 @@ impl CustomerDoc {
             })
             .collect();
         let (mut contacts, mut task_states, mut handovers) = (Vec::new(), TaskStates::new(), Vec::new());
+        let (mut complaints, mut actions) = (Vec::new(), Vec::new());
         for key in self.doc.keys(ROOT) {
             if let Some(id) = key.strip_prefix(TASK_PREFIX) {
                 if let Ok(state) = serde_json::from_str::<TaskState>(&self.string(&key)) {
@@ -550,11 +584,16 @@ impl CustomerDoc {
                 contacts.extend(serde_json::from_str::<Contact>(&self.string(&key)).ok());
             } else if key.starts_with(HANDOVER_PREFIX) {
                 handovers.extend(serde_json::from_str::<Handover>(&self.string(&key)).ok());
+            } else if key.starts_with(ACTION_PREFIX) {
+                actions.extend(serde_json::from_str::<ComplaintAction>(&self.string(&key)).ok());
+            } else if key.starts_with(COMPLAINT_PREFIX) {
+                complaints.extend(serde_json::from_str::<Complaint>(&self.string(&key)).ok());
             }
         }
         contacts.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         handovers.sort_by(|a, b| (a.on, &a.to).cmp(&(b.on, &b.to)));
-        Ok(CustomerFile { customer, visits, cards, money, photos, deleted_at, overrides, contacts, task_states, handovers })
+        let complaints = ComplaintStatus::of(&complaints, &actions);
+        Ok(CustomerFile { customer, visits, cards, money, photos, deleted_at, overrides, contacts, task_states, handovers, complaints })
     }
 
     fn entries(&self, map: usize) -> impl Iterator<Item = (EntryId, ObjId)> + '_ {

@@ -2,6 +2,7 @@
 //! the list opens without loading every document; the paper books as views over them; and
 //! the search.
 
+use crate::care::complaints::Complaint;
 use crate::care::rules::CareFacts;
 use crate::classify::overrides::Override;
 use crate::classify::{Facts, Ledger, Policy};
@@ -60,6 +61,8 @@ pub struct CustomerSummary {
     pub overrides: Vec<Override>,
     /// What the follow-up rules read.
     pub care: CareFacts,
+    /// Her complaints not yet resolved, for the owner's home screen.
+    pub open_complaints: Vec<Complaint>,
 }
 
 impl CustomerSummary {
@@ -107,6 +110,7 @@ impl CustomerSummary {
             ledger: Ledger::of(file, today),
             overrides: file.overrides.clone(),
             care: CareFacts::of(file, today),
+            open_complaints: file.complaints.iter().filter(|c| c.is_open()).map(|c| c.complaint.clone()).collect(),
         }
     }
 
