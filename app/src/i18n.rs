@@ -793,6 +793,21 @@ ui! {
     HandoverDone => "交接完成，新美容师的首次联系任务已生成。", "Handed over; first-contact tasks were created for the new beautician.";
     HandoverNone => "没有这位美容师的顾客。", "No customers assigned to this beautician.";
     HandoverToMissing => "请填写接手的美容师。", "Enter who takes over.";
+    ComplaintTitle => "记录投诉 / 意见", "Record a complaint or suggestion";
+    ComplaintCategory => "类别", "Category";
+    ComplaintSeverity => "严重程度", "Severity";
+    ComplaintText => "内容", "What happened";
+    ComplaintAssigned => "负责人（可不填）", "Handled by (optional)";
+    Complaints => "投诉与意见", "Complaints and suggestions";
+    ComplaintAdd => "记录投诉", "Record a complaint";
+    ComplaintOpen => "处理中", "Open";
+    ComplaintResolved => "已解决", "Resolved";
+    ComplaintAction => "采取的措施", "Action taken";
+    ComplaintResolves => "已解决", "Resolves it";
+    OwnerHome => "店长首页", "Owner's overview";
+    MovesThisMonth => "本月分类变动（价值分类）", "Class moves this month (value)";
+    Role => "本机使用者", "Who uses this device";
+    RoleHelp => "决定打开应用时的首页：美容师看自己的回访任务，店长看逾期任务、未处理投诉和本月分类变动。", "Decides the home screen: a beautician sees her follow-ups; the owner sees overdue tasks, open complaints and this month's class moves.";
     CounsellingTitle => "心理评估提示", "Psychology screening";
     CounsellingText => "此类顾客术前术后都需要专业心理疏导，单靠手术解决不了问题。请先沟通，再安排项目。", "This type needs professional counselling before and after surgery; surgery alone will not satisfy her. Talk first, then plan treatments.";
 }

@@ -30,7 +30,9 @@ use crate::pages::customer_detail::CustomerDetailPage;
 use crate::pages::customer_edit::CustomerEditPage;
 use crate::pages::customer_list::CustomerListPage;
 use crate::pages::customer_new::CustomerNewPage;
+use crate::pages::complaint_new::ComplaintNewPage;
 use crate::pages::handover::HandoverPage;
+use crate::pages::home::HomePage;
 use crate::pages::import::ImportPage;
 use crate::pages::money_new::MoneyNewPage;
 use crate::pages::not_found::NotFoundPage;
@@ -82,7 +84,8 @@ fn App(state: AppState, locale: Locale) -> impl IntoView {
             <ProblemBar/>
             <main class="page">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=CustomerListPage/>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/customers") view=CustomerListPage/>
                     <Route path=path!("/customers/new") view=CustomerNewPage/>
                     <Route path=path!("/customers/:id") view=CustomerDetailPage/>
                     <Route path=path!("/customers/:id/edit") view=CustomerEditPage/>
@@ -92,6 +95,7 @@ fn App(state: AppState, locale: Locale) -> impl IntoView {
                     <Route path=path!("/customers/:id/photos") view=PhotosPage/>
                     <Route path=path!("/import") view=ImportPage/>
                     <Route path=path!("/customers/:id/contact") view=ContactNewPage/>
+                    <Route path=path!("/customers/:id/complaint") view=ComplaintNewPage/>
                     <Route path=path!("/today") view=TodayPage/>
                     <Route path=path!("/handover") view=HandoverPage/>
                     <Route path=path!("/classes") view=ClassesPage/>

@@ -136,3 +136,41 @@ async fn wait_gone(browser: &Browser, css: &str) -> Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_complaint_logged_on_a_phone_shows_on_the_owners_home_screen_until_resolved() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let phone = Browser::open(&driver, PHONE).await?;
+    let owner = Browser::open(&driver, TABLET).await?;
+    join(&phone, &relay).await?;
+    join(&owner, &relay).await?;
+    let path = create_customer(&phone, "赵敏", "13800000071", "").await?;
+    phone.click("[data-test=add-complaint]").await?;
+    phone.set_value("#complaint-category", "allergy").await?;
+    phone.set_value("#complaint-severity", "high").await?;
+    phone.click("[data-test=save-complaint]").await?;
+    phone.wait_for_text("[data-test=complaint-text-error]", "必填").await?;
+    phone.fill("#complaint-text", "做完果酸后两颊发红发痒").await?;
+    phone.click("[data-test=save-complaint]").await?;
+    phone.wait_for_text("[data-test=complaint-status]", "处理中").await?;
+
+    owner.navigate("/settings").await?;
+    owner.set_value("[data-test=role]", "owner").await?;
+    owner.navigate("/").await?;
+    owner.wait_for_text("[data-test=home-complaint]", "赵敏").await?;
+    owner.wait_for_text("[data-test=home-complaint]", "过敏反应").await?;
+    owner.screenshot("tablet-owner-home").await?;
+
+    owner.navigate(&path).await?;
+    owner.fill("[data-test=complaint-action]", "电话致歉，约复诊，赠送修护护理").await?;
+    owner.click("[data-test=complaint-resolves]").await?;
+    owner.click("[data-test=complaint-record]").await?;
+    owner.wait_for_text("[data-test=complaint-status]", "已解决").await?;
+    phone.wait_for_text("[data-test=complaint-status]", "已解决").await?;
+    owner.navigate("/").await?;
+    owner.wait_for("[data-test=owner-home]").await?;
+    wait_gone(&owner, "[data-test=home-complaint]").await?;
+    Ok(())
+}

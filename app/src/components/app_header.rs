@@ -13,7 +13,7 @@ pub fn AppHeader() -> impl IntoView {
         <header class="app-header">
             <A href="/" attr:class="brand">{move || i18n.t().app_name}</A>
             <nav class="main-nav">
-                <A href="/" exact=true attr:class="nav-link">{move || i18n.t().nav_customers}</A>
+                <A href="/customers" exact=true attr:class="nav-link" attr:data-test="nav-customers">{move || i18n.t().nav_customers}</A>
                 <A href="/customers/new" attr:class="nav-link nav-primary" attr:data-test="nav-new">
                     "+ " {move || i18n.t().nav_new_customer}
                 </A>

@@ -5,6 +5,7 @@ pub mod app_header;
 pub mod card_list;
 pub mod class_badges;
 pub mod class_panel;
+pub mod complaint_list;
 pub mod counselling_caution;
 pub mod customer_form;
 pub mod customer_row;

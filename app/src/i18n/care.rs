@@ -2,6 +2,7 @@
 //! message templates, in both languages.
 
 use domain::care::Channel;
+use domain::care::complaints::{Category, Severity};
 use domain::care::rules::{Bucket, Reason};
 
 use super::{Locale, Texts};
@@ -61,6 +62,34 @@ impl Texts {
             Bucket::Overdue => self.pick("已逾期", "Overdue"),
             Bucket::Today => self.pick("今天", "Today"),
             Bucket::ThisWeek => self.pick("本周", "This week"),
+        }
+    }
+
+    pub fn complaint_category(&self, category: Category) -> &'static str {
+        match category {
+            Category::Allergy => self.pick("过敏反应", "Allergic reaction"),
+            Category::Result => self.pick("效果", "Result"),
+            Category::Service => self.pick("服务", "Service"),
+            Category::Price => self.pick("价格", "Price"),
+            Category::Hygiene => self.pick("卫生", "Hygiene"),
+            Category::Suggestion => self.pick("建议", "Suggestion"),
+            Category::Other => self.pick("其他", "Other"),
+        }
+    }
+
+    pub fn severity(&self, severity: Severity) -> &'static str {
+        match severity {
+            Severity::Low => self.pick("轻", "Low"),
+            Severity::Medium => self.pick("中", "Medium"),
+            Severity::High => self.pick("严重", "High"),
+        }
+    }
+
+    pub fn role(&self, role: crate::io::browser::Role) -> &'static str {
+        match role {
+            crate::io::browser::Role::Unset => self.pick("未设置（打开顾客档案）", "Not set (opens the customer books)"),
+            crate::io::browser::Role::Owner => self.pick("店长 / 老板", "Owner / manager"),
+            crate::io::browser::Role::Beautician => self.pick("美容师", "Beautician"),
         }
     }
 

@@ -152,6 +152,41 @@ pub fn prompt(question: &str) -> Option<String> {
 }
 
 const BEAUTICIAN_KEY: &str = "meike.beautician";
+const ROLE_KEY: &str = "meike.role";
+
+/// Who uses this device, which decides its home screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Unset,
+    Owner,
+    Beautician,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Unset, Role::Owner, Role::Beautician];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Unset => "",
+            Role::Owner => "owner",
+            Role::Beautician => "beautician",
+        }
+    }
+}
+
+pub fn saved_role() -> Role {
+    let key = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(ROLE_KEY).ok().flatten())
+        .unwrap_or_default();
+    Role::ALL.into_iter().find(|r| r.key() == key).unwrap_or(Role::Unset)
+}
+
+pub fn save_role(role: Role) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(ROLE_KEY, role.key());
+    }
+}
 
 /// Whose worklist this device shows (blank: the whole salon).
 pub fn saved_beautician() -> String {

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_navigate;
 use crate::components::account_summary::AccountSummary;
 use crate::components::card_list::CardList;
 use crate::components::class_panel::ClassPanel;
+use crate::components::complaint_list::ComplaintList;
 use crate::components::counselling_caution::CounsellingCaution;
 use crate::components::follow_ups::FollowUps;
 use crate::components::health_alert::HealthAlert;
@@ -84,7 +85,7 @@ fn FileView(file: CustomerFile) -> impl IntoView {
                 let now = browser::now();
                 if state.edit_customer(&id, |doc, device| doc.set_deleted(device, true, now)).await {
                     state.just_deleted.set(Some((id.as_str().to_owned(), name)));
-                    navigate("/", Default::default());
+                    navigate("/customers", Default::default());
                 }
             });
         }
@@ -149,6 +150,7 @@ fn FileView(file: CustomerFile) -> impl IntoView {
             </dl>
             <AccountSummary account=account.clone()/>
             {(!deleted).then(|| view! { <FollowUps id=id.as_str().to_owned() contacts=file.contacts.clone()/> })}
+            {(!deleted).then(|| view! { <ComplaintList id=id.clone() complaints=file.complaints.clone()/> })}
             {(!deleted).then(|| view! { <ClassPanel id=id.clone()/> })}
             <section class="file-section">
                 <h2>{move || i18n.t().ui(Ui::Cards)}</h2>

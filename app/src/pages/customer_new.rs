@@ -33,7 +33,7 @@ pub fn CustomerNewPage() -> impl IntoView {
             title=|t| t.form_new_title
             saving=save.pending()
             on_valid=move |profile| { save.dispatch(profile); }
-            cancel_href="/"
+            cancel_href="/customers"
         />
     }
 }

@@ -58,7 +58,7 @@ pub fn ImportPage() -> impl IntoView {
                     state.customers_changed(summaries);
                     state.nudge(SyncEvent::OutboxChanged);
                     state.notice.set(Some(format!("{} · {n}", i18n.t().ui(Ui::ImportDone))));
-                    navigate("/", Default::default());
+                    navigate("/customers", Default::default());
                 }
                 Err(error) => state.report(error),
             }

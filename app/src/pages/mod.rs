@@ -3,12 +3,14 @@
 pub mod card_new;
 pub mod class_policy;
 pub mod classes;
+pub mod complaint_new;
 pub mod contact_new;
 pub mod customer_detail;
 pub mod customer_edit;
 pub mod customer_list;
 pub mod customer_new;
 pub mod handover;
+pub mod home;
 pub mod import;
 pub mod money_new;
 pub mod not_found;

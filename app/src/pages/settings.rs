@@ -3,8 +3,8 @@
 use domain::join::JoinCode;
 use leptos::prelude::*;
 
-use crate::i18n::{Locale, use_i18n};
-use crate::io::browser;
+use crate::i18n::{Locale, Ui, use_i18n};
+use crate::io::browser::{self, Role};
 use crate::io::relay::SyncEvent;
 use crate::io::store::RelayConfig;
 use crate::state::use_app;
@@ -82,6 +82,21 @@ pub fn SettingsPage() -> impl IntoView {
                         _ => None,
                     }}</p>
                 </form>
+            </div>
+
+            <div class="settings-block">
+                <h2>{move || i18n.t().ui(Ui::Role)}</h2>
+                <select class="class-filter" data-test="role" on:change=move |ev| {
+                    let key = event_target_value(&ev);
+                    if let Some(role) = Role::ALL.into_iter().find(|r| r.key() == key) {
+                        browser::save_role(role);
+                    }
+                }>
+                    {Role::ALL.into_iter().map(|role| view! {
+                        <option value=role.key() selected=browser::saved_role() == role>{move || i18n.t().role(role)}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-hint">{move || i18n.t().ui(Ui::RoleHelp)}</p>
             </div>
 
             <div class="settings-block">
