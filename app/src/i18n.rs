@@ -793,6 +793,7 @@ ui! {
     HandoverDone => "交接完成，新美容师的首次联系任务已生成。", "Handed over; first-contact tasks were created for the new beautician.";
     HandoverNone => "没有这位美容师的顾客。", "No customers assigned to this beautician.";
     HandoverToMissing => "请填写接手的美容师。", "Enter who takes over.";
+    CarePlan => "回访规则", "Care plan";
     ComplaintTitle => "记录投诉 / 意见", "Record a complaint or suggestion";
     ComplaintCategory => "类别", "Category";
     ComplaintSeverity => "严重程度", "Severity";

@@ -22,6 +22,7 @@ use crate::io::browser;
 use crate::io::relay::{self, SyncEvent};
 use crate::io::store::{RelayConfig, Store};
 use crate::pages::card_new::CardNewPage;
+use crate::pages::care_plan::CarePlanPage;
 use crate::pages::class_policy::ClassPolicyPage;
 use crate::pages::classes::ClassesPage;
 use crate::pages::contact_new::ContactNewPage;
@@ -97,6 +98,7 @@ fn App(state: AppState, locale: Locale) -> impl IntoView {
                     <Route path=path!("/customers/:id/contact") view=ContactNewPage/>
                     <Route path=path!("/customers/:id/complaint") view=ComplaintNewPage/>
                     <Route path=path!("/today") view=TodayPage/>
+                    <Route path=path!("/today/plan") view=CarePlanPage/>
                     <Route path=path!("/handover") view=HandoverPage/>
                     <Route path=path!("/classes") view=ClassesPage/>
                     <Route path=path!("/classes/policy") view=ClassPolicyPage/>

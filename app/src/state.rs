@@ -76,6 +76,8 @@ pub struct AppState {
     pub notice: RwSignal<Option<String>>,
     /// The salon's classification policy (the defaults until one is saved).
     pub policy: RwSignal<Policy>,
+    /// The salon's care plan (the defaults until one is saved).
+    pub care: RwSignal<CarePolicy>,
     /// Every month's class snapshot this device has, any order.
     pub snapshots: RwSignal<Vec<Snapshot>>,
     /// Every customer not in the bin, classified under `policy` today; recomputed when the
@@ -118,9 +120,10 @@ impl AppState {
             });
             Classes { all: Arc::new(all), millis: crate::io::browser::elapsed_ms() - started }
         });
+        let care = RwSignal::new(CarePolicy::default());
         let tasks = Memo::new(move |_| {
             let today = crate::io::browser::today();
-            let care = CarePolicy::default();
+            let care = care.get();
             let classes = classes.get();
             let tasks = policy.with(|policy| {
                 customers.with(|list| {
@@ -147,6 +150,7 @@ impl AppState {
             just_deleted: RwSignal::new(None),
             notice: RwSignal::new(None),
             policy,
+            care,
             snapshots: RwSignal::new(Vec::new()),
             classes,
             salon_loaded: RwSignal::new(false),
@@ -205,9 +209,12 @@ impl AppState {
         let state = *self;
         leptos::task::spawn_local(async move {
             match state.store().salon_state().await {
-                Ok((policy, snapshots)) => {
+                Ok((policy, care, snapshots)) => {
                     if state.policy.get_untracked() != policy {
                         state.policy.set(policy);
+                    }
+                    if state.care.get_untracked() != care {
+                        state.care.set(care);
                     }
                     state.snapshots.set(snapshots);
                     if !state.salon_loaded.get_untracked() {
@@ -228,6 +235,24 @@ impl AppState {
         match result {
             Ok(()) => {
                 self.policy.set(policy);
+                self.nudge(SyncEvent::OutboxChanged);
+                true
+            }
+            Err(error) => {
+                self.report(error);
+                false
+            }
+        }
+    }
+
+    /// Saves a new care plan for the whole salon.
+    pub async fn save_care_plan(&self, plan: CarePolicy) -> bool {
+        let now = crate::io::browser::now();
+        let saved = plan.clone();
+        let result = self.store().edit_salon_doc(SalonDocKind::Settings, |doc, device| doc.set_care_plan(device, &saved, now)).await;
+        match result {
+            Ok(()) => {
+                self.care.set(plan);
                 self.nudge(SyncEvent::OutboxChanged);
                 true
             }

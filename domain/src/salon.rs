@@ -1,5 +1,6 @@
 //! Salon-wide documents, synced like customer files:
-//! - `salon-settings`: the classification policy, one register holding the whole policy as
+//! - `salon-settings`: the classification policy and the care plan (`care_plan`), each one
+//!   register holding the whole of it as
 //!   JSON, so two devices editing it offline end with one of their policies, never a mix
 //!   of both that nobody checked (lost ≤ silent, an inconsistent AHP matrix …);
 //! - `salon-snapshot-YYYY-MM`: one month's class snapshot (see [`crate::classify::snapshot`]),
@@ -14,6 +15,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::DomainError;
+use crate::care::rules::CarePolicy;
 use crate::classify::Policy;
 use crate::classify::snapshot::{CHUNKS, Month, Snapshot};
 use crate::customer::LocalChange;
@@ -121,6 +123,17 @@ impl SalonDoc {
         let json = serde_json::to_string(policy).map_err(|e| DomainError::Corrupt(e.to_string()))?;
         self.doc.set_actor(device.actor());
         Ok(self.commit(now, |tx| Ok(tx.put(ROOT, "policy", json)?))?.into_iter().collect())
+    }
+
+    /// The salon's care plan, if one was saved and this version can read it.
+    pub fn care_plan(&self) -> Option<CarePolicy> {
+        serde_json::from_str(&self.text("care_plan")?).ok()
+    }
+
+    pub fn set_care_plan(&mut self, device: DeviceId, plan: &CarePolicy, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+        let json = serde_json::to_string(plan).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        self.doc.set_actor(device.actor());
+        Ok(self.commit(now, |tx| Ok(tx.put(ROOT, "care_plan", json)?))?.into_iter().collect())
     }
 
     /// The month's snapshot, once one was taken (on this device or another).
@@ -246,5 +259,11 @@ mod tests {
         let merged = a.policy().expect("a policy");
         assert_eq!(Some(merged.clone()), b.policy());
         assert!(merged == strict || merged == lenient, "one of the two, not a mix: {merged:?}");
+        assert_eq!(a.care_plan(), None, "no plan saved: the defaults apply");
+        let plan = CarePolicy { new_contact_days: 3, ..CarePolicy::default() };
+        let changes = a.set_care_plan(device(1), &plan, now()).expect("plan");
+        b.apply_changes(changes.iter().map(|c| c.bytes.as_slice())).expect("apply");
+        assert_eq!(b.care_plan(), Some(plan));
+        assert_eq!(b.policy(), Some(merged), "the plan leaves the policy alone");
     }
 }

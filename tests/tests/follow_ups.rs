@@ -174,3 +174,32 @@ async fn a_complaint_logged_on_a_phone_shows_on_the_owners_home_screen_until_res
     wait_gone(&owner, "[data-test=home-complaint]").await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_care_plan_changed_on_one_tablet_moves_the_tasks_on_the_other() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let a = Browser::open(&driver, TABLET).await?;
+    let b = Browser::open(&driver, TABLET).await?;
+    join(&a, &relay).await?;
+    join(&b, &relay).await?;
+    create_customer(&a, "马丽", "13800000081", "").await?;
+    bought_products_yesterday(&a).await?;
+    b.navigate("/today").await?;
+    b.wait_for(NEXT_DAY_TASK).await?;
+
+    a.navigate("/today/plan").await?;
+    a.fill("#plan-product-call-days", "2, x").await?;
+    a.click("[data-test=plan-save]").await?;
+    a.wait_for_text("[data-test=plan-product-call-days-error]", "1–365").await?;
+    a.fill("#plan-product-call-days", "2, 7").await?;
+    a.click("[data-test=plan-save]").await?;
+    a.wait_for("[data-test=plan-saved]").await?;
+    a.screenshot("tablet-care-plan").await?;
+
+    // The first call now falls tomorrow: out of today's bucket, into this week's.
+    wait_gone(&b, NEXT_DAY_TASK).await?;
+    b.wait_for("[data-test=bucket-thisweek] [data-test=task][data-task^='product-'][data-task*='-1@']").await?;
+    Ok(())
+}

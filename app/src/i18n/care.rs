@@ -65,6 +65,25 @@ impl Texts {
         }
     }
 
+    pub fn plan_field(&self, field: domain::care::plan::PlanField) -> &'static str {
+        use domain::care::plan::PlanField as F;
+        match field {
+            F::NewContactDays => self.pick("新客首次护理后几天内回访", "New customer: contact within (days of the first treatment)"),
+            F::ProductCallDays => self.pick("买产品后第几天回访（逗号分隔）", "After buying products: call on these days (comma-separated)"),
+            F::CardExpiryDays => self.pick("疗程卡到期前几天提醒", "Card expiry: remind this many days before"),
+            F::CardLowSessions => self.pick("剩余几次以下提醒续卡", "Card running out: remind at this many sessions left"),
+            F::BirthdayDaysBefore => self.pick("生日提前几天准备礼物", "Birthday: this many days before"),
+            F::Holidays => self.pick("节日（每行：月-日 名称）", "Holidays (one per line: MM-DD name)"),
+            F::HolidayDaysBefore => self.pick("节日提前几天问候（A、B类）", "Holiday greeting this many days before (classes A and B)"),
+            F::AEveryDays => self.pick("A类：每隔几天上门或电话", "Class A: a visit or call every (days)"),
+            F::BEveryDays => self.pick("B类：每隔几天关注", "Class B: attention every (days)"),
+            F::CEveryDays => self.pick("C类：每隔几天发短信", "Class C: a message every (days)"),
+            F::PotentialAskDays => self.pick("潜在顾客：几天后询问未办卡原因", "Potential: ask why no card after (days)"),
+            F::WinBackCallDays => self.pick("挽回信寄出几天后电话", "Win-back call (days after the letter)"),
+            F::HandoverDays => self.pick("交接后几天内首次联系", "After a hand-over: first contact within (days)"),
+        }
+    }
+
     pub fn complaint_category(&self, category: Category) -> &'static str {
         match category {
             Category::Allergy => self.pick("过敏反应", "Allergic reaction"),

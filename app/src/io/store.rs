@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use domain::DomainError;
+use domain::care::rules::CarePolicy;
 use domain::classify::Policy;
 use domain::classify::snapshot::Snapshot;
 use domain::customer::{
@@ -445,12 +446,14 @@ impl Store {
         record.map(|r| SalonDoc::load(&r.bytes).map_err(AppError::from)).transpose()
     }
 
-    /// The salon's policy (the defaults when none was saved) and every month's snapshot.
-    pub async fn salon_state(&self) -> Result<(Policy, Vec<Snapshot>), AppError> {
+    /// The salon's policy and care plan (the defaults when none was saved) and every month's
+    /// snapshot.
+    pub async fn salon_state(&self) -> Result<(Policy, CarePolicy, Vec<Snapshot>), AppError> {
         let tx = self.db.transaction(DOCS).build()?;
         let docs = tx.object_store(DOCS)?;
         let keys = docs.get_all_keys::<String>().primitive()?.await?;
         let mut policy = None;
+        let mut care = None;
         let mut snapshots = Vec::new();
         for key in keys {
             let key = key?;
@@ -458,11 +461,14 @@ impl Store {
             let record: Option<DocRecord> = docs.get(key).serde()?.await?;
             let Some(doc) = record.and_then(|r| SalonDoc::load(&r.bytes).ok()) else { continue };
             match kind {
-                SalonDocKind::Settings => policy = doc.policy(),
+                SalonDocKind::Settings => {
+                    policy = doc.policy();
+                    care = doc.care_plan();
+                }
                 SalonDocKind::Snapshot(_) => snapshots.extend(doc.snapshot()),
             }
         }
-        Ok((policy.unwrap_or_default(), snapshots))
+        Ok((policy.unwrap_or_default(), care.unwrap_or_default(), snapshots))
     }
 
     /// Changes a salon document with `edit` and stores it with its new changes in the outbox,

@@ -1,6 +1,7 @@
 //! One file per route.
 
 pub mod card_new;
+pub mod care_plan;
 pub mod class_policy;
 pub mod classes;
 pub mod complaint_new;

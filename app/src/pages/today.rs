@@ -45,6 +45,7 @@ pub fn TodayPage() -> impl IntoView {
         <section class="today-page" data-test="today-page">
             <div class="list-toolbar">
                 <h1>{move || i18n.t().ui(Ui::TodayTitle)}</h1>
+                <A href="/today/plan" attr:class="button button-secondary" attr:data-test="open-plan">{move || i18n.t().ui(Ui::CarePlan)}</A>
                 <A href="/handover" attr:class="button button-secondary" attr:data-test="open-handover">{move || i18n.t().ui(Ui::Handover)}</A>
                 <select class="class-filter" data-test="worklist-who" aria-label=move || i18n.t().ui(Ui::WorklistFor)
                     on:change=move |ev| {

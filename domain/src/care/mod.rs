@@ -7,6 +7,7 @@
 //! contacts (add-only entries) and a task's state (done, snoozed, skipped) under its id.
 
 pub mod complaints;
+pub mod plan;
 pub mod rules;
 
 use std::collections::BTreeMap;
