@@ -5,25 +5,11 @@
 
 use anyhow::Result;
 use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, join};
-use serde_json::json;
-
-/// The browser's local date `days` ago, as the date input takes it.
-async fn days_ago(browser: &Browser, days: i64) -> Result<String> {
-    let value = browser
-        .client
-        .execute(
-            "const d = new Date(); d.setDate(d.getDate() - arguments[0]);
-             return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');",
-            vec![json!(days)],
-        )
-        .await?;
-    Ok(value.as_str().unwrap_or_default().to_owned())
-}
 
 /// Records a paid treatment on the open file, `days` ago.
 async fn record_treatment(browser: &Browser, days: i64, amount: &str) -> Result<()> {
     browser.click("[data-test=record-visit]").await?;
-    let day = days_ago(browser, days).await?;
+    let day = browser.days_ago(days).await?;
     browser.set_value("#entry-date", &day).await?;
     browser.fill("#entry-items", "面部护理").await?;
     browser.fill("#entry-amount", amount).await?;

@@ -4,25 +4,11 @@
 
 use anyhow::Result;
 use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, join};
-use serde_json::json;
-
-/// The browser's local date `days` ago, as the date input takes it.
-async fn days_ago(browser: &Browser, days: i64) -> Result<String> {
-    let value = browser
-        .client
-        .execute(
-            "const d = new Date(); d.setDate(d.getDate() - arguments[0]);
-             return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');",
-            vec![json!(days)],
-        )
-        .await?;
-    Ok(value.as_str().unwrap_or_default().to_owned())
-}
 
 /// Records yesterday's visit with products bought on the open file: the next-day call is due today.
 async fn bought_products_yesterday(browser: &Browser) -> Result<()> {
     browser.click("[data-test=record-visit]").await?;
-    let day = days_ago(browser, 1).await?;
+    let day = browser.days_ago(1).await?;
     browser.set_value("#entry-date", &day).await?;
     browser.fill("#entry-products", "玫瑰精华水").await?;
     browser.fill("#entry-amount", "380").await?;
@@ -53,10 +39,10 @@ async fn a_task_completed_offline_on_one_tablet_leaves_the_other_after_sync() ->
     relay.stop().await?;
     a.click(&format!("{NEXT_DAY_TASK} [data-test=task-done]")).await?;
     a.wait_for("[data-test=today-page]").await?;
-    wait_gone(&a, NEXT_DAY_TASK).await?;
+    a.wait_gone(NEXT_DAY_TASK).await?;
     b.wait_for(NEXT_DAY_TASK).await?;
     relay.restart().await?;
-    wait_gone(&b, NEXT_DAY_TASK).await?;
+    b.wait_gone(NEXT_DAY_TASK).await?;
     Ok(())
 }
 
@@ -67,7 +53,7 @@ async fn a_contact_recorded_from_a_task_closes_it_and_shows_in_the_log() -> Resu
     let driver = Driver::start().await?;
     let a = Browser::open(&driver, PHONE).await?;
     join(&a, &relay).await?;
-    let path = create_customer(&a, "林晓", "13800000051", "").await?;
+    create_customer(&a, "林晓", "13800000051", "").await?;
     bought_products_yesterday(&a).await?;
     a.navigate("/today").await?;
     a.click(&format!("{NEXT_DAY_TASK} [data-test=task-record]")).await?;
@@ -84,8 +70,8 @@ async fn a_contact_recorded_from_a_task_closes_it_and_shows_in_the_log() -> Resu
     a.screenshot("phone-file-follow-ups").await?;
     a.navigate("/today").await?;
     a.wait_for("[data-test=today-page]").await?;
-    wait_gone(&a, NEXT_DAY_TASK).await?;
-    let _ = path;
+    a.wait_gone(NEXT_DAY_TASK).await?;
+
     Ok(())
 }
 
@@ -125,18 +111,6 @@ async fn a_handover_moves_her_customers_and_raises_first_contact_tasks() -> Resu
     Ok(())
 }
 
-/// Waits until nothing matches `css`.
-async fn wait_gone(browser: &Browser, css: &str) -> Result<()> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(45);
-    while browser.client.find(fantoccini::Locator::Css(css)).await.is_ok() {
-        if std::time::Instant::now() > deadline {
-            anyhow::bail!("{css:?} still there after 45 s");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    Ok(())
-}
-
 #[tokio::test]
 async fn a_complaint_logged_on_a_phone_shows_on_the_owners_home_screen_until_resolved() -> Result<()> {
     let data = tempfile::tempdir()?;
@@ -171,7 +145,7 @@ async fn a_complaint_logged_on_a_phone_shows_on_the_owners_home_screen_until_res
     phone.wait_for_text("[data-test=complaint-status]", "已解决").await?;
     owner.navigate("/").await?;
     owner.wait_for("[data-test=owner-home]").await?;
-    wait_gone(&owner, "[data-test=home-complaint]").await?;
+    owner.wait_gone("[data-test=home-complaint]").await?;
     Ok(())
 }
 
@@ -199,7 +173,7 @@ async fn a_care_plan_changed_on_one_tablet_moves_the_tasks_on_the_other() -> Res
     a.screenshot("tablet-care-plan").await?;
 
     // The first call now falls tomorrow: out of today's bucket, into this week's.
-    wait_gone(&b, NEXT_DAY_TASK).await?;
+    b.wait_gone(NEXT_DAY_TASK).await?;
     b.wait_for("[data-test=bucket-thisweek] [data-test=task][data-task^='product-'][data-task*='-1@']").await?;
     Ok(())
 }

@@ -51,6 +51,7 @@ fn ContactFormView(file: CustomerFile) -> impl IntoView {
     let task = query.with_untracked(|q| q.get("task")).filter(|t| !t.is_empty());
     let back = format!("/customers/{}", file.customer.id);
     let id = file.customer.id.clone();
+    let id_text = id.as_str().to_owned();
     let profile = file.customer.profile.clone();
     let now = browser::local_now();
     let form = RwSignal::new(ContactForm {
@@ -133,7 +134,13 @@ fn ContactFormView(file: CustomerFile) -> impl IntoView {
         <section class="entry-page contact-page">
             <h1>{move || i18n.t().ui(Ui::ContactTitle)} " · " {profile.name().to_owned()}</h1>
             {profile.has_health_alert().then(|| view! { <HealthAlert profile=profile.clone()/> })}
-            {task.clone().map(|t| view! { <p class="muted" data-test="contact-answers">{move || i18n.t().ui(Ui::ContactAnswers)} ": " {t.clone()}</p> })}
+            {task.clone().map(|t| {
+                let customer = id_text.clone();
+                let reason = move || state.tasks.with_untracked(|all| {
+                    all.0.iter().find(|(task, _)| task.customer == customer && task.id == t).map(|(task, _)| i18n.t().reason(&task.reason))
+                });
+                view! { <p class="muted" data-test="contact-answers">{move || i18n.t().ui(Ui::ContactAnswers)} ": " {reason}</p> }
+            })}
             <form class="customer-form" on:submit=save novalidate=true>
                 <div class="form-grid">
                     <div class=move || if error_of(ContactField::Date).is_some() { "form-field has-error" } else { "form-field" }>

@@ -45,7 +45,7 @@ fn OwnerHome() -> impl IntoView {
                 })
                 .collect()
         });
-        open.sort_by(|a, b| (a.0, std::cmp::Reverse(a.3.severity as u8), a.3.opened_on).cmp(&(b.0, std::cmp::Reverse(b.3.severity as u8), b.3.opened_on)));
+        open.sort_by_key(|(class, _, _, c)| (*class, std::cmp::Reverse(c.severity as u8), c.opened_on));
         open
     };
     let moves = move || {
