@@ -90,9 +90,10 @@ pub struct AppState {
     pub tasks: Memo<Tasks>,
 }
 
-/// The salon's open follow-up tasks (shared, compared by identity).
+/// The salon's open follow-up tasks (shared, compared by identity), with how long deriving
+/// them took on this device.
 #[derive(Clone, Default)]
-pub struct Tasks(pub Arc<Vec<(Task, ValueClass)>>);
+pub struct Tasks(pub Arc<Vec<(Task, ValueClass)>>, pub f64);
 
 impl PartialEq for Tasks {
     fn eq(&self, other: &Self) -> bool {
@@ -122,6 +123,7 @@ impl AppState {
         });
         let care = RwSignal::new(CarePolicy::default());
         let tasks = Memo::new(move |_| {
+            let started = crate::io::browser::elapsed_ms();
             let today = crate::io::browser::today();
             let care = care.get();
             let classes = classes.get();
@@ -136,7 +138,7 @@ impl AppState {
                         .collect::<Vec<_>>()
                 })
             });
-            Tasks(Arc::new(tasks))
+            Tasks(Arc::new(tasks), crate::io::browser::elapsed_ms() - started)
         });
         AppState {
             store: StoredValue::new_local(store),

@@ -108,6 +108,10 @@ pub fn TodayPage() -> impl IntoView {
                     })
                 }).collect_view().into_any()
             }}
+            <p class="muted compute-time" data-test="tasks-ms" data-ms=move || state.tasks.with(|t| format!("{:.1}", t.1))
+                data-tasks=move || state.tasks.with(|t| t.0.len().to_string())>
+                {move || state.tasks.with(|t| format!("{} {:.1} ms", i18n.t().ui(Ui::ComputeTime), t.1))}
+            </p>
         </section>
     }
 }

@@ -74,6 +74,20 @@ async fn main() -> Result<()> {
         "classify natively: {n} customers, {visits} visits, every rule (ABC, lifecycle, RFM, grades, AHP composite) {native_classify:.1} ms (median of 5); {a} A customers, top 20% bring {}% of revenue",
         f64::from(classes.top_share(2_000)) / 100.0
     );
+    // Follow-ups, natively: every customer's open tasks from the list entries and classes.
+    let care = domain::care::rules::CarePolicy::default();
+    let mut rounds = Vec::new();
+    let mut open_tasks = 0;
+    for _ in 0..5 {
+        let started = Instant::now();
+        open_tasks = summaries
+            .iter()
+            .filter_map(|s| classes.get(&s.id).map(|c| s.care.open(&c.effective, &care, &policy, today).len()))
+            .sum::<usize>();
+        rounds.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let native_tasks = median(rounds);
+    println!("follow-up tasks natively: {open_tasks} open tasks for {n} customers in {native_tasks:.1} ms (median of 5)");
     let mut native_search = Vec::new();
     for query in QUERIES {
         let q = SearchQuery::parse(query);
@@ -203,6 +217,20 @@ async fn main() -> Result<()> {
     println!(
         "classify in the browser (WASM): {wasm_classify:.1} ms (median of 5; goal < 100 ms); native {native_classify:.1} ms, ratio {:.1}x",
         wasm_classify / native_classify
+    );
+
+    let mut runs = Vec::new();
+    for _ in 0..5 {
+        browser.client.refresh().await?;
+        browser.navigate("/today").await?;
+        let element = browser.wait_for("[data-test=tasks-ms]").await?;
+        runs.push(element.attr("data-ms").await?.unwrap_or_default().parse().unwrap_or(f64::NAN));
+        browser.navigate("/").await?;
+    }
+    let wasm_tasks = median(runs);
+    println!(
+        "follow-up tasks in the browser (WASM): {wasm_tasks:.1} ms (median of 5); native {native_tasks:.1} ms, ratio {:.1}x",
+        wasm_tasks / native_tasks
     );
 
     let usage = browser
