@@ -57,6 +57,14 @@ impl Texts {
         }
     }
 
+    pub fn more_tasks(&self, more: usize) -> String {
+        if self.locale == Locale::ZhCn {
+            format!("还有 {more} 条未显示（按到期先后排列，先处理上面的）。")
+        } else {
+            format!("{more} more not shown (oldest first: work from the top).")
+        }
+    }
+
     pub fn bucket(&self, bucket: Bucket) -> &'static str {
         match bucket {
             Bucket::Overdue => self.pick("已逾期", "Overdue"),

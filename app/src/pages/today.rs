@@ -14,6 +14,9 @@ use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
 use crate::state::use_app;
 
+/// Tasks rendered per bucket; choosing a beautician narrows the list faster than scrolling.
+const MAX_TASKS: usize = 100;
+
 #[component]
 pub fn TodayPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -66,10 +69,13 @@ pub fn TodayPage() -> impl IntoView {
                     return view! { <p class="empty-state" data-test="worklist-empty">{move || i18n.t().ui(Ui::WorklistEmpty)}</p> }.into_any();
                 }
                 [Bucket::Overdue, Bucket::Today, Bucket::ThisWeek].into_iter().map(|bucket| {
-                    let tasks: Vec<Task> = list.iter().filter(|(b, _)| *b == bucket).map(|(_, t)| t.clone()).collect();
+                    let count = list.iter().filter(|(b, _)| *b == bucket).count();
+                    let tasks: Vec<Task> =
+                        list.iter().filter(|(b, _)| *b == bucket).take(MAX_TASKS).map(|(_, t)| t.clone()).collect();
+                    let more = count.saturating_sub(MAX_TASKS);
                     (!tasks.is_empty()).then(|| view! {
                         <section class="file-section worklist" data-test=format!("bucket-{bucket:?}").to_lowercase()>
-                            <h2>{move || i18n.t().bucket(bucket)} " " <span class="muted">{tasks.len()}</span></h2>
+                            <h2>{move || i18n.t().bucket(bucket)} " " <span class="muted">{count}</span></h2>
                             <ul class="task-list">
                                 {tasks.into_iter().map(|task| {
                                     let name = state.name_of(&task.customer).unwrap_or_default();
@@ -104,6 +110,7 @@ pub fn TodayPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </ul>
+                            {(more > 0).then(|| view! { <p class="muted" data-test="tasks-more">{move || i18n.t().more_tasks(more)}</p> })}
                         </section>
                     })
                 }).collect_view().into_any()
