@@ -297,14 +297,17 @@ impl AppState {
     /// counts.
     pub fn snapshot_if_due(&self) {
         let state = *self;
+        let month = Month::of(crate::io::browser::today());
+        // Called after every sync: the snapshots in memory answer it at once in the usual case
+        // (this month's is there), without touching the store.
+        let taken = self.snapshots.with_untracked(|all| all.iter().any(|s| s.month == month));
         let ready = self.salon_loaded.get_untracked()
             && self.customers.with_untracked(|all| all.iter().any(|s| s.deleted_at.is_none()));
-        if !ready {
+        if taken || !ready {
             return;
         }
         leptos::task::spawn_local(async move {
             let store = state.store();
-            let month = Month::of(crate::io::browser::today());
             let never_synced = matches!(store.relay_config().await, Ok(Some(_)))
                 && matches!(store.last_synced().await, Ok(None));
             if never_synced {

@@ -449,17 +449,21 @@ impl Store {
     /// The salon's policy and care plan (the defaults when none was saved) and every month's
     /// snapshot.
     pub async fn salon_state(&self) -> Result<(Policy, CarePolicy, Vec<Snapshot>), AppError> {
+        // Only the salon documents: their ids sort between "salon-" and "salon." ('.' follows
+        // '-'), so the thousands of customer documents are never read at start.
+        let range = || KeyRange::Bound("salon-".to_owned(), false, "salon.".to_owned(), true);
         let tx = self.db.transaction(DOCS).build()?;
         let docs = tx.object_store(DOCS)?;
-        let keys = docs.get_all_keys::<String>().primitive()?.await?;
+        let keys = docs.get_all_keys::<String>().with_query::<String, _>(range()).primitive()?;
+        let records = docs.get_all::<DocRecord>().with_query::<String, _>(range()).serde()?;
+        let (keys, records) = (keys.await?, records.await?);
         let mut policy = None;
         let mut care = None;
         let mut snapshots = Vec::new();
-        for key in keys {
-            let key = key?;
+        for (key, record) in keys.zip(records) {
+            let (key, record) = (key?, record?);
             let Some(kind) = DocId::parse(&key).ok().and_then(|id| SalonDocKind::of(&id)) else { continue };
-            let record: Option<DocRecord> = docs.get(key).serde()?.await?;
-            let Some(doc) = record.and_then(|r| SalonDoc::load(&r.bytes).ok()) else { continue };
+            let Ok(doc) = SalonDoc::load(&record.bytes) else { continue };
             match kind {
                 SalonDocKind::Settings => {
                     policy = doc.policy();

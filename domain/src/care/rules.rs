@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{TaskState, TaskStates};
 use crate::classify::{Ledger, Policy, VisitKind};
-use crate::customer::CustomerFile;
+use crate::customer::{Account, CustomerFile};
 use crate::classify::abc::ValueClass;
 use crate::classify::lifecycle::Lifecycle;
 use crate::classify::overrides::ClassSet;
@@ -181,7 +181,12 @@ pub fn birthday_in(born: Date, year: i16) -> Option<Date> {
 impl CareFacts {
     /// Her care facts, read from her file.
     pub fn of(file: &CustomerFile, today: Date) -> Self {
-        let ledger = Ledger::of(file, today);
+        let account = file.account(today);
+        CareFacts::with(file, &Ledger::with(file, &account, today), &account)
+    }
+
+    /// Her care facts from a file whose ledger and account are already at hand.
+    pub fn with(file: &CustomerFile, ledger: &Ledger, account: &Account) -> Self {
         let profile = &file.customer.profile;
         CareFacts {
             id: file.customer.id.as_str().to_owned(),
@@ -190,8 +195,7 @@ impl CareFacts {
             treatments: ledger.visits.iter().filter(|v| v.2 == VisitKind::Treatment).map(|v| v.0).collect(),
             visits: ledger.visits.iter().map(|v| v.0).collect(),
             product_days: file.visits.iter().filter(|v| !v.voided && !v.products.trim().is_empty()).map(|v| v.at.date()).collect(),
-            cards: file
-                .account(today)
+            cards: account
                 .open_cards()
                 .map(|c| CardDue { id: c.card.id.clone(), item: c.card.item.clone(), expires_on: c.card.expires_on, remaining: c.remaining })
                 .collect(),

@@ -27,7 +27,7 @@ use jiff::Span;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::customer::{CustomerFile, MoneyKind, Source, SourceValue};
+use crate::customer::{Account, CustomerFile, MoneyKind, Source, SourceValue};
 use crate::money::Fen;
 
 /// What a visit was, for the lifecycle rules.
@@ -62,6 +62,11 @@ pub struct Ledger {
 
 impl Ledger {
     pub fn of(file: &CustomerFile, today: Date) -> Self {
+        Ledger::with(file, &file.account(today), today)
+    }
+
+    /// The ledger from a file whose account on `today` is already at hand.
+    pub fn with(file: &CustomerFile, account: &Account, today: Date) -> Self {
         let profile = &file.customer.profile;
         let free_card =
             matches!(profile.source(), Some(SourceValue::BuiltIn(Source::FreeCard | Source::FamilyCard)));
@@ -92,7 +97,6 @@ impl Ledger {
         for day in firsts.chain(profile.member_since()) {
             since = since.min(day);
         }
-        let account = file.account(today);
         Ledger {
             since,
             visits,

@@ -72,6 +72,8 @@ impl CustomerSummary {
         let customer = &file.customer;
         let profile = &customer.profile;
         let account = file.account(today);
+        let ledger = Ledger::with(file, &account, today);
+        let care = CareFacts::with(file, &ledger, &account);
         let phone = profile.phone();
         let mut card_expiries: Vec<(Date, i64)> =
             account.open_cards().filter_map(|c| c.card.expires_on.map(|e| (e, c.remaining))).collect();
@@ -107,9 +109,9 @@ impl CustomerSummary {
             overdrawn: account.overdrawn(),
             member,
             outcome: profile.outcome().key().to_owned(),
-            ledger: Ledger::of(file, today),
+            ledger,
             overrides: file.overrides.clone(),
-            care: CareFacts::of(file, today),
+            care,
             open_complaints: file.complaints.iter().filter(|c| c.is_open()).map(|c| c.complaint.clone()).collect(),
         }
     }
