@@ -206,12 +206,26 @@ impl Texts {
     pub fn field_hint(&self, field: Field) -> Option<&'static str> {
         let (zh, en) = match field {
             Field::Phone => (ZH_CN.phone_hint, EN.phone_hint),
-            Field::Allergies => ("药物、产品过敏。填写后在档案和每次护理前醒目提示。", "Drug or product allergies. Shown as an alert on the file and before every treatment."),
-            Field::Contraindications => ("不宜做的项目或成分（孕期、术后、光敏……）。", "Treatments or ingredients to avoid (pregnancy, after surgery, photosensitivity ...)."),
+            Field::Allergies => (
+                "药物、产品过敏。填写后在档案和每次护理前醒目提示。",
+                "Drug or product allergies. Shown as an alert on the file and before every treatment.",
+            ),
+            Field::Contraindications => (
+                "不宜做的项目或成分（孕期、术后、光敏……）。",
+                "Treatments or ingredients to avoid (pregnancy, after surgery, photosensitivity ...).",
+            ),
             Field::Tags => ("用逗号或空格分隔，如：VIP 敏感肌", "Separate with commas or spaces, e.g. VIP sensitive"),
-            Field::Referrer => ("朋友介绍时填写介绍人的编号，可输入姓名后从列表选择。", "For a friend referral: the referring customer's number; type a name to pick from the list."),
-            Field::Source => ("可从列表选择，也可输入新的渠道（如 小红书）。", "Pick from the list or type a new channel."),
-            Field::PsychType => ("咨询师评估。要求过高、强迫意识、缺陷恐惧三型术前术后都需要心理疏导。", "Set by a consultant. Over-demanding, obsessive and defect-fear types need counselling before and after surgery."),
+            Field::Referrer => (
+                "朋友介绍时填写介绍人的编号，可输入姓名后从列表选择。",
+                "For a friend referral: the referring customer's number; type a name to pick from the list.",
+            ),
+            Field::Source => {
+                ("可从列表选择，也可输入新的渠道（如 小红书）。", "Pick from the list or type a new channel.")
+            }
+            Field::PsychType => (
+                "咨询师评估。要求过高、强迫意识、缺陷恐惧三型术前术后都需要心理疏导。",
+                "Set by a consultant. Over-demanding, obsessive and defect-fear types need counselling before and after surgery.",
+            ),
             _ => return None,
         };
         Some(self.pick(zh, en))
@@ -367,10 +381,16 @@ impl Texts {
 
     pub fn import_error(&self, error: &ImportError) -> String {
         match (error, self.locale == Locale::ZhCn) {
-            (ImportError::NotUtf8, true) => "文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重试。".into(),
-            (ImportError::NotUtf8, false) => "The file is not UTF-8. In Excel use “Save as → CSV UTF-8 (comma delimited)” and try again.".into(),
+            (ImportError::NotUtf8, true) => {
+                "文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重试。".into()
+            }
+            (ImportError::NotUtf8, false) => {
+                "The file is not UTF-8. In Excel use “Save as → CSV UTF-8 (comma delimited)” and try again.".into()
+            }
             (ImportError::NoNameColumn, true) => "找不到“姓名”列。第一行应是列名，其中必须有“姓名”。".into(),
-            (ImportError::NoNameColumn, false) => "No “Name” column. The first row must hold the column titles, including “Name”.".into(),
+            (ImportError::NoNameColumn, false) => {
+                "No “Name” column. The first row must hold the column titles, including “Name”.".into()
+            }
             (ImportError::Empty, true) => "文件里没有顾客行。".into(),
             (ImportError::Empty, false) => "The file has no customer rows.".into(),
             (ImportError::TooManyRows { max }, true) => format!("一次最多导入 {max} 行，请分批导入。"),
@@ -433,7 +453,9 @@ impl Texts {
             (FieldProblem::UnknownCustomer, true) => "没有这个编号的顾客。".into(),
             (FieldProblem::UnknownCustomer, false) => "No customer has that number.".into(),
             (FieldProblem::NotAnAmount, true) => "请输入金额，如 298 或 298.50（最多两位小数，不能为负）。".into(),
-            (FieldProblem::NotAnAmount, false) => "Enter an amount such as 298 or 298.50 (two decimals at most, not negative).".into(),
+            (FieldProblem::NotAnAmount, false) => {
+                "Enter an amount such as 298 or 298.50 (two decimals at most, not negative).".into()
+            }
             (FieldProblem::AmountTooLarge { max_yuan }, true) => format!("金额不能超过 {max_yuan} 元。"),
             (FieldProblem::AmountTooLarge { max_yuan }, false) => format!("The amount cannot exceed ¥{max_yuan}."),
             (FieldProblem::NotInRange { min, max }, true) => format!("请输入 {min}–{max} 之间的整数。"),
@@ -453,7 +475,9 @@ impl Texts {
             (FieldProblem::Missing, true) => "请至少填写护理项目或购买产品之一。".into(),
             (FieldProblem::Missing, false) => "Enter the services or the products bought.".into(),
             (FieldProblem::NotAPercent, true) => "请输入 0–100 之间的百分比，最多两位小数（如 5 或 2.5）。".into(),
-            (FieldProblem::NotAPercent, false) => "Enter a percentage from 0 to 100, at most two decimals (5 or 2.5).".into(),
+            (FieldProblem::NotAPercent, false) => {
+                "Enter a percentage from 0 to 100, at most two decimals (5 or 2.5).".into()
+            }
             (FieldProblem::BarOutOfOrder, true) => "不能高于上一级的门槛。".into(),
             (FieldProblem::BarOutOfOrder, false) => "Cannot be above the next higher class's bar.".into(),
             (FieldProblem::MustExceed { min }, true) => format!("必须大于 {min}。"),
@@ -468,7 +492,9 @@ impl Texts {
             (FieldProblem::DateInFuture, true) => format!("{label}不能晚于今天。"),
             (FieldProblem::DateInFuture, false) => format!("{label} cannot be after today."),
             (FieldProblem::DateTooEarly { earliest_year }, true) => format!("{label}不能早于 {earliest_year} 年。"),
-            (FieldProblem::DateTooEarly { earliest_year }, false) => format!("{label} cannot be before {earliest_year}."),
+            (FieldProblem::DateTooEarly { earliest_year }, false) => {
+                format!("{label} cannot be before {earliest_year}.")
+            }
             _ => self.problem(problem),
         }
     }
@@ -500,7 +526,11 @@ pub static ZH_CN: Texts = Texts {
     list_empty: "还没有顾客档案。点击“新建顾客”开始建档。",
     list_no_match: "没有找到匹配的顾客。",
     list_count: |shown, total| {
-        if shown == total { format!("共 {total} 位顾客") } else { format!("找到 {shown} 位（共 {total} 位）") }
+        if shown == total {
+            format!("共 {total} 位顾客")
+        } else {
+            format!("找到 {shown} 位（共 {total} 位）")
+        }
     },
     liability_total: |sessions, value| format!("未用疗程 {sessions} 次，价值 {value}"),
     allergy_badge: "过敏",
@@ -630,7 +660,9 @@ pub static EN: Texts = Texts {
     settings_join_bad: "That code is not in the form salon:token, nor a link containing #join=.",
     settings_join_done: |salon| format!("Connected to salon {salon}"),
 
-    storage_error: |detail| format!("Could not write to this device's storage; the last change was not saved: {detail}"),
+    storage_error: |detail| {
+        format!("Could not write to this device's storage; the last change was not saved: {detail}")
+    },
     storage_unavailable: "This device's storage (IndexedDB) cannot be opened. Leave private browsing or allow this site to store data, then reopen.",
     not_found: "No such page.",
 };

@@ -5,15 +5,15 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use domain::DomainError;
-use domain::classify::overrides::{Dimension, Override};
-use domain::classify::run::{self, Classification};
-use domain::classify::snapshot::{Month, Snapshot};
 use domain::care::rules::{CarePolicy, Task};
 use domain::classify::Policy;
 use domain::classify::abc::ValueClass;
-use domain::salon::SalonDocKind;
+use domain::classify::overrides::{Dimension, Override};
+use domain::classify::run::{self, Classification};
+use domain::classify::snapshot::{Month, Snapshot};
 use domain::customer::{CustomerDoc, CustomerSummary, LocalChange};
 use domain::ids::{CustomerId, DeviceId};
+use domain::salon::SalonDocKind;
 use domain::wire::ErrorCode;
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
@@ -102,7 +102,12 @@ impl PartialEq for Tasks {
 }
 
 impl AppState {
-    pub fn new(store: Rc<Store>, customers: Vec<CustomerSummary>, events: UnboundedSender<SyncEvent>, last_synced: Option<i64>) -> Self {
+    pub fn new(
+        store: Rc<Store>,
+        customers: Vec<CustomerSummary>,
+        events: UnboundedSender<SyncEvent>,
+        last_synced: Option<i64>,
+    ) -> Self {
         let device_tag = store.device_tag().as_str().to_owned();
         let customers = RwSignal::new(customers);
         let policy = RwSignal::new(Policy::default());
@@ -233,7 +238,10 @@ impl AppState {
     pub async fn save_policy(&self, policy: Policy) -> bool {
         let now = crate::io::browser::now();
         let saved = policy.clone();
-        let result = self.store().edit_salon_doc(SalonDocKind::Settings, |doc, device| doc.set_policy(device, &saved, now)).await;
+        let result = self
+            .store()
+            .edit_salon_doc(SalonDocKind::Settings, |doc, device| doc.set_policy(device, &saved, now))
+            .await;
         match result {
             Ok(()) => {
                 self.policy.set(policy);
@@ -251,7 +259,10 @@ impl AppState {
     pub async fn save_care_plan(&self, plan: CarePolicy) -> bool {
         let now = crate::io::browser::now();
         let saved = plan.clone();
-        let result = self.store().edit_salon_doc(SalonDocKind::Settings, |doc, device| doc.set_care_plan(device, &saved, now)).await;
+        let result = self
+            .store()
+            .edit_salon_doc(SalonDocKind::Settings, |doc, device| doc.set_care_plan(device, &saved, now))
+            .await;
         match result {
             Ok(()) => {
                 self.care.set(plan);
@@ -308,8 +319,8 @@ impl AppState {
         }
         leptos::task::spawn_local(async move {
             let store = state.store();
-            let never_synced = matches!(store.relay_config().await, Ok(Some(_)))
-                && matches!(store.last_synced().await, Ok(None));
+            let never_synced =
+                matches!(store.relay_config().await, Ok(Some(_))) && matches!(store.last_synced().await, Ok(None));
             if never_synced {
                 return;
             }

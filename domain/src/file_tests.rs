@@ -178,8 +178,15 @@ fn two_tablets_using_the_last_session_offline_keep_both_visits_and_flag_the_over
 #[test]
 fn prepaid_and_debt_are_derived_from_entries_and_merge_offline_without_loss() {
     let mut doc = customer_doc("李四");
-    let top_up = MoneyForm { kind: "top_up".into(), amount: "1000".into(), payment: "wechat".into(), on: "2026-11-01".into(), note: String::new() };
-    doc.edit_entry(device(1), EntryEdit::AddMoney(&top_up.validate(entry(1), TODAY).expect("top-up")), at(1)).expect("add");
+    let top_up = MoneyForm {
+        kind: "top_up".into(),
+        amount: "1000".into(),
+        payment: "wechat".into(),
+        on: "2026-11-01".into(),
+        note: String::new(),
+    };
+    doc.edit_entry(device(1), EntryEdit::AddMoney(&top_up.validate(entry(1), TODAY).expect("top-up")), at(1))
+        .expect("add");
     let (mut a, mut b) = (doc.clone(), doc);
     // Tablet A: a visit paid from the prepaid balance. Tablet B: one bought on account.
     let acc = file(&a).account(TODAY);
@@ -187,8 +194,16 @@ fn prepaid_and_debt_are_derived_from_entries_and_merge_offline_without_loss() {
     let ca = a.edit_entry(device(2), EntryEdit::AddVisit(&va), at(2)).expect("a");
     let vb = visit_form(&[], "128.50", "on_account").validate(entry(3), &acc, now()).expect("visit");
     let cb = b.edit_entry(device(3), EntryEdit::AddVisit(&vb), at(3)).expect("b");
-    let repay = MoneyForm { kind: "repayment".into(), amount: "100".into(), payment: "cash".into(), on: "2026-11-24".into(), note: String::new() };
-    let cr = b.edit_entry(device(3), EntryEdit::AddMoney(&repay.validate(entry(4), TODAY).expect("repay")), at(4)).expect("b");
+    let repay = MoneyForm {
+        kind: "repayment".into(),
+        amount: "100".into(),
+        payment: "cash".into(),
+        on: "2026-11-24".into(),
+        note: String::new(),
+    };
+    let cr = b
+        .edit_entry(device(3), EntryEdit::AddMoney(&repay.validate(entry(4), TODAY).expect("repay")), at(4))
+        .expect("b");
     a.apply_changes(cb.iter().chain(&cr).map(|c| c.bytes.as_slice())).expect("apply");
     b.apply_changes(ca.iter().map(|c| c.bytes.as_slice())).expect("apply");
     for doc in [&a, &b] {
@@ -247,18 +262,39 @@ fn expired_and_expiring_cards_are_told_apart() {
 #[test]
 fn visit_and_money_forms_report_specific_problems() {
     let account = crate::customer::Account::default();
-    let errors = VisitForm { date: "2026-11-26".into(), time: "25:00".into(), amount: "-1".into(), payment: "cash".into(), ..VisitForm::default() }
-        .validate(entry(1), &account, now())
-        .expect_err("invalid");
+    let errors = VisitForm {
+        date: "2026-11-26".into(),
+        time: "25:00".into(),
+        amount: "-1".into(),
+        payment: "cash".into(),
+        ..VisitForm::default()
+    }
+    .validate(entry(1), &account, now())
+    .expect_err("invalid");
     assert_eq!(errors.get(EntryField::Time), Some(&FieldProblem::NotADate));
     assert_eq!(errors.get(EntryField::Items), Some(&FieldProblem::Missing));
     assert_eq!(errors.get(EntryField::Amount), Some(&FieldProblem::NotAnAmount));
-    let future = VisitForm { date: "2026-11-26".into(), time: "10:00".into(), items: "x".into(), payment: "cash".into(), ..VisitForm::default() };
-    assert_eq!(future.validate(entry(1), &account, now()).expect_err("future").get(EntryField::Date), Some(&FieldProblem::DateInFuture));
+    let future = VisitForm {
+        date: "2026-11-26".into(),
+        time: "10:00".into(),
+        items: "x".into(),
+        payment: "cash".into(),
+        ..VisitForm::default()
+    };
+    assert_eq!(
+        future.validate(entry(1), &account, now()).expect_err("future").get(EntryField::Date),
+        Some(&FieldProblem::DateInFuture)
+    );
     let unknown_card = visit_form(&[&entry(7)], "", "cash").validate(entry(1), &account, now());
     assert_eq!(unknown_card.expect_err("no such card").get(EntryField::Card), Some(&FieldProblem::NotFound));
 
-    let zero = MoneyForm { kind: "top_up".into(), amount: "0".into(), payment: "prepaid".into(), on: "2026-11-24".into(), note: String::new() };
+    let zero = MoneyForm {
+        kind: "top_up".into(),
+        amount: "0".into(),
+        payment: "prepaid".into(),
+        on: "2026-11-24".into(),
+        note: String::new(),
+    };
     let errors = zero.validate(entry(1), TODAY).expect_err("invalid");
     assert_eq!(errors.get(EntryField::Amount), Some(&FieldProblem::NotPositive));
     assert_eq!(errors.get(EntryField::Payment), Some(&FieldProblem::UnknownChoice), "a top-up from the balance itself");
@@ -444,7 +480,8 @@ fn import(bytes: &[u8], existing: &dyn Fn(&str) -> Option<CustomerId>) -> Result
 #[test]
 fn csv_export_then_import_recreates_the_same_customers_balances_and_cards() {
     let salon = generator::salon(11, 120, TODAY);
-    let files: Vec<CustomerFile> = salon.iter().map(|c| c.build(device(1)).expect("build").0.file().expect("file")).collect();
+    let files: Vec<CustomerFile> =
+        salon.iter().map(|c| c.build(device(1)).expect("build").0.file().expect("file")).collect();
     let by_id: BTreeMap<String, String> =
         files.iter().map(|f| (f.customer.id.as_str().to_owned(), f.customer.number.to_string())).collect();
     let csv = transfer::export_csv(&files, TODAY, &Zh, &|id| by_id.get(id.as_str()).cloned());
@@ -474,7 +511,9 @@ fn csv_export_then_import_recreates_the_same_customers_balances_and_cards() {
         assert_eq!(copied.prepaid, account.prepaid.max(Fen::ZERO));
         assert_eq!(copied.debt, account.debt.max(Fen::ZERO));
         let open = |a: &crate::customer::Account| -> Vec<(String, i64, u32, Fen, Option<Date>)> {
-            a.open_cards().map(|c| (c.card.item.clone(), c.remaining, c.card.sessions, c.card.price, c.card.expires_on)).collect()
+            a.open_cards()
+                .map(|c| (c.card.item.clone(), c.remaining, c.card.sessions, c.card.price, c.card.expires_on))
+                .collect()
         };
         assert_eq!(open(&copied), open(&account), "open cards of {}", original.customer.number);
     }
@@ -570,7 +609,10 @@ fn outcome_and_psychology_screening_are_kept_and_three_types_need_counselling() 
     assert_eq!((read.outcome(), read.psych_type()), (Outcome::A, PsychType::DefectFear));
     assert!(read.psych_type().needs_counselling());
     form.set(Field::Outcome, "e");
-    assert_eq!(form.validate(TODAY, &no_referrer).expect_err("bad").get(Field::Outcome), Some(&FieldProblem::UnknownChoice));
+    assert_eq!(
+        form.validate(TODAY, &no_referrer).expect_err("bad").get(Field::Outcome),
+        Some(&FieldProblem::UnknownChoice)
+    );
 }
 
 // ---- classification from the file ----------------------------------------------------------
@@ -716,12 +758,24 @@ fn a_complaint_logged_on_a_phone_is_resolved_on_a_tablet_and_leaves_the_open_lis
     let mut phone = customer_doc("刘敏");
     let mut tablet = CustomerDoc::empty();
     tablet.apply_changes(phone.all_changes().iter().map(|c| c.bytes.as_slice())).expect("apply");
-    let form = ComplaintForm { category: "service".into(), severity: "medium".into(), text: "等候超过半小时".into(), assigned_to: String::new() };
+    let form = ComplaintForm {
+        category: "service".into(),
+        severity: "medium".into(),
+        text: "等候超过半小时".into(),
+        assigned_to: String::new(),
+    };
     let complaint = form.validate(entry(1), TODAY).expect("valid");
     let logged = phone.add_complaint(device(1), &complaint, at(10)).expect("log");
     tablet.apply_changes(logged.iter().map(|c| c.bytes.as_slice())).expect("apply");
     assert_eq!(CustomerSummary::of(&file(&tablet), TODAY).open_complaints, vec![complaint.clone()]);
-    let action = ComplaintAction { id: entry(2), complaint: entry(1), on: TODAY, by: "店长".into(), text: "致歉并调整排班".into(), resolves: true };
+    let action = ComplaintAction {
+        id: entry(2),
+        complaint: entry(1),
+        on: TODAY,
+        by: "店长".into(),
+        text: "致歉并调整排班".into(),
+        resolves: true,
+    };
     let resolved = tablet.add_complaint_action(device(2), &action, at(20)).expect("resolve");
     phone.apply_changes(resolved.iter().map(|c| c.bytes.as_slice())).expect("apply");
     let on_phone = file(&phone);

@@ -167,9 +167,8 @@ pub fn salon_scaled(seed: u64, n: usize, today: Date, visits_pct: u64) -> Vec<Ge
             let referrer = &customers[rng.below(i as u64) as usize];
             form.set(Field::Referrer, referrer.new.number.to_string());
         }
-        let lookup = |number: &str| {
-            customers.iter().find(|c| c.new.number.to_string() == number).map(|c| c.new.id.clone())
-        };
+        let lookup =
+            |number: &str| customers.iter().find(|c| c.new.number.to_string() == number).map(|c| c.new.id.clone());
         let Ok(profile) = form.validate(today, &lookup) else { continue };
         let new = NewCustomer {
             id: CustomerId::from_random(rng.bytes16()),
@@ -178,7 +177,8 @@ pub fn salon_scaled(seed: u64, n: usize, today: Date, visits_pct: u64) -> Vec<Ge
             profile,
         };
         let beautician = new.profile.beautician().to_owned();
-        let mut generated = GeneratedCustomer { new, visits: Vec::new(), cards: Vec::new(), money: Vec::new(), photos: Vec::new() };
+        let mut generated =
+            GeneratedCustomer { new, visits: Vec::new(), cards: Vec::new(), money: Vec::new(), photos: Vec::new() };
         // Heavy tail: 25% never came back after the consultation, most came a few times,
         // a few come every week or two.
         let visits = match rng.below(100) {
@@ -215,7 +215,8 @@ pub fn salon_scaled(seed: u64, n: usize, today: Date, visits_pct: u64) -> Vec<Ge
             });
         }
         let mut prepaid: i64 = generated.money.iter().map(|m| m.amount.as_fen()).sum();
-        let mut card_left: BTreeMap<EntryId, u32> = generated.cards.iter().map(|c| (c.id.clone(), c.sessions)).collect();
+        let mut card_left: BTreeMap<EntryId, u32> =
+            generated.cards.iter().map(|c| (c.id.clone(), c.sessions)).collect();
         let mut days: Vec<u64> = (0..visits).map(|_| rng.below(span_days)).collect();
         days.sort_unstable();
         for day in days {

@@ -80,14 +80,8 @@ impl DocId {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let well_formed = !raw.is_empty()
             && raw.len() <= Self::MAX_LEN
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
-        if well_formed {
-            Ok(DocId(raw.to_owned()))
-        } else {
-            Err(DomainError::MalformedId { kind: "document" })
-        }
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if well_formed { Ok(DocId(raw.to_owned())) } else { Err(DomainError::MalformedId { kind: "document" }) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -202,11 +196,7 @@ impl SalonId {
         let well_formed = !raw.is_empty()
             && raw.len() <= 32
             && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if well_formed {
-            Ok(SalonId(raw.to_owned()))
-        } else {
-            Err(DomainError::MalformedId { kind: "salon" })
-        }
+        if well_formed { Ok(SalonId(raw.to_owned())) } else { Err(DomainError::MalformedId { kind: "salon" }) }
     }
 
     pub fn as_str(&self) -> &str {

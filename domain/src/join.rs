@@ -21,9 +21,8 @@ impl JoinCode {
         };
         let (salon, token) = code.split_once(':')?;
         let token = token.trim();
-        let token_ok = !token.is_empty()
-            && token.len() <= limits::MAX_TOKEN_LEN
-            && token.bytes().all(|b| b.is_ascii_graphic());
+        let token_ok =
+            !token.is_empty() && token.len() <= limits::MAX_TOKEN_LEN && token.bytes().all(|b| b.is_ascii_graphic());
         if !token_ok {
             return None;
         }

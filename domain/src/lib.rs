@@ -11,9 +11,9 @@ pub mod customer;
 mod error;
 pub mod generator;
 pub mod ids;
+pub mod join;
 pub mod money;
 pub mod salon;
-pub mod join;
 pub mod sync;
 pub mod transfer;
 pub mod wire;
@@ -21,6 +21,6 @@ pub mod wire;
 pub use error::{DomainError, Field, FieldErrors, FieldProblem};
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod file_tests;
+#[cfg(test)]
+mod tests;

@@ -85,7 +85,11 @@ impl SalonDoc {
         self.doc.get_changes(&[]).iter().map(LocalChange::of).collect()
     }
 
-    fn commit(&mut self, now: Timestamp, f: impl FnOnce(&mut automerge::transaction::Transaction<'_>) -> Result<(), DomainError>) -> Result<Option<LocalChange>, DomainError> {
+    fn commit(
+        &mut self,
+        now: Timestamp,
+        f: impl FnOnce(&mut automerge::transaction::Transaction<'_>) -> Result<(), DomainError>,
+    ) -> Result<Option<LocalChange>, DomainError> {
         let mut tx = self.doc.transaction();
         f(&mut tx)?;
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now.as_second()));
@@ -119,7 +123,12 @@ impl SalonDoc {
         policy.check().is_ok().then_some(policy)
     }
 
-    pub fn set_policy(&mut self, device: DeviceId, policy: &Policy, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+    pub fn set_policy(
+        &mut self,
+        device: DeviceId,
+        policy: &Policy,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
         let json = serde_json::to_string(policy).map_err(|e| DomainError::Corrupt(e.to_string()))?;
         self.doc.set_actor(device.actor());
         Ok(self.commit(now, |tx| Ok(tx.put(ROOT, "policy", json)?))?.into_iter().collect())
@@ -130,7 +139,12 @@ impl SalonDoc {
         serde_json::from_str(&self.text("care_plan")?).ok()
     }
 
-    pub fn set_care_plan(&mut self, device: DeviceId, plan: &CarePolicy, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+    pub fn set_care_plan(
+        &mut self,
+        device: DeviceId,
+        plan: &CarePolicy,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
         let json = serde_json::to_string(plan).map_err(|e| DomainError::Corrupt(e.to_string()))?;
         self.doc.set_actor(device.actor());
         Ok(self.commit(now, |tx| Ok(tx.put(ROOT, "care_plan", json)?))?.into_iter().collect())
@@ -147,7 +161,12 @@ impl SalonDoc {
     /// Records a snapshot (again, when taken on demand): the chunks go into changes of at
     /// most [`CHANGE_BUDGET`] bytes each, the month and day last, so a device that has the
     /// month has every chunk's change before it (changes of one actor arrive in order).
-    pub fn put_snapshot(&mut self, device: DeviceId, snapshot: &Snapshot, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+    pub fn put_snapshot(
+        &mut self,
+        device: DeviceId,
+        snapshot: &Snapshot,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
         self.doc.set_actor(device.actor());
         let mut changes = Vec::new();
         let mut batch: Vec<(&'static str, Vec<u8>)> = Vec::new();

@@ -56,7 +56,17 @@ pub struct SyncClient {
 
 impl SyncClient {
     pub fn new(salon: SalonId, token: String, cursor: u64) -> Self {
-        SyncClient { salon, token, phase: Phase::Closed, cursor, head: cursor, pulling: false, pushing: None, next_batch: 1, blob: None }
+        SyncClient {
+            salon,
+            token,
+            phase: Phase::Closed,
+            cursor,
+            head: cursor,
+            pulling: false,
+            pushing: None,
+            next_batch: 1,
+            blob: None,
+        }
     }
 
     pub fn phase(&self) -> Phase {
@@ -229,7 +239,10 @@ mod tests {
         let mut closed = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0);
         assert_eq!(closed.put_blob(hash, photo.clone()), None);
         let mut client = ready();
-        assert_eq!(client.put_blob(hash, photo.clone()), Some(ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes: photo.clone() }));
+        assert_eq!(
+            client.put_blob(hash, photo.clone()),
+            Some(ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes: photo.clone() })
+        );
         assert_eq!(client.get_blob(hash), None, "one at a time");
         let effects = client.on_message(ServerMsg::BlobStored { hash: *hash.as_bytes() });
         assert_eq!(effects, [Effect::BlobStored { hash }, Effect::BlobsIfPending]);
@@ -250,7 +263,10 @@ mod tests {
         let effects = client.on_message(ServerMsg::Blob { hash: *hash.as_bytes(), bytes: Some(photo.clone()) });
         assert_eq!(effects[0], Effect::BlobArrived { hash, bytes: Some(photo) });
         let other = BlobHash::of(b"other");
-        assert!(client.on_message(ServerMsg::Blob { hash: *other.as_bytes(), bytes: None }).is_empty(), "not asked for");
+        assert!(
+            client.on_message(ServerMsg::Blob { hash: *other.as_bytes(), bytes: None }).is_empty(),
+            "not asked for"
+        );
     }
 
     #[test]

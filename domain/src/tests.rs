@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
+use crate::FieldProblem;
 use crate::customer::{
     Birthday, Book, CustomerDoc, CustomerForm, CustomerNumber, CustomerSummary, Field, Gender, Name, NewCustomer,
     Phone, Profile, SearchQuery, limits, search,
@@ -12,7 +13,6 @@ use crate::customer::{
 use crate::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
 use crate::sync::{Effect, Phase, SyncClient};
 use crate::wire::{ClientMsg, ErrorCode, FrameProblem, PROTOCOL_VERSION, SeqChange, ServerMsg, WireChange};
-use crate::FieldProblem;
 
 const TODAY: Date = date(2026, 11, 24);
 
@@ -238,7 +238,8 @@ fn an_edit_writes_only_what_changed() {
     assert_eq!(doc.update_profile(device(1), &doc.version(), &same, at(5)), Ok(vec![]), "no change, no change record");
 
     let phone_changed = set(&same, Field::Phone, "13800138000");
-    let change = doc.update_profile(device(1), &doc.version(), &phone_changed, at(6)).expect("edit").pop().expect("a change");
+    let change =
+        doc.update_profile(device(1), &doc.version(), &phone_changed, at(6)).expect("edit").pop().expect("a change");
     assert!(change.bytes.len() < 200, "a one-field edit stays small ({} bytes)", change.bytes.len());
 }
 
@@ -250,10 +251,18 @@ fn concurrent_edits_of_different_fields_both_survive() {
     let start = base.customer().expect("customer").profile;
 
     let with_phone = set(&start, Field::Phone, "13900000000");
-    let a = tablet_a.update_profile(device(2), &tablet_a.version(), &with_phone, at(10)).expect("edit").pop().expect("change");
+    let a = tablet_a
+        .update_profile(device(2), &tablet_a.version(), &with_phone, at(10))
+        .expect("edit")
+        .pop()
+        .expect("change");
 
     let with_notes = set(&start, Field::Notes, "下次想试试眼部护理");
-    let b = tablet_b.update_profile(device(3), &tablet_b.version(), &with_notes, at(11)).expect("edit").pop().expect("change");
+    let b = tablet_b
+        .update_profile(device(3), &tablet_b.version(), &with_notes, at(11))
+        .expect("edit")
+        .pop()
+        .expect("change");
 
     tablet_a.apply_changes([b.bytes.as_slice()]).expect("apply");
     tablet_b.apply_changes([a.bytes.as_slice()]).expect("apply");
@@ -275,7 +284,8 @@ fn a_form_saved_after_a_remote_edit_arrived_keeps_that_edit() {
 
     // ...meanwhile the owner's phone edits the name and the notes, and that syncs in.
     let remote = set(&set(&p, Field::Name, "张三丰"), Field::Notes, "皮肤偏干。对花粉敏感。");
-    let change = phone.update_profile(device(2), &phone.version(), &remote, at(1)).expect("edit").pop().expect("change");
+    let change =
+        phone.update_profile(device(2), &phone.version(), &remote, at(1)).expect("edit").pop().expect("change");
     tablet.apply_changes([change.bytes.as_slice()]).expect("apply");
 
     // The form still shows the old name and notes; she changes the phone and adds to the notes.
@@ -453,7 +463,8 @@ fn check_search(query: &str, expected: &[&str]) {
         summary("Lily Wang", "01065521234", "BBBB-0001", 3),
         summary("李四", "", "BBBB-0002", 4),
     ];
-    let names: Vec<&str> = search(&all, Book::All, &SearchQuery::parse(query), TODAY).iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> =
+        search(&all, Book::All, &SearchQuery::parse(query), TODAY).iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, expected, "query {query:?}");
 }
 

@@ -47,7 +47,14 @@ impl Column {
     pub fn all() -> Vec<Column> {
         let mut columns = vec![Column::Number];
         columns.extend(Field::ALL.iter().copied().map(Column::Field));
-        columns.extend([Column::Prepaid, Column::Debt, Column::Cards, Column::Spent, Column::Visits, Column::LastVisit]);
+        columns.extend([
+            Column::Prepaid,
+            Column::Debt,
+            Column::Cards,
+            Column::Spent,
+            Column::Visits,
+            Column::LastVisit,
+        ]);
         columns
     }
 
@@ -145,7 +152,12 @@ pub struct ImportContext<'a> {
 }
 
 /// The CSV of `files` (BOM, title row, one row per customer), in the order given.
-pub fn export_csv(files: &[CustomerFile], today: Date, labels: &dyn Labels, number_of: &dyn Fn(&CustomerId) -> Option<String>) -> String {
+pub fn export_csv(
+    files: &[CustomerFile],
+    today: Date,
+    labels: &dyn Labels,
+    number_of: &dyn Fn(&CustomerId) -> Option<String>,
+) -> String {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let columns = Column::all();
     let titles: Vec<String> = columns.iter().map(|c| labels.column(*c)).collect();
@@ -163,7 +175,9 @@ pub fn export_csv(files: &[CustomerFile], today: Date, labels: &dyn Labels, numb
                     Kind::Customer => profile.referrer().and_then(|id| number_of(&id)).unwrap_or_default(),
                     Kind::Choice(_) if !profile.get(*field).is_empty() => labels.choice(*field, profile.get(*field)),
                     // A salon's own channel is shown as typed; built-in ones in the user's words.
-                    Kind::Source if crate::customer::Source::parse(profile.get(*field)).is_ok_and(|s| s.key() != "") => {
+                    Kind::Source
+                        if crate::customer::Source::parse(profile.get(*field)).is_ok_and(|s| s.key() != "") =>
+                    {
                         labels.choice(*field, profile.get(*field))
                     }
                     _ => profile.get(*field).to_owned(),

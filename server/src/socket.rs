@@ -178,7 +178,9 @@ where
             None => continue,
             Some(ClientMsg::Hello { salon, token }) if state.salons().verify(&salon, &token) => return Ok(salon),
             Some(ClientMsg::Hello { .. }) => return Err(End::Refused(ErrorCode::Unauthorized)),
-            Some(ClientMsg::Push { .. } | ClientMsg::Pull { .. } | ClientMsg::PutBlob { .. } | ClientMsg::GetBlob { .. }) => {
+            Some(
+                ClientMsg::Push { .. } | ClientMsg::Pull { .. } | ClientMsg::PutBlob { .. } | ClientMsg::GetBlob { .. },
+            ) => {
                 return Err(End::Refused(ErrorCode::NotAuthenticated));
             }
         }

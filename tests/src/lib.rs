@@ -28,7 +28,10 @@ fn free_port() -> Result<u16> {
 
 fn env_path(var: &str, fallback: &str) -> PathBuf {
     std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(|root| root.join(fallback)).unwrap_or_else(|| fallback.into())
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map(|root| root.join(fallback))
+            .unwrap_or_else(|| fallback.into())
     })
 }
 
@@ -415,7 +418,10 @@ impl Browser {
             {
                 let registered = self
                     .client
-                    .execute("return (async () => (await navigator.serviceWorker.getRegistration()) ?.active != null)()", vec![])
+                    .execute(
+                        "return (async () => (await navigator.serviceWorker.getRegistration()) ?.active != null)()",
+                        vec![],
+                    )
                     .await?;
                 if registered.as_bool() == Some(true) {
                     self.reload().await?;
@@ -429,7 +435,10 @@ impl Browser {
         let script = "return (async () => { const cache = await caches.open('meike-shell-v1'); \
                       return (await cache.keys()).map((r) => new URL(r.url).pathname).sort(); })()";
         let paths = self.client.execute(script, vec![]).await?;
-        Ok(paths.as_array().map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect()).unwrap_or_default())
+        Ok(paths
+            .as_array()
+            .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default())
     }
 
     /// Waits until the cached shell links files with `tag` in their names.

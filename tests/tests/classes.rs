@@ -60,7 +60,10 @@ async fn a_policy_changed_on_one_tablet_reclassifies_the_badges_on_the_other() -
     // days. Her 20 days make her silent, on both tablets.
     a.reload().await?;
     a.wait_for("[data-test=ahp-ok]").await?;
-    assert_eq!(a.client.find(fantoccini::Locator::Css("#policy-silent-days")).await?.prop("value").await?.as_deref(), Some("90"));
+    assert_eq!(
+        a.client.find(fantoccini::Locator::Css("#policy-silent-days")).await?.prop("value").await?.as_deref(),
+        Some("90")
+    );
     policy(&a, "silent-days", "10").await?;
     policy(&a, "lost-days", "365").await?;
     policy(&a, "new-days", "7").await?;
@@ -76,7 +79,10 @@ async fn a_policy_changed_on_one_tablet_reclassifies_the_badges_on_the_other() -
     b.wait_for_text("[data-test=row-name]", "周晓雨").await?;
     b.navigate("/classes/policy").await?;
     b.wait_for("#policy-silent-days").await?;
-    assert_eq!(b.client.find(fantoccini::Locator::Css("#policy-silent-days")).await?.prop("value").await?.as_deref(), Some("10"));
+    assert_eq!(
+        b.client.find(fantoccini::Locator::Css("#policy-silent-days")).await?.prop("value").await?.as_deref(),
+        Some("10")
+    );
     Ok(())
 }
 
@@ -125,7 +131,9 @@ async fn the_classification_page_shows_the_salon_by_class_with_this_months_snaps
     let driver = Driver::start().await?;
     let a = Browser::open(&driver, TABLET).await?;
     join(&a, &relay).await?;
-    for (name, phone, amount) in [("吴佳", "13800000031", "2800"), ("郑琳", "13800000032", "600"), ("冯雪", "13800000033", "120")] {
+    for (name, phone, amount) in
+        [("吴佳", "13800000031", "2800"), ("郑琳", "13800000032", "600"), ("冯雪", "13800000033", "120")]
+    {
         create_customer(&a, name, phone, "").await?;
         record_treatment(&a, 3, amount).await?;
     }

@@ -128,7 +128,8 @@ async fn a_new_release_is_picked_up_and_the_previous_one_stays_usable() -> Resul
     tablet.navigate("/").await?;
     tablet.wait_until_installed().await?;
     let first_files = tablet.cached_paths().await?;
-    let first_wasm = first_files.iter().find(|p| p.ends_with(".wasm")).cloned().expect("the first release's wasm is cached");
+    let first_wasm =
+        first_files.iter().find(|p| p.ends_with(".wasm")).cloned().expect("the first release's wasm is cached");
 
     // Release 2 goes live. The next start still opens at once from the cache (release 1) and
     // fetches release 2 in the background...
@@ -144,7 +145,8 @@ async fn a_new_release_is_picked_up_and_the_previous_one_stays_usable() -> Resul
     relay.stop().await?;
     tablet.reload().await?;
     tablet.wait_for_text("[data-test=row-name]", "钱多多").await?;
-    let running = tablet.client.execute("return document.querySelector('link[rel=preload][as=fetch]').href", vec![]).await?;
+    let running =
+        tablet.client.execute("return document.querySelector('link[rel=preload][as=fetch]').href", vec![]).await?;
     assert!(running.as_str().is_some_and(|href| href.ends_with("-r2.wasm")), "running {running}");
 
     // Release 3 retires release 1's files but keeps release 2's, which the page runs.
@@ -153,7 +155,10 @@ async fn a_new_release_is_picked_up_and_the_previous_one_stays_usable() -> Resul
     tablet.wait_for_cached_shell("-r3").await?;
     let cached = tablet.cached_paths().await?;
     assert!(!cached.contains(&first_wasm), "release 1 was dropped: {cached:?}");
-    assert!(cached.iter().any(|p| p.ends_with("-r2.wasm")) && cached.iter().any(|p| p.ends_with("-r3.wasm")), "{cached:?}");
+    assert!(
+        cached.iter().any(|p| p.ends_with("-r2.wasm")) && cached.iter().any(|p| p.ends_with("-r3.wasm")),
+        "{cached:?}"
+    );
     tablet.close().await?;
     Ok(())
 }

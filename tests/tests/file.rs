@@ -204,7 +204,10 @@ async fn a_photo_added_on_one_tablet_shows_on_the_other_after_sync() -> Result<(
     b.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
     let size = b
         .client
-        .execute("const i = document.querySelector('[data-test=photo-img]'); return [i.naturalWidth, i.naturalHeight]", vec![])
+        .execute(
+            "const i = document.querySelector('[data-test=photo-img]'); return [i.naturalWidth, i.naturalHeight]",
+            vec![],
+        )
         .await?;
     assert_eq!(size, serde_json::json!([320, 240]), "the same picture, decoded on the other tablet");
     b.resize(PHONE).await?;

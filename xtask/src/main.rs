@@ -42,7 +42,9 @@ fn main() -> Result<()> {
             eprintln!("  test     run every test: domain, relay, and end-to-end in headless Chromium");
             eprintln!("  build    build the app into dist/");
             eprintln!("  size     build the app and print its download size (raw and gzip -9)");
-            eprintln!("  bench    N generated customers (default 5000, visits scaled by visits%, default 283: ~20 each) through the relay into headless Chromium: print timings");
+            eprintln!(
+                "  bench    N generated customers (default 5000, visits scaled by visits%, default 283: ~20 each) through the relay into headless Chromium: print timings"
+            );
             eprintln!("  install  install the pinned tools only");
             bail!("unknown command")
         }
@@ -122,7 +124,14 @@ fn ensure_app_tools(root: &Path) -> Result<()> {
     if version_of("trunk", "--version").as_deref() != Some(&format!("trunk {TRUNK_VERSION}")) {
         step(&format!("installing trunk {TRUNK_VERSION} (about 12 minutes on 2 cores, once)"));
         // 0.22.1 declares a newer rustc than this machine's but builds and works on it.
-        must(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked", "--ignore-rust-version"]))?;
+        must(Command::new("cargo").args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+            "--ignore-rust-version",
+        ]))?;
     }
 
     let bindgen = locked_wasm_bindgen(root)?;
@@ -159,7 +168,13 @@ fn ensure_browser() -> Result<()> {
     step("installing Chromium and ChromeDriver from Debian's packages");
     let root_user = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
     let apt = |args: &[&str]| -> Result<()> {
-        let mut cmd = if root_user { Command::new("apt-get") } else { let mut c = Command::new("sudo"); c.arg("apt-get"); c };
+        let mut cmd = if root_user {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
         cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         must(&mut cmd)
     };

@@ -11,7 +11,11 @@ pub fn entry_input_id(field: EntryField) -> String {
 }
 
 #[component]
-pub fn EntryFieldView(field: EntryField, errors: RwSignal<FieldErrors<EntryField>>, children: Children) -> impl IntoView {
+pub fn EntryFieldView(
+    field: EntryField,
+    errors: RwSignal<FieldErrors<EntryField>>,
+    children: Children,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = entry_input_id(field);
     let error = move || errors.with(|e| e.get(field).map(|p| i18n.t().field_problem(i18n.t().entry_field(field), p)));

@@ -15,7 +15,11 @@ pub fn FollowUps(id: String, contacts: Vec<Contact>) -> impl IntoView {
     let base = format!("/customers/{id}");
     let tasks = {
         let id = id.clone();
-        move || state.tasks.with(|all| all.0.iter().filter(|(t, _)| t.customer == id).map(|(t, _)| t.clone()).collect::<Vec<_>>())
+        move || {
+            state
+                .tasks
+                .with(|all| all.0.iter().filter(|(t, _)| t.customer == id).map(|(t, _)| t.clone()).collect::<Vec<_>>())
+        }
     };
     let mut log: Vec<Contact> = contacts.into_iter().filter(|c| !c.voided).collect();
     log.reverse();

@@ -11,7 +11,15 @@ use crate::state::use_app;
 pub fn ProfileSections(profile: Profile) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
-    let shown = [Field::Name, Field::Phone, Field::Gender, Field::Birthday, Field::Allergies, Field::Contraindications, Field::Notes];
+    let shown = [
+        Field::Name,
+        Field::Phone,
+        Field::Gender,
+        Field::Birthday,
+        Field::Allergies,
+        Field::Contraindications,
+        Field::Notes,
+    ];
     Section::ALL
         .iter()
         .copied()

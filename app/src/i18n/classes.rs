@@ -62,12 +62,17 @@ impl Texts {
         let zh = self.zh();
         match why {
             Why::ValueRanked { spend, months, rank, of, top_bp, class, a_bp, ab_bp } => {
-                let (class, top, a, ab) = (self.class(Class::Value(*class)), percent(*top_bp), percent(*a_bp), percent(*ab_bp));
+                let (class, top, a, ab) =
+                    (self.class(Class::Value(*class)), percent(*top_bp), percent(*a_bp), percent(*ab_bp));
                 let spend = spend.display();
                 if zh {
-                    format!("近 {months} 个月消费 {spend}，排名第 {rank} / {of}，前 {top}% → {class}（A类为前 {a}%，A+B 为前 {ab}%，没有消费为C类）")
+                    format!(
+                        "近 {months} 个月消费 {spend}，排名第 {rank} / {of}，前 {top}% → {class}（A类为前 {a}%，A+B 为前 {ab}%，没有消费为C类）"
+                    )
                 } else {
-                    format!("Spent {spend} in {months} months, rank {rank} of {of}, top {top}% → {class} (A is the top {a}%, A+B the top {ab}%; no spend is C)")
+                    format!(
+                        "Spent {spend} in {months} months, rank {rank} of {of}, top {top}% → {class} (A is the top {a}%, A+B the top {ab}%; no spend is C)"
+                    )
                 }
             }
             Why::ValueProbation { spend, since, until } => {
@@ -78,10 +83,25 @@ impl Texts {
                     format!("A customer since {since}, in probation until {until}: class C for now (spent {spend})")
                 }
             }
-            Why::Lifecycle { stage, treatments, days_since_last, usual_interval, new_days, silent_days, lost_days, cadence_pct } => {
+            Why::Lifecycle {
+                stage,
+                treatments,
+                days_since_last,
+                usual_interval,
+                new_days,
+                silent_days,
+                lost_days,
+                cadence_pct,
+            } => {
                 let since = days_since_last.unwrap_or_default();
                 let usual = usual_interval
-                    .map(|u| if zh { format!("，平时约每 {u} 天来一次") } else { format!("; she usually comes every {u} days") })
+                    .map(|u| {
+                        if zh {
+                            format!("，平时约每 {u} 天来一次")
+                        } else {
+                            format!("; she usually comes every {u} days")
+                        }
+                    })
                     .unwrap_or_default();
                 match (stage, zh) {
                     (Lifecycle::Potential(1), true) => "只买过产品，还没有做过护理、办卡或储值".into(),
@@ -93,29 +113,44 @@ impl Texts {
                     (Lifecycle::Potential(_), true) => "还没有到过店".into(),
                     (Lifecycle::Potential(_), false) => "Has not come to the salon yet".into(),
                     (Lifecycle::New { .. }, true) => format!("第一次护理在 {since} 天前（{new_days} 天内算新客）"),
-                    (Lifecycle::New { .. }, false) => format!("First treatment {since} days ago (new for {new_days} days)"),
-                    (Lifecycle::Regular, true) => format!("护理 {treatments} 次，最近一次在 {since} 天前（超过 {silent_days} 天算沉睡）{usual}"),
-                    (Lifecycle::Regular, false) => format!("{treatments} treatments, the last {since} days ago (silent after {silent_days}){usual}"),
+                    (Lifecycle::New { .. }, false) => {
+                        format!("First treatment {since} days ago (new for {new_days} days)")
+                    }
+                    (Lifecycle::Regular, true) => {
+                        format!("护理 {treatments} 次，最近一次在 {since} 天前（超过 {silent_days} 天算沉睡）{usual}")
+                    }
+                    (Lifecycle::Regular, false) => format!(
+                        "{treatments} treatments, the last {since} days ago (silent after {silent_days}){usual}"
+                    ),
                     (Lifecycle::Silent, true) if since <= *silent_days => {
                         format!("最近一次护理在 {since} 天前，超过了她平时间隔的 {cadence_pct}%{usual}")
                     }
                     (Lifecycle::Silent, false) if since <= *silent_days => {
                         format!("Last treatment {since} days ago, past {cadence_pct}% of her usual interval{usual}")
                     }
-                    (Lifecycle::Silent, true) => format!("最近一次护理在 {since} 天前，超过 {silent_days} 天（超过 {lost_days} 天算流失）"),
-                    (Lifecycle::Silent, false) => format!("Last treatment {since} days ago, over {silent_days} (lost after {lost_days})"),
+                    (Lifecycle::Silent, true) => {
+                        format!("最近一次护理在 {since} 天前，超过 {silent_days} 天（超过 {lost_days} 天算流失）")
+                    }
+                    (Lifecycle::Silent, false) => {
+                        format!("Last treatment {since} days ago, over {silent_days} (lost after {lost_days})")
+                    }
                     (Lifecycle::Lost, true) => format!("最近一次护理在 {since} 天前，超过 {lost_days} 天"),
                     (Lifecycle::Lost, false) => format!("Last treatment {since} days ago, over {lost_days}"),
                 }
             }
             Why::Grade { grade, by_activity, spend, visits, months, debt, debt_limit, lowered } => {
-                let (by, grade, spend) = (self.class(Class::Grade(*by_activity)), self.class(Class::Grade(*grade)), spend.display());
+                let (by, grade, spend) =
+                    (self.class(Class::Grade(*by_activity)), self.class(Class::Grade(*grade)), spend.display());
                 let (debt, limit) = (debt.display(), debt_limit.display());
                 match (lowered, zh) {
                     (false, true) => format!("近 {months} 个月消费 {spend}、到店 {visits} 次 → {grade}"),
                     (false, false) => format!("Spent {spend} and came {visits} times in {months} months → {grade}"),
-                    (true, true) => format!("近 {months} 个月消费 {spend}、到店 {visits} 次 → {by}；欠款 {debt} 超过 {limit}，降一级 → {grade}"),
-                    (true, false) => format!("Spent {spend} and came {visits} times in {months} months → {by}; owes {debt}, over {limit}, one lower → {grade}"),
+                    (true, true) => format!(
+                        "近 {months} 个月消费 {spend}、到店 {visits} 次 → {by}；欠款 {debt} 超过 {limit}，降一级 → {grade}"
+                    ),
+                    (true, false) => format!(
+                        "Spent {spend} and came {visits} times in {months} months → {by}; owes {debt}, over {limit}, one lower → {grade}"
+                    ),
                 }
             }
             Why::Segment { scores, past_cadence, usual_interval, .. } => match (scores, zh) {
@@ -125,7 +160,9 @@ impl Texts {
                     let base = if zh {
                         format!("最近度 R{r}、频率 F{f}、金额 M{m}（1–5 分，5 最好，与本店其他顾客相比）")
                     } else {
-                        format!("Recency R{r}, frequency F{f}, monetary M{m} (1–5 against the salon's other customers, 5 best)")
+                        format!(
+                            "Recency R{r}, frequency F{f}, monetary M{m} (1–5 against the salon's other customers, 5 best)"
+                        )
                     };
                     match (past_cadence, usual_interval, zh) {
                         (true, Some(u), true) => format!("{base}；已超过她平时每 {u} 天一次的节奏"),
@@ -153,7 +190,9 @@ impl Texts {
             PolicyField::NewDays => self.pick("新客期（天）", "New for (days)"),
             PolicyField::SilentDays => self.pick("多少天未到店算沉睡", "Silent after (days)"),
             PolicyField::LostDays => self.pick("多少天未到店算流失", "Lost after (days)"),
-            PolicyField::CadencePct => self.pick("超过本人平时间隔的（%）也算沉睡", "Also silent past her usual interval (%)"),
+            PolicyField::CadencePct => {
+                self.pick("超过本人平时间隔的（%）也算沉睡", "Also silent past her usual interval (%)")
+            }
             PolicyField::ASpend => self.pick("A级：消费至少（元）", "Grade A: spend at least (¥)"),
             PolicyField::AVisits => self.pick("A级：到店至少（次）", "Grade A: visits at least"),
             PolicyField::BSpend => self.pick("B级：消费至少（元）", "Grade B: spend at least (¥)"),
@@ -223,11 +262,19 @@ impl Texts {
     }
 
     pub fn snapshot_taken(&self, month: &str, on: &str) -> String {
-        if self.zh() { format!("{month} 月快照（{on} 记录）") } else { format!("Snapshot of {month} (taken {on})") }
+        if self.zh() {
+            format!("{month} 月快照（{on} 记录）")
+        } else {
+            format!("Snapshot of {month} (taken {on})")
+        }
     }
 
     pub fn transitions_between(&self, from: &str, to: &str) -> String {
-        if self.zh() { format!("{from} → {to}：行为上月分类，列为本月分类") } else { format!("{from} → {to}: rows are the earlier class, columns the later") }
+        if self.zh() {
+            format!("{from} → {to}：行为上月分类，列为本月分类")
+        } else {
+            format!("{from} → {to}: rows are the earlier class, columns the later")
+        }
     }
 
     pub fn override_note(&self, computed: Class, reason: &str, until: Option<String>) -> String {

@@ -232,7 +232,9 @@ pub async fn resize_photo(file: &web_sys::File) -> Option<(Vec<u8>, u32, u32)> {
     canvas.set_width(width);
     canvas.set_height(height);
     let context = canvas.get_context("2d").ok()??.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
-    context.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(width), f64::from(height)).ok()?;
+    context
+        .draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(width), f64::from(height))
+        .ok()?;
     let data_url = canvas.to_data_url_with_type_and_encoder_options("image/jpeg", &JsValue::from_f64(0.82)).ok()?;
     let base64 = data_url.split_once(',')?.1;
     let binary = web_sys::window()?.atob(base64).ok()?;

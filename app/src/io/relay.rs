@@ -29,7 +29,10 @@ const SILENT_TICKS_BEFORE_RECONNECT: u32 = 3;
 /// Everything the sync loop reacts to, on one channel.
 #[derive(Debug)]
 pub enum SyncEvent {
-    Socket { generation: u32, event: SocketEvent },
+    Socket {
+        generation: u32,
+        event: SocketEvent,
+    },
     /// Something was added to the outbox.
     OutboxChanged,
     /// A photo blob was stored here and waits to be uploaded.

@@ -19,10 +19,10 @@ use domain::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
 use domain::salon::{SalonDoc, SalonDocKind};
 use domain::transfer::ImportedCustomer;
 use domain::wire::{SeqChange, WireChange};
+use indexed_db_futures::KeyRange;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
-use indexed_db_futures::KeyRange;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -506,7 +506,11 @@ impl Store {
         summary: Option<&CustomerSummary>,
         changes: &[LocalChange],
     ) -> Result<(), AppError> {
-        tx.object_store(DOCS)?.put(DocRecord { bytes }).with_key(doc_id.as_str().to_owned()).without_key_type().serde()?;
+        tx.object_store(DOCS)?
+            .put(DocRecord { bytes })
+            .with_key(doc_id.as_str().to_owned())
+            .without_key_type()
+            .serde()?;
         if let Some(summary) = summary {
             tx.object_store(CUSTOMERS)?.put(summary).with_key(summary.id.clone()).without_key_type().serde()?;
         }
@@ -524,7 +528,8 @@ impl Store {
         let mut pending = Vec::new();
         for row in rows {
             let row = row?;
-            let (Some(key), Ok(doc), Ok(hash)) = (row.id, DocId::parse(&row.doc), <[u8; 32]>::try_from(row.hash.as_slice()))
+            let (Some(key), Ok(doc), Ok(hash)) =
+                (row.id, DocId::parse(&row.doc), <[u8; 32]>::try_from(row.hash.as_slice()))
             else {
                 return Err(corrupt("outbox"));
             };
@@ -537,7 +542,9 @@ impl Store {
     /// oldest entries, and newer entries always get larger keys).
     pub async fn outbox_remove(&self, first: u64, last: u64) -> Result<(), AppError> {
         let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(OUTBOX)?.delete::<f64, _>(KeyRange::Bound(first as f64, false, last as f64, false)).primitive()?;
+        tx.object_store(OUTBOX)?
+            .delete::<f64, _>(KeyRange::Bound(first as f64, false, last as f64, false))
+            .primitive()?;
         tx.commit().await?;
         Ok(())
     }

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::entry_field::{EntryFieldView, entry_input_id};
+use crate::components::with_file::WithFile;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
-use crate::components::with_file::WithFile;
 use crate::state::use_app;
 
 #[component]
@@ -57,7 +57,10 @@ fn CardFormView(file: CustomerFile) -> impl IntoView {
             );
         }
     };
-    let text = move |field: EntryField, get: fn(&CardForm) -> &String, set: fn(&mut CardForm, String), kind: &'static str| {
+    let text = move |field: EntryField,
+                     get: fn(&CardForm) -> &String,
+                     set: fn(&mut CardForm, String),
+                     kind: &'static str| {
         view! {
             <EntryFieldView field errors>
                 <input id=entry_input_id(field) type=kind autocomplete="off" inputmode=if kind == "number" { "numeric" } else { "text" }

@@ -24,8 +24,14 @@ fn judgement_key(j: Judgement) -> String {
 }
 
 const SECTIONS: [(Ui, &[PolicyField]); 3] = [
-    (Ui::PolicyPeriod, &[PolicyField::PeriodMonths, PolicyField::AShare, PolicyField::AbShare, PolicyField::ProbationMonths]),
-    (Ui::PolicyLifecycle, &[PolicyField::NewDays, PolicyField::SilentDays, PolicyField::LostDays, PolicyField::CadencePct]),
+    (
+        Ui::PolicyPeriod,
+        &[PolicyField::PeriodMonths, PolicyField::AShare, PolicyField::AbShare, PolicyField::ProbationMonths],
+    ),
+    (
+        Ui::PolicyLifecycle,
+        &[PolicyField::NewDays, PolicyField::SilentDays, PolicyField::LostDays, PolicyField::CadencePct],
+    ),
     (
         Ui::PolicyGrades,
         &[
@@ -150,7 +156,8 @@ pub fn ClassPolicyPage() -> impl IntoView {
             </table>
         }
     };
-    let weights = move || match ahp::weights(n, &judgements.get()) {
+    let weights = move || {
+        match ahp::weights(n, &judgements.get()) {
         Ok(result) => view! {
             <div class="ahp-result" data-test="ahp-ok">
                 <p>{move || i18n.t().ui(Ui::AhpWeights)}</p>
@@ -164,6 +171,7 @@ pub fn ClassPolicyPage() -> impl IntoView {
         }
         .into_any(),
         Err(error) => view! { <p class="field-error" data-test="ahp-error">{move || i18n.t().ahp_error(&error)}</p> }.into_any(),
+    }
     };
 
     view! {

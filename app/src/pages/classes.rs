@@ -122,7 +122,9 @@ pub fn ClassesPage() -> impl IntoView {
 
     let this_month = move || {
         let month = Month::of(browser::today());
-        state.snapshots.with(|all| all.iter().find(|s| s.month == month).map(|s| (s.month.to_string(), s.taken_on.to_string())))
+        state
+            .snapshots
+            .with(|all| all.iter().find(|s| s.month == month).map(|s| (s.month.to_string(), s.taken_on.to_string())))
     };
     let take = move |_| {
         taking.set(true);

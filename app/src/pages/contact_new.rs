@@ -114,7 +114,13 @@ fn ContactFormView(file: CustomerFile) -> impl IntoView {
     };
     let templates = move || {
         let (card_name, remaining) = card.clone().unwrap_or_default();
-        let values = TemplateValues { name: &name, beautician: &beautician, card: &card_name, remaining, salon: i18n.t().app_name };
+        let values = TemplateValues {
+            name: &name,
+            beautician: &beautician,
+            card: &card_name,
+            remaining,
+            salon: i18n.t().app_name,
+        };
         i18n.t().templates(&values).into_iter().map(|(key, title, body)| {
             let sms = format!("sms:{}?body={}", phone, js_sys::encode_uri_component(&body));
             let copy = body.clone();

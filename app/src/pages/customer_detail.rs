@@ -30,7 +30,10 @@ pub fn CustomerDetailPage() -> impl IntoView {
 
 /// An edit of one customer's document, run inside the store's transaction.
 type DocEdit = Box<
-    dyn FnOnce(&mut domain::customer::CustomerDoc, domain::ids::DeviceId) -> Result<Vec<domain::customer::LocalChange>, domain::DomainError>,
+    dyn FnOnce(
+        &mut domain::customer::CustomerDoc,
+        domain::ids::DeviceId,
+    ) -> Result<Vec<domain::customer::LocalChange>, domain::DomainError>,
 >;
 
 #[component]

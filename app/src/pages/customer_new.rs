@@ -16,7 +16,10 @@ pub fn CustomerNewPage() -> impl IntoView {
         let profile = profile.clone();
         let navigate = navigate.clone();
         async move {
-            let created = state.store().create_customer(browser::new_customer_id(), profile, browser::now(), browser::today()).await;
+            let created = state
+                .store()
+                .create_customer(browser::new_customer_id(), profile, browser::now(), browser::today())
+                .await;
             match created {
                 Ok(summary) => {
                     let href = format!("/customers/{}", summary.id);

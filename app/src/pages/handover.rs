@@ -24,7 +24,11 @@ pub fn HandoverPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let beauticians = move || {
         let mut names: Vec<String> = state.customers.with(|all| {
-            all.iter().filter(|s| s.deleted_at.is_none()).map(|s| s.beautician.clone()).filter(|b| !b.is_empty()).collect()
+            all.iter()
+                .filter(|s| s.deleted_at.is_none())
+                .map(|s| s.beautician.clone())
+                .filter(|b| !b.is_empty())
+                .collect()
         });
         names.sort();
         names.dedup();

@@ -32,19 +32,24 @@ fn OwnerHome() -> impl IntoView {
     let today = browser::today();
     let overdue = move || {
         let tasks = state.tasks.get();
-        worklist(tasks.0.as_ref().clone(), None, today).into_iter().filter(|(b, _)| *b == Bucket::Overdue).map(|(_, t)| t).collect::<Vec<_>>()
+        worklist(tasks.0.as_ref().clone(), None, today)
+            .into_iter()
+            .filter(|(b, _)| *b == Bucket::Overdue)
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
     };
     let complaints = move || {
         let classes = state.classes.get();
-        let mut open: Vec<(ValueClass, String, String, domain::care::complaints::Complaint)> = state.customers.with(|all| {
-            all.iter()
-                .filter(|s| s.deleted_at.is_none())
-                .flat_map(|s| {
-                    let class = classes.all.get(&s.id).map(|c| c.effective.value).unwrap_or(ValueClass::C);
-                    s.open_complaints.iter().map(move |c| (class, s.id.clone(), s.name.clone(), c.clone()))
-                })
-                .collect()
-        });
+        let mut open: Vec<(ValueClass, String, String, domain::care::complaints::Complaint)> =
+            state.customers.with(|all| {
+                all.iter()
+                    .filter(|s| s.deleted_at.is_none())
+                    .flat_map(|s| {
+                        let class = classes.all.get(&s.id).map(|c| c.effective.value).unwrap_or(ValueClass::C);
+                        s.open_complaints.iter().map(move |c| (class, s.id.clone(), s.name.clone(), c.clone()))
+                    })
+                    .collect()
+            });
         open.sort_by_key(|(class, _, _, c)| (*class, std::cmp::Reverse(c.severity as u8), c.opened_on));
         open
     };

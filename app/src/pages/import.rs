@@ -3,8 +3,8 @@
 //! every row is valid and the user confirms. Then all rows are saved in one transaction.
 
 use domain::customer::Field;
-use domain::transfer::{self, Column, ImportContext, ImportPlan, Labels};
 use domain::ids::CustomerId;
+use domain::transfer::{self, Column, ImportContext, ImportPlan, Labels};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
@@ -34,11 +34,14 @@ pub fn ImportPage() -> impl IntoView {
             let labels: [&dyn Labels; 2] = [&ZH_CN, &EN];
             let existing = |number: &str| {
                 state.customers.with_untracked(|all| {
-                    all.iter().find(|s| s.number.eq_ignore_ascii_case(number)).and_then(|s| CustomerId::parse(&s.id).ok())
+                    all.iter()
+                        .find(|s| s.number.eq_ignore_ascii_case(number))
+                        .and_then(|s| CustomerId::parse(&s.id).ok())
                 })
             };
             let mut new_id = browser::random_16;
-            let mut ctx = ImportContext { today: browser::today(), labels: &labels, new_id: &mut new_id, existing: &existing };
+            let mut ctx =
+                ImportContext { today: browser::today(), labels: &labels, new_id: &mut new_id, existing: &existing };
             plan.set(Some(transfer::import_csv(&bytes, &mut ctx)));
         });
     };
@@ -87,8 +90,13 @@ fn Preview(plan: ImportPlan, saving: RwSignal<bool>, on_import: Callback<()>) ->
     let errors = plan.error_rows();
     let total = plan.rows.len();
     let ignored = plan.ignored_columns.join("、");
-    let rows: Vec<_> =
-        plan.rows.iter().enumerate().filter(|(i, r)| *i < PREVIEW_ROWS || r.result.is_err()).map(|(_, r)| r.clone()).collect();
+    let rows: Vec<_> = plan
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| *i < PREVIEW_ROWS || r.result.is_err())
+        .map(|(_, r)| r.clone())
+        .collect();
     view! {
         <div class="import-preview" data-test="import-preview">
             <p class={if errors > 0 { "form-summary" } else { "notice-bar" }} data-test="import-summary">

@@ -9,9 +9,9 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::account_summary::AccountSummary;
 use crate::components::entry_field::{EntryFieldView, entry_input_id};
+use crate::components::with_file::WithFile;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
-use crate::components::with_file::WithFile;
 use crate::state::use_app;
 
 #[component]

@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::photo_image::PhotoImage;
+use crate::components::with_file::WithFile;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
 use crate::io::relay::SyncEvent;
-use crate::components::with_file::WithFile;
 use crate::state::use_app;
 
 /// What the next photo will be recorded as. Lives outside the view that re-renders after each

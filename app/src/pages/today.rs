@@ -25,7 +25,11 @@ pub fn TodayPage() -> impl IntoView {
     let today = browser::today();
     let beauticians = move || {
         let mut names: Vec<String> = state.customers.with(|all| {
-            all.iter().filter(|s| s.deleted_at.is_none()).map(|s| s.beautician.clone()).filter(|b| !b.is_empty()).collect()
+            all.iter()
+                .filter(|s| s.deleted_at.is_none())
+                .map(|s| s.beautician.clone())
+                .filter(|b| !b.is_empty())
+                .collect()
         });
         names.sort();
         names.dedup();
@@ -41,7 +45,9 @@ pub fn TodayPage() -> impl IntoView {
         let Ok(id) = CustomerId::parse(&task.customer) else { return };
         leptos::task::spawn_local(async move {
             let now = browser::now();
-            state.edit_customer(&id, move |doc, device| doc.set_task_state(device, &task.id, Some(&decision), now)).await;
+            state
+                .edit_customer(&id, move |doc, device| doc.set_task_state(device, &task.id, Some(&decision), now))
+                .await;
         });
     };
     view! {

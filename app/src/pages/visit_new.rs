@@ -7,12 +7,12 @@ use domain::money::Payment;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::components::entry_field::{EntryFieldView, entry_input_id};
 use crate::components::counselling_caution::CounsellingCaution;
+use crate::components::entry_field::{EntryFieldView, entry_input_id};
 use crate::components::health_alert::HealthAlert;
+use crate::components::with_file::WithFile;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
-use crate::components::with_file::WithFile;
 use crate::state::use_app;
 
 #[component]
@@ -64,7 +64,10 @@ fn VisitFormView(file: CustomerFile) -> impl IntoView {
             );
         }
     };
-    let text = move |field: EntryField, get: fn(&VisitForm) -> &String, set: fn(&mut VisitForm, String), kind: &'static str| {
+    let text = move |field: EntryField,
+                     get: fn(&VisitForm) -> &String,
+                     set: fn(&mut VisitForm, String),
+                     kind: &'static str| {
         view! {
             <EntryFieldView field errors>
                 <input id=entry_input_id(field) type=kind autocomplete="off"

@@ -138,10 +138,29 @@ mod tests {
 
     #[test]
     fn a_complaint_is_open_until_an_action_resolves_it_whichever_device_recorded_what() {
-        let form = ComplaintForm { category: "allergy".into(), severity: "high".into(), text: "做完面部后脸颊发红".into(), assigned_to: "店长".into() };
+        let form = ComplaintForm {
+            category: "allergy".into(),
+            severity: "high".into(),
+            text: "做完面部后脸颊发红".into(),
+            assigned_to: "店长".into(),
+        };
         let complaint = form.validate(id(1), date(2026, 11, 20)).expect("valid");
-        let call = ComplaintAction { id: id(2), complaint: id(1), on: date(2026, 11, 21), by: "店长".into(), text: "电话道歉，约复诊".into(), resolves: false };
-        let fixed = ComplaintAction { id: id(3), complaint: id(1), on: date(2026, 11, 23), by: "店长".into(), text: "复诊后已消退，赠送修护护理".into(), resolves: true };
+        let call = ComplaintAction {
+            id: id(2),
+            complaint: id(1),
+            on: date(2026, 11, 21),
+            by: "店长".into(),
+            text: "电话道歉，约复诊".into(),
+            resolves: false,
+        };
+        let fixed = ComplaintAction {
+            id: id(3),
+            complaint: id(1),
+            on: date(2026, 11, 23),
+            by: "店长".into(),
+            text: "复诊后已消退，赠送修护护理".into(),
+            resolves: true,
+        };
         let open = ComplaintStatus::of(std::slice::from_ref(&complaint), std::slice::from_ref(&call));
         assert!(open[0].is_open());
         let both = ComplaintStatus::of(std::slice::from_ref(&complaint), &[fixed.clone(), call.clone()]);
@@ -151,9 +170,14 @@ mod tests {
 
     #[test]
     fn the_form_names_each_problem() {
-        let errors = ComplaintForm { category: "noise".into(), severity: String::new(), text: " ".into(), assigned_to: String::new() }
-            .validate(id(1), date(2026, 11, 20))
-            .expect_err("refused");
+        let errors = ComplaintForm {
+            category: "noise".into(),
+            severity: String::new(),
+            text: " ".into(),
+            assigned_to: String::new(),
+        }
+        .validate(id(1), date(2026, 11, 20))
+        .expect_err("refused");
         assert_eq!(errors.get(ComplaintField::Category), Some(&FieldProblem::UnknownChoice));
         assert_eq!(errors.get(ComplaintField::Severity), Some(&FieldProblem::UnknownChoice));
         assert_eq!(errors.get(ComplaintField::Text), Some(&FieldProblem::Required));

@@ -141,8 +141,12 @@ impl ContactForm {
 pub enum TaskState {
     Done,
     /// Hidden until this day.
-    Snoozed { until: Date },
-    Skipped { reason: String },
+    Snoozed {
+        until: Date,
+    },
+    Skipped {
+        reason: String,
+    },
 }
 
 /// Task states by task id, as stored in the customer's document.

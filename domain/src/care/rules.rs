@@ -10,12 +10,12 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::{TaskState, TaskStates};
-use crate::classify::{Ledger, Policy, VisitKind};
-use crate::customer::{Account, CustomerFile};
 use crate::classify::abc::ValueClass;
 use crate::classify::lifecycle::Lifecycle;
 use crate::classify::overrides::ClassSet;
+use crate::classify::{Ledger, Policy, VisitKind};
 use crate::customer::EntryId;
+use crate::customer::{Account, CustomerFile};
 
 /// A recurring day the salon greets customers on (妇女节 …), month and day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,21 +81,46 @@ impl Default for CarePolicy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
     /// New customer: the first follow-up after her first treatment.
-    FirstContact { first: Date },
+    FirstContact {
+        first: Date,
+    },
     /// Products bought on `bought`: call number `step` (1 = next day …).
-    ProductCall { bought: Date, step: u8 },
-    CardExpiring { card: EntryId, item: String, expires: Date },
-    CardLow { card: EntryId, item: String, remaining: i64 },
-    Birthday { on: Date },
-    Holiday { name: String, on: Date },
+    ProductCall {
+        bought: Date,
+        step: u8,
+    },
+    CardExpiring {
+        card: EntryId,
+        item: String,
+        expires: Date,
+    },
+    CardLow {
+        card: EntryId,
+        item: String,
+        remaining: i64,
+    },
+    Birthday {
+        on: Date,
+    },
+    Holiday {
+        name: String,
+        on: Date,
+    },
     /// The class's regular contact: A a visit or call, B attention, C a message.
-    ClassContact { class: ValueClass },
+    ClassContact {
+        class: ValueClass,
+    },
     /// Potential 2 or 3: ask why she did not buy a card.
-    PotentialAsk { kind: u8 },
+    PotentialAsk {
+        kind: u8,
+    },
     WinBackLetter,
     WinBackCall,
     /// First contact from her new beautician.
-    Handover { from: String, to: String },
+    Handover {
+        from: String,
+        to: String,
+    },
 }
 
 impl Reason {
@@ -194,10 +219,20 @@ impl CareFacts {
             birthday: profile.birthday().map(|b| b.date()),
             treatments: ledger.visits.iter().filter(|v| v.2 == VisitKind::Treatment).map(|v| v.0).collect(),
             visits: ledger.visits.iter().map(|v| v.0).collect(),
-            product_days: file.visits.iter().filter(|v| !v.voided && !v.products.trim().is_empty()).map(|v| v.at.date()).collect(),
+            product_days: file
+                .visits
+                .iter()
+                .filter(|v| !v.voided && !v.products.trim().is_empty())
+                .map(|v| v.at.date())
+                .collect(),
             cards: account
                 .open_cards()
-                .map(|c| CardDue { id: c.card.id.clone(), item: c.card.item.clone(), expires_on: c.card.expires_on, remaining: c.remaining })
+                .map(|c| CardDue {
+                    id: c.card.id.clone(),
+                    item: c.card.item.clone(),
+                    expires_on: c.card.expires_on,
+                    remaining: c.remaining,
+                })
                 .collect(),
             contacted: file.contacts.iter().filter(|c| !c.voided).map(|c| c.at.date()).collect(),
             answered: file.contacts.iter().filter(|c| !c.voided).filter_map(|c| c.answers.clone()).collect(),
@@ -246,7 +281,10 @@ impl CareFacts {
             }
             if card.remaining <= care.card_low_sessions {
                 let due = self.visits.last().copied().unwrap_or(today);
-                raise(Reason::CardLow { card: card.id.clone(), item: card.item.clone(), remaining: card.remaining }, due);
+                raise(
+                    Reason::CardLow { card: card.id.clone(), item: card.item.clone(), remaining: card.remaining },
+                    due,
+                );
             }
         }
         if let Some(born) = self.birthday {
@@ -272,7 +310,8 @@ impl CareFacts {
                 ValueClass::B => care.b_every_days,
                 ValueClass::C => care.c_every_days,
             };
-            let since = [Some(last_treatment), self.last_contact()].into_iter().flatten().max().unwrap_or(last_treatment);
+            let since =
+                [Some(last_treatment), self.last_contact()].into_iter().flatten().max().unwrap_or(last_treatment);
             raise(Reason::ClassContact { class: classes.value }, plus(since, every));
         }
         if let Lifecycle::Potential(kind @ (2 | 3)) = classes.lifecycle
@@ -290,7 +329,10 @@ impl CareFacts {
             raise(Reason::WinBackCall, plus(letter, care.win_back_call_days));
         }
         for handover in &self.handovers {
-            raise(Reason::Handover { from: handover.from.clone(), to: handover.to.clone() }, plus(handover.on, care.handover_days));
+            raise(
+                Reason::Handover { from: handover.from.clone(), to: handover.to.clone() },
+                plus(handover.on, care.handover_days),
+            );
         }
         out
     }
@@ -414,7 +456,8 @@ mod tests {
             remaining: 5,
         };
         let mut facts = her();
-        facts.cards = vec![card(1, TODAY), card(2, date(2026, 11, 23)), card(3, date(2026, 11, 25)), card(4, date(2027, 3, 1))];
+        facts.cards =
+            vec![card(1, TODAY), card(2, date(2026, 11, 23)), card(3, date(2026, 11, 25)), card(4, date(2027, 3, 1))];
         let tasks = open(&facts, &regular_c(), TODAY);
         let expiring: Vec<Date> = tasks
             .iter()
@@ -427,15 +470,21 @@ mod tests {
         assert!(expiring.contains(&date(2026, 11, 25)), "expires tomorrow");
         assert!(!expiring.contains(&date(2026, 11, 23)), "expired yesterday: too late");
         assert!(!expiring.contains(&date(2027, 3, 1)), "months away");
-        let soon = tasks.iter().find(|t| matches!(&t.reason, Reason::CardExpiring { expires, .. } if *expires == TODAY));
-        assert_eq!(soon.map(|t| Bucket::of(t.due, TODAY)), Some(Bucket::Overdue), "it should have been raised 30 days ago");
+        let soon =
+            tasks.iter().find(|t| matches!(&t.reason, Reason::CardExpiring { expires, .. } if *expires == TODAY));
+        assert_eq!(
+            soon.map(|t| Bucket::of(t.due, TODAY)),
+            Some(Bucket::Overdue),
+            "it should have been raised 30 days ago"
+        );
     }
 
     #[test]
     fn one_or_two_sessions_left_is_raised_once_per_count() {
         let mut facts = her();
         facts.visits = vec![date(2026, 11, 22)];
-        facts.cards = vec![CardDue { id: EntryId::from_random([1; 16]), item: "肩颈".into(), expires_on: None, remaining: 2 }];
+        facts.cards =
+            vec![CardDue { id: EntryId::from_random([1; 16]), item: "肩颈".into(), expires_on: None, remaining: 2 }];
         let ids = reasons(&open(&facts, &regular_c(), TODAY));
         assert!(ids.iter().any(|id| id.starts_with("card-low-") && id.contains("-2@2026-11-22")), "{ids:?}");
         facts.cards[0].remaining = 3;
@@ -484,8 +533,14 @@ mod tests {
         let mut facts = her();
         facts.visits = vec![date(2026, 11, 20)];
         let asked = open(&facts, &classes(ValueClass::C, Lifecycle::Potential(3)), TODAY);
-        assert_eq!(asked.iter().find(|t| matches!(t.reason, Reason::PotentialAsk { kind: 3 })).map(|t| t.due), Some(date(2026, 11, 23)));
-        assert!(open(&facts, &classes(ValueClass::C, Lifecycle::Potential(4)), TODAY).is_empty(), "not reached: nothing to ask");
+        assert_eq!(
+            asked.iter().find(|t| matches!(t.reason, Reason::PotentialAsk { kind: 3 })).map(|t| t.due),
+            Some(date(2026, 11, 23))
+        );
+        assert!(
+            open(&facts, &classes(ValueClass::C, Lifecycle::Potential(4)), TODAY).is_empty(),
+            "not reached: nothing to ask"
+        );
 
         let mut silent = her();
         silent.treatments = vec![date(2026, 8, 20)];
@@ -507,7 +562,11 @@ mod tests {
         assert!(reasons(&open(&facts, &regular_c(), date(2026, 11, 26))).contains(&week.to_owned()), "back on its day");
         contact(&mut facts, TODAY, Some(next_day));
         facts.states.insert(week.into(), TaskState::Skipped { reason: "已到店当面说明".into() });
-        assert!(reasons(&open(&facts, &regular_c(), date(2026, 11, 26))).iter().all(|id| !id.starts_with("product-2026-11-23-1") && id != week));
+        assert!(
+            reasons(&open(&facts, &regular_c(), date(2026, 11, 26)))
+                .iter()
+                .all(|id| !id.starts_with("product-2026-11-23-1") && id != week)
+        );
     }
 
     #[test]

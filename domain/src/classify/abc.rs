@@ -48,8 +48,10 @@ fn share(count: usize, bp: u32) -> usize {
 
 /// Classifies every customer. The result is in the order of `customers`.
 pub fn classify(customers: &[Facts], policy: &Policy, today: Date) -> Vec<AbcClass> {
-    let end_of_probation = |since: Date| since.checked_add(Span::new().months(policy.probation_months)).unwrap_or(Date::MAX);
-    let mut ranked: Vec<usize> = (0..customers.len()).filter(|&i| end_of_probation(customers[i].since) <= today).collect();
+    let end_of_probation =
+        |since: Date| since.checked_add(Span::new().months(policy.probation_months)).unwrap_or(Date::MAX);
+    let mut ranked: Vec<usize> =
+        (0..customers.len()).filter(|&i| end_of_probation(customers[i].since) <= today).collect();
     ranked.sort_by(|&a, &b| {
         let (a, b) = (&customers[a], &customers[b]);
         b.period_spend.cmp(&a.period_spend).then_with(|| a.number.cmp(&b.number)).then_with(|| a.id.cmp(&b.id))
@@ -89,7 +91,10 @@ mod tests {
     const TODAY: Date = date(2026, 11, 24);
 
     fn customer(n: usize, spend_yuan: i64, since: Date) -> Facts {
-        Facts { period_spend: Fen::yuan(spend_yuan), ..Facts::sample(&format!("{n:032x}"), &format!("AAAA-{n:04}"), since) }
+        Facts {
+            period_spend: Fen::yuan(spend_yuan),
+            ..Facts::sample(&format!("{n:032x}"), &format!("AAAA-{n:04}"), since)
+        }
     }
 
     fn old() -> Date {

@@ -68,7 +68,9 @@ pub fn classify(customers: &[Facts], weights: &[f64; 5], today: Date) -> Vec<Com
         })
         .collect();
     let mut order: Vec<usize> = (0..out.len()).collect();
-    order.sort_by(|&a, &b| out[b].index.total_cmp(&out[a].index).then_with(|| customers[a].number.cmp(&customers[b].number)));
+    order.sort_by(|&a, &b| {
+        out[b].index.total_cmp(&out[a].index).then_with(|| customers[a].number.cmp(&customers[b].number))
+    });
     for (rank, index) in order.into_iter().enumerate() {
         out[index].rank = rank + 1;
     }

@@ -21,7 +21,9 @@ use super::{Facts, Policy};
 pub enum Lifecycle {
     /// 1 bought products only; 2 one single treatment; 3 only consulted; 4 not reached yet.
     Potential(u8),
-    New { free_card: bool },
+    New {
+        free_card: bool,
+    },
     Regular,
     Silent,
     Lost,
@@ -53,7 +55,12 @@ pub fn classify(facts: &Facts, policy: &Policy, today: Date) -> Stage {
         (1, _) if !committed => Lifecycle::Potential(2),
         _ => Lifecycle::Regular,
     };
-    Stage { lifecycle, treatments: facts.treatments.len(), days_since_last: since, usual_interval: facts.usual_interval() }
+    Stage {
+        lifecycle,
+        treatments: facts.treatments.len(),
+        days_since_last: since,
+        usual_interval: facts.usual_interval(),
+    }
 }
 
 #[cfg(test)]
@@ -91,7 +98,11 @@ mod tests {
         assert_eq!(stage(&facts(&[30])), Lifecycle::New { free_card: false }, "day 30 is still new");
         assert_eq!(stage(&facts(&[31, 10])), Lifecycle::Regular, "first visit 31 days ago");
         assert_eq!(stage(&Facts { free_card: true, ..facts(&[3]) }), Lifecycle::New { free_card: true });
-        assert_eq!(stage(&Facts { has_card: true, ..facts(&[]) }), Lifecycle::New { free_card: false }, "bought a card, no session yet");
+        assert_eq!(
+            stage(&Facts { has_card: true, ..facts(&[]) }),
+            Lifecycle::New { free_card: false },
+            "bought a card, no session yet"
+        );
     }
 
     #[test]
@@ -104,6 +115,10 @@ mod tests {
         let weekly = facts(&[71, 64, 57, 50, 43, 36, 29, 22, 15]);
         assert_eq!(stage(&weekly), Lifecycle::Silent);
         assert_eq!(classify(&weekly, &Policy::default(), TODAY).usual_interval, Some(7));
-        assert_eq!(stage(&facts(&[70, 63, 56, 49, 42, 35, 28, 21, 14])), Lifecycle::Regular, "exactly twice is not past");
+        assert_eq!(
+            stage(&facts(&[70, 63, 56, 49, 42, 35, 28, 21, 14])),
+            Lifecycle::Regular,
+            "exactly twice is not past"
+        );
     }
 }

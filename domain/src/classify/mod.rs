@@ -68,8 +68,7 @@ impl Ledger {
     /// The ledger from a file whose account on `today` is already at hand.
     pub fn with(file: &CustomerFile, account: &Account, today: Date) -> Self {
         let profile = &file.customer.profile;
-        let free_card =
-            matches!(profile.source(), Some(SourceValue::BuiltIn(Source::FreeCard | Source::FamilyCard)));
+        let free_card = matches!(profile.source(), Some(SourceValue::BuiltIn(Source::FreeCard | Source::FamilyCard)));
         let days = file.customer.created_at.as_second().div_euclid(86_400);
         let created = Date::constant(1970, 1, 1).checked_add(Span::new().days(days)).unwrap_or(today);
         let mut since = created.min(today);
@@ -90,8 +89,7 @@ impl Ledger {
                 (visit.at.date(), visit.amount, kind)
             })
             .collect();
-        let cards: Vec<(Date, Fen)> =
-            file.cards.iter().filter(|c| !c.voided).map(|c| (c.bought_on, c.price)).collect();
+        let cards: Vec<(Date, Fen)> = file.cards.iter().filter(|c| !c.voided).map(|c| (c.bought_on, c.price)).collect();
         let money = file.money.iter().filter(|m| !m.voided);
         let firsts = visits.iter().map(|v| v.0).chain(cards.iter().map(|c| c.0)).chain(money.clone().map(|m| m.on));
         for day in firsts.chain(profile.member_since()) {
@@ -270,7 +268,8 @@ mod tests {
         let total: i64 = classes.iter().filter(|c| !c.probation).map(|c| c.spend.as_fen()).sum();
         let top: i64 = a.iter().map(|c| c.spend.as_fen()).sum();
         assert!(top * 5 > total, "the top 5% bring over a fifth of the revenue ({top} of {total})");
-        let stages: Vec<lifecycle::Lifecycle> = facts.iter().map(|f| lifecycle::classify(f, &policy, TODAY).lifecycle).collect();
+        let stages: Vec<lifecycle::Lifecycle> =
+            facts.iter().map(|f| lifecycle::classify(f, &policy, TODAY).lifecycle).collect();
         for kind in [lifecycle::Lifecycle::Regular, lifecycle::Lifecycle::Lost, lifecycle::Lifecycle::Potential(4)] {
             assert!(stages.contains(&kind), "a realistic salon has {kind:?} customers");
         }

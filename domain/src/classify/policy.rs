@@ -61,14 +61,15 @@ impl Default for Policy {
     }
 }
 
-
 impl Policy {
     /// The composite score's weights. A stored policy was checked when saved; one that is not
     /// consistent any more (it cannot be, but a newer app may store more indicators) weighs
     /// the indicators equally.
     pub fn weights(&self) -> [f64; 5] {
         match ahp::weights(Indicator::ALL.len(), &self.comparisons) {
-            Ok(AhpWeights { weights, .. }) if weights.len() == 5 => [weights[0], weights[1], weights[2], weights[3], weights[4]],
+            Ok(AhpWeights { weights, .. }) if weights.len() == 5 => {
+                [weights[0], weights[1], weights[2], weights[3], weights[4]]
+            }
             _ => [0.2; 5],
         }
     }
@@ -281,7 +282,8 @@ impl PolicyForm {
             return Err(errors);
         }
         let get = |f: PolicyField| numbers.get(&f).copied().unwrap_or_default();
-        let bar = |spend: PolicyField, visits: PolicyField| Bar { spend: Fen::new(get(spend)), visits: get(visits) as u32 };
+        let bar =
+            |spend: PolicyField, visits: PolicyField| Bar { spend: Fen::new(get(spend)), visits: get(visits) as u32 };
         Ok(Policy {
             period_months: get(PolicyField::PeriodMonths) as i8,
             a_share_bp: get(PolicyField::AShare) as u32,

@@ -97,9 +97,22 @@ impl Classified {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Why {
     /// "spend ¥8,400 in 12 months, rank 31 of 2,140 → top 1.45% → A (A is the top 5%)".
-    ValueRanked { spend: Fen, months: i8, rank: usize, of: usize, top_bp: u32, class: ValueClass, a_bp: u32, ab_bp: u32 },
+    ValueRanked {
+        spend: Fen,
+        months: i8,
+        rank: usize,
+        of: usize,
+        top_bp: u32,
+        class: ValueClass,
+        a_bp: u32,
+        ab_bp: u32,
+    },
     /// Too new to rank: C, in probation until `until`.
-    ValueProbation { spend: Fen, since: Date, until: Date },
+    ValueProbation {
+        spend: Fen,
+        since: Date,
+        until: Date,
+    },
     Lifecycle {
         stage: Lifecycle,
         treatments: usize,
@@ -110,9 +123,28 @@ pub enum Why {
         lost_days: i32,
         cadence_pct: u32,
     },
-    Grade { grade: Grade, by_activity: Grade, spend: Fen, visits: u32, months: i8, debt: Fen, debt_limit: Fen, lowered: bool },
-    Segment { segment: Segment, scores: Option<(u8, u8, u8)>, past_cadence: bool, usual_interval: Option<i32>, days_since_last: Option<i32> },
-    Composite { index: f64, rank: usize, values: [i64; 5] },
+    Grade {
+        grade: Grade,
+        by_activity: Grade,
+        spend: Fen,
+        visits: u32,
+        months: i8,
+        debt: Fen,
+        debt_limit: Fen,
+        lowered: bool,
+    },
+    Segment {
+        segment: Segment,
+        scores: Option<(u8, u8, u8)>,
+        past_cadence: bool,
+        usual_interval: Option<i32>,
+        days_since_last: Option<i32>,
+    },
+    Composite {
+        index: f64,
+        rank: usize,
+        values: [i64; 5],
+    },
 }
 
 /// The whole salon classified on one day.
@@ -149,7 +181,8 @@ pub fn classify(customers: &[(Facts, Vec<Override>)], policy: &Policy, today: Da
     for ((((f, overrides), abc), rfm), composite) in customers.iter().zip(abc).zip(rfm).zip(composite) {
         let stage = lifecycle::classify(f, policy, today);
         let graded = grade::classify(f, &policy.grades);
-        let computed = ClassSet { value: abc.class, lifecycle: stage.lifecycle, grade: graded.grade, segment: rfm.segment };
+        let computed =
+            ClassSet { value: abc.class, lifecycle: stage.lifecycle, grade: graded.grade, segment: rfm.segment };
         let active: Vec<Override> = overrides.iter().filter(|o| o.is_active(today)).cloned().collect();
         let mut effective = computed;
         for o in &active {
@@ -289,7 +322,8 @@ mod tests {
     #[test]
     fn distribution_and_pareto_add_up() {
         let policy = Policy::default();
-        let salon: Vec<(Facts, Vec<Override>)> = (0..100).map(|n| (customer(n, (100 - n as i64) * 10), Vec::new())).collect();
+        let salon: Vec<(Facts, Vec<Override>)> =
+            (0..100).map(|n| (customer(n, (100 - n as i64) * 10), Vec::new())).collect();
         let classes = classify(&salon, &policy, TODAY);
         let shares = classes.distribution(Dimension::Value);
         assert_eq!(shares.iter().map(|s| s.customers).collect::<Vec<_>>(), vec![5, 15, 80]);

@@ -29,7 +29,11 @@ impl Month {
     }
 
     pub fn previous(self) -> Month {
-        if self.month == 1 { Month { year: self.year - 1, month: 12 } } else { Month { year: self.year, month: self.month - 1 } }
+        if self.month == 1 {
+            Month { year: self.year - 1, month: 12 }
+        } else {
+            Month { year: self.year, month: self.month - 1 }
+        }
     }
 
     /// Reads `YYYY-MM`.
@@ -58,8 +62,8 @@ pub struct Snapshot {
 const ROW: usize = 16 + 4;
 /// The keys the rows are spread over, by the first hex digit of the customer id.
 pub const CHUNKS: [&str; 16] = [
-    "rows-0", "rows-1", "rows-2", "rows-3", "rows-4", "rows-5", "rows-6", "rows-7", "rows-8", "rows-9", "rows-a", "rows-b",
-    "rows-c", "rows-d", "rows-e", "rows-f",
+    "rows-0", "rows-1", "rows-2", "rows-3", "rows-4", "rows-5", "rows-6", "rows-7", "rows-8", "rows-9", "rows-a",
+    "rows-b", "rows-c", "rows-d", "rows-e", "rows-f",
 ];
 
 fn hex_value(b: u8) -> Option<u8> {
@@ -101,8 +105,12 @@ impl Snapshot {
                 let id: String = row[..16].iter().map(|b| format!("{b:02x}")).collect();
                 let codes = &row[16..];
                 let class = |k: usize| Class::from_code(Dimension::ALL[k], codes[k]);
-                if let (Some(Class::Value(value)), Some(Class::Lifecycle(lifecycle)), Some(Class::Grade(grade)), Some(Class::Segment(segment))) =
-                    (class(0), class(1), class(2), class(3))
+                if let (
+                    Some(Class::Value(value)),
+                    Some(Class::Lifecycle(lifecycle)),
+                    Some(Class::Grade(grade)),
+                    Some(Class::Segment(segment)),
+                ) = (class(0), class(1), class(2), class(3))
                 {
                     rows.insert(id, ClassSet { value, lifecycle, grade, segment });
                 }
@@ -171,7 +179,14 @@ mod tests {
     #[test]
     fn a_snapshot_reads_back_from_its_chunks() {
         let month = Month::parse("2026-11").expect("month");
-        let s = snapshot(month, &[("a", set(ValueClass::A, Grade::B)), ("0", set(ValueClass::C, Grade::D)), ("f", set(ValueClass::B, Grade::A))]);
+        let s = snapshot(
+            month,
+            &[
+                ("a", set(ValueClass::A, Grade::B)),
+                ("0", set(ValueClass::C, Grade::D)),
+                ("f", set(ValueClass::B, Grade::A)),
+            ],
+        );
         let chunks = s.encode();
         assert_eq!(chunks.len(), 16);
         assert_eq!(chunks[10].1.len(), ROW, "the a… customer is in rows-a");
@@ -182,8 +197,23 @@ mod tests {
     #[test]
     fn transitions_count_moves_between_months_and_moves_list_a_customers_changes() {
         let (oct, nov) = (Month::parse("2026-10").expect("m"), Month::parse("2026-11").expect("m"));
-        let before = snapshot(oct, &[("1", set(ValueClass::B, Grade::B)), ("2", set(ValueClass::A, Grade::A)), ("3", set(ValueClass::B, Grade::C))]);
-        let after = snapshot(nov, &[("1", set(ValueClass::A, Grade::B)), ("2", set(ValueClass::B, Grade::A)), ("3", set(ValueClass::B, Grade::C)), ("4", set(ValueClass::C, Grade::D))]);
+        let before = snapshot(
+            oct,
+            &[
+                ("1", set(ValueClass::B, Grade::B)),
+                ("2", set(ValueClass::A, Grade::A)),
+                ("3", set(ValueClass::B, Grade::C)),
+            ],
+        );
+        let after = snapshot(
+            nov,
+            &[
+                ("1", set(ValueClass::A, Grade::B)),
+                ("2", set(ValueClass::B, Grade::A)),
+                ("3", set(ValueClass::B, Grade::C)),
+                ("4", set(ValueClass::C, Grade::D)),
+            ],
+        );
         let table = transitions(&before, &after, Dimension::Value);
         let v = Class::Value;
         assert_eq!(table.get(&(v(ValueClass::B), v(ValueClass::A))), Some(&1));
@@ -191,7 +221,10 @@ mod tests {
         assert_eq!(table.get(&(v(ValueClass::B), v(ValueClass::B))), Some(&1));
         assert_eq!(table.values().sum::<u32>(), 3, "the customer new in November moved from nowhere");
         let moved = moves(&[after.clone(), before.clone()], &"1".repeat(32));
-        assert_eq!(moved.iter().map(|(m, c)| (*m, c.value)).collect::<Vec<_>>(), vec![(oct, ValueClass::B), (nov, ValueClass::A)]);
+        assert_eq!(
+            moved.iter().map(|(m, c)| (*m, c.value)).collect::<Vec<_>>(),
+            vec![(oct, ValueClass::B), (nov, ValueClass::A)]
+        );
         assert_eq!(moves(&[before, after], &"3".repeat(32)).len(), 1, "no move, one line");
     }
 }

@@ -243,8 +243,7 @@ impl CustomerDoc {
         // ancestor of the edit, so the merge below is three-way. A device's changes must form
         // one sequence, so if this device changed the document after `base` (another tab), the
         // fork starts from the present instead.
-        let own_change_since_base =
-            self.doc.get_changes(&base.0).iter().any(|change| change.actor_id() == &actor);
+        let own_change_since_base = self.doc.get_changes(&base.0).iter().any(|change| change.actor_id() == &actor);
         let mut fork = if own_change_since_base || base.0.iter().any(|h| self.doc.get_change_by_hash(h).is_none()) {
             self.doc.fork()
         } else {
@@ -301,7 +300,12 @@ impl CustomerDoc {
 
     /// Adds or voids an entry. Entries live under their own random ids, so this never
     /// conflicts with another device's entries.
-    pub fn edit_entry(&mut self, device: DeviceId, edit: EntryEdit<'_>, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+    pub fn edit_entry(
+        &mut self,
+        device: DeviceId,
+        edit: EntryEdit<'_>,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
         if let EntryEdit::Void(id) = &edit
             && self.find_entry(id).is_none()
         {
@@ -365,7 +369,12 @@ impl CustomerDoc {
     }
 
     /// Moves the customer to the bin (`Some(now)`) or takes her out of it (`None`).
-    pub fn set_deleted(&mut self, device: DeviceId, deleted: bool, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+    pub fn set_deleted(
+        &mut self,
+        device: DeviceId,
+        deleted: bool,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
         let value = if deleted { ScalarValue::Timestamp(now.as_millisecond()) } else { ScalarValue::Null };
         self.write(device, now, |tx, _| {
             tx.put(ROOT, "deleted_at", value)?;
@@ -396,7 +405,12 @@ impl CustomerDoc {
     }
 
     /// Records a contact in the follow-up log (or rewrites it, voided, as a correction).
-    pub fn put_contact(&mut self, device: DeviceId, contact: &Contact, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+    pub fn put_contact(
+        &mut self,
+        device: DeviceId,
+        contact: &Contact,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
         let json = serde_json::to_string(contact).map_err(|e| DomainError::Corrupt(e.to_string()))?;
         let key = format!("{CONTACT_PREFIX}{}", contact.id.as_str());
         self.write(device, now, |tx, _| {
@@ -406,7 +420,12 @@ impl CustomerDoc {
     }
 
     /// Records a complaint or suggestion.
-    pub fn add_complaint(&mut self, device: DeviceId, complaint: &Complaint, now: Timestamp) -> Result<Vec<LocalChange>, DomainError> {
+    pub fn add_complaint(
+        &mut self,
+        device: DeviceId,
+        complaint: &Complaint,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
         let json = serde_json::to_string(complaint).map_err(|e| DomainError::Corrupt(e.to_string()))?;
         let key = format!("{COMPLAINT_PREFIX}{}", complaint.id.as_str());
         self.write(device, now, |tx, _| {
@@ -525,8 +544,7 @@ impl CustomerDoc {
     /// when only a later edit has arrived and the creating change has not.
     pub fn customer(&self) -> Result<Customer, DomainError> {
         let id = CustomerId::parse(&self.string("id")).map_err(|_| DomainError::NotACustomer("id"))?;
-        let number =
-            CustomerNumber::parse(&self.string("number")).map_err(|_| DomainError::NotACustomer("number"))?;
+        let number = CustomerNumber::parse(&self.string("number")).map_err(|_| DomainError::NotACustomer("number"))?;
         let created_at = match self.scalar(ROOT, "created_at") {
             Some(ScalarValue::Timestamp(ms)) => {
                 Timestamp::from_millisecond(ms).map_err(|_| DomainError::NotACustomer("created_at"))?
@@ -593,7 +611,19 @@ impl CustomerDoc {
         contacts.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         handovers.sort_by(|a, b| (a.on, &a.to).cmp(&(b.on, &b.to)));
         let complaints = ComplaintStatus::of(&complaints, &actions);
-        Ok(CustomerFile { customer, visits, cards, money, photos, deleted_at, overrides, contacts, task_states, handovers, complaints })
+        Ok(CustomerFile {
+            customer,
+            visits,
+            cards,
+            money,
+            photos,
+            deleted_at,
+            overrides,
+            contacts,
+            task_states,
+            handovers,
+            complaints,
+        })
     }
 
     fn entries(&self, map: usize) -> impl Iterator<Item = (EntryId, ObjId)> + '_ {
@@ -772,7 +802,6 @@ fn upgrade(doc: &mut Automerge) -> Result<Option<LocalChange>, DomainError> {
     let actor = doc.get_actor().clone();
     doc.merge(&mut base)?;
     doc.set_actor(actor);
-    let change =
-        doc.get_change_by_hash(&hash).ok_or(DomainError::Corrupt("the schema upgrade is missing".into()))?;
+    let change = doc.get_change_by_hash(&hash).ok_or(DomainError::Corrupt("the schema upgrade is missing".into()))?;
     Ok(Some(LocalChange::of(&change)))
 }

@@ -83,10 +83,7 @@ impl Phone {
             }
         }
         if !(limits::PHONE_MIN_DIGITS..=limits::PHONE_MAX_DIGITS).contains(&digits.len()) {
-            return Err(FieldProblem::PhoneLength {
-                min: limits::PHONE_MIN_DIGITS,
-                max: limits::PHONE_MAX_DIGITS,
-            });
+            return Err(FieldProblem::PhoneLength { min: limits::PHONE_MIN_DIGITS, max: limits::PHONE_MAX_DIGITS });
         }
         Ok(Phone(if plus { format!("+{digits}") } else { digits }))
     }

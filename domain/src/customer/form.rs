@@ -50,11 +50,7 @@ impl CustomerForm {
 
     /// Validates every field (not just the first bad one) so the form can mark them all at
     /// once. `referrer` finds the customer with a typed customer number.
-    pub fn validate(
-        &self,
-        today: Date,
-        referrer: &dyn Fn(&str) -> Option<CustomerId>,
-    ) -> Result<Profile, FieldErrors> {
+    pub fn validate(&self, today: Date, referrer: &dyn Fn(&str) -> Option<CustomerId>) -> Result<Profile, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut values = BTreeMap::new();
         let mut tags = Default::default();

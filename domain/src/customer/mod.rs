@@ -16,8 +16,8 @@ pub use entries::{
 };
 pub(crate) use fields::choice;
 pub use fields::{
-    AgeBand, BloodType, Birthday, Field, Gender, Kind, Marital, Name, Outcome, Phone, Profile, PsychType, Section, SkinType, Source,
-    SourceValue, Tag, limits, parse_date,
+    AgeBand, Birthday, BloodType, Field, Gender, Kind, Marital, Name, Outcome, Phone, Profile, PsychType, Section,
+    SkinType, Source, SourceValue, Tag, limits, parse_date,
 };
 pub use form::CustomerForm;
 pub use number::CustomerNumber;

@@ -241,9 +241,13 @@ fn contains_folded(hay: &str, needle: &str) -> bool {
 /// first; the debt book the largest debt first; the expiring book the soonest expiry first;
 /// the bin the latest deletion first. Ties are broken by number so every device shows the
 /// same order.
-pub fn search<'a>(all: &'a [CustomerSummary], book: Book, query: &SearchQuery, today: Date) -> Vec<&'a CustomerSummary> {
-    let mut hits: Vec<&CustomerSummary> =
-        all.iter().filter(|s| book.contains(s, today) && query.matches(s)).collect();
+pub fn search<'a>(
+    all: &'a [CustomerSummary],
+    book: Book,
+    query: &SearchQuery,
+    today: Date,
+) -> Vec<&'a CustomerSummary> {
+    let mut hits: Vec<&CustomerSummary> = all.iter().filter(|s| book.contains(s, today) && query.matches(s)).collect();
     hits.sort_by(|a, b| {
         let order = match book {
             Book::Debtors => b.debt.cmp(&a.debt),

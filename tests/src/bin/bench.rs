@@ -87,7 +87,9 @@ async fn main() -> Result<()> {
         rounds.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     let native_tasks = median(rounds);
-    println!("follow-up tasks natively: {open_tasks} open tasks for {n} customers in {native_tasks:.1} ms (median of 5)");
+    println!(
+        "follow-up tasks natively: {open_tasks} open tasks for {n} customers in {native_tasks:.1} ms (median of 5)"
+    );
     let mut native_search = Vec::new();
     for query in QUERIES {
         let q = SearchQuery::parse(query);
@@ -125,7 +127,10 @@ async fn main() -> Result<()> {
         }
         let mut take = 0;
         let mut bytes = 0;
-        while take < rest.len() && take < limits::MAX_PUSH_CHANGES && bytes + rest[take].bytes.len() + 64 < limits::MAX_PUSH_BYTES {
+        while take < rest.len()
+            && take < limits::MAX_PUSH_CHANGES
+            && bytes + rest[take].bytes.len() + 64 < limits::MAX_PUSH_BYTES
+        {
             bytes += rest[take].bytes.len() + 64;
             take += 1;
         }
@@ -198,7 +203,10 @@ async fn main() -> Result<()> {
         let ms = median(runs);
         let shown = browser.text("[data-test=list-count]").await?;
         browser_search.push(ms);
-        println!("  browser search {query:>8}: {ms:7.1} ms to painted results ({shown}); native {native:.2} ms, ratio {:.0}x", ms / native);
+        println!(
+            "  browser search {query:>8}: {ms:7.1} ms to painted results ({shown}); native {native:.2} ms, ratio {:.0}x",
+            ms / native
+        );
     }
     println!("search in the browser (median over queries): {:.1} ms", median(browser_search));
 
