@@ -179,7 +179,7 @@ impl Texts {
             Field::Contraindications => ("禁忌症", "Contraindications"),
             Field::MedicalHistory => ("病史", "Medical history"),
             Field::Source => ("了解渠道", "Heard of us via"),
-            Field::Referrer => ("介绍人（顾客编号）", "Referred by (customer number)"),
+            Field::Referrer => ("介绍人", "Referred by"),
             Field::SkinType => ("肤质", "Skin type"),
             Field::SkinCondition => ("皮肤状况", "Skin condition"),
             Field::CareFocus => ("最想改善", "Care focus"),
@@ -216,8 +216,8 @@ impl Texts {
             ),
             Field::Tags => ("用逗号或空格分隔，如：VIP 敏感肌", "Separate with commas or spaces, e.g. VIP sensitive"),
             Field::Referrer => (
-                "朋友介绍时填写介绍人的编号，可输入姓名后从列表选择。",
-                "For a friend referral: the referring customer's number; type a name to pick from the list.",
+                "填写介绍人的姓名或编号；有重名时从列表中选择。",
+                "The referring customer's name or number; when several share the name, pick from the list.",
             ),
             Field::Source => {
                 ("可从列表选择，也可输入新的渠道（如 小红书）。", "Pick from the list or type a new channel.")
@@ -381,11 +381,11 @@ impl Texts {
 
     pub fn import_error(&self, error: &ImportError) -> String {
         match (error, self.locale == Locale::ZhCn) {
-            (ImportError::NotUtf8, true) => {
-                "文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重试。".into()
+            (ImportError::UnknownEncoding, true) => {
+                "无法读取这个文件：它既不是 UTF-8 也不是 GBK 编码的表格。请在 Excel 或 WPS 中“另存为 → CSV”后重试。".into()
             }
-            (ImportError::NotUtf8, false) => {
-                "The file is not UTF-8. In Excel use “Save as → CSV UTF-8 (comma delimited)” and try again.".into()
+            (ImportError::UnknownEncoding, false) => {
+                "This file cannot be read: it is neither UTF-8 nor GBK text. Save it from Excel or WPS as CSV and try again.".into()
             }
             (ImportError::NoNameColumn, true) => "找不到“姓名”列。第一行应是列名，其中必须有“姓名”。".into(),
             (ImportError::NoNameColumn, false) => {
@@ -408,6 +408,71 @@ impl Texts {
             AgeBand::From35 => ("35 岁以上", "35 and over"),
         };
         self.pick(zh, en)
+    }
+
+    pub fn import_updates(&self, rows: usize) -> String {
+        if self.locale == Locale::ZhCn {
+            format!(
+                "其中 {rows} 行的编号是本机已有的顾客：将更新她们的档案（只更新表中有的列；储值、欠款和疗程卡不会重复入账）。"
+            )
+        } else {
+            format!(
+                "{rows} rows name customers already here: their files are updated (only the columns the file has; balances and cards are not booked again)."
+            )
+        }
+    }
+
+    /// Under "paid by" when paying from the prepaid balance.
+    pub fn prepaid_balance(&self, amount: &str) -> String {
+        if self.locale == Locale::ZhCn { format!("储值余额 {amount}") } else { format!("Prepaid balance {amount}") }
+    }
+
+    /// A visit paid with card sessions.
+    pub fn card_sessions_used(&self, sessions: usize) -> String {
+        if self.locale == Locale::ZhCn {
+            format!("卡扣 {sessions} 次")
+        } else {
+            format!("{sessions} card session(s)")
+        }
+    }
+
+    /// What became of a join code, as one sentence.
+    pub fn join_outcome(&self, outcome: &crate::state::JoinOutcome) -> String {
+        use crate::state::JoinOutcome;
+        use domain::join::JoinProblem;
+        let zh = self.locale == Locale::ZhCn;
+        match (outcome, zh) {
+            (JoinOutcome::Bad(JoinProblem::Empty), true) => "连接码是空的。请粘贴店长发来的完整链接或连接码（形如 门店:令牌）。".into(),
+            (JoinOutcome::Bad(JoinProblem::Empty), false) => "The join code is empty. Paste the whole link or code (salon:token) the owner sent.".into(),
+            (JoinOutcome::Bad(JoinProblem::Incomplete), true) => "连接码不完整（“:”和后面的令牌不见了），可能复制时被截断了。请重新复制整条链接。".into(),
+            (JoinOutcome::Bad(JoinProblem::Incomplete), false) => "The join code is incomplete (the “:” and the token after it are missing); it was probably cut off when copied. Copy the whole link again.".into(),
+            (JoinOutcome::Bad(JoinProblem::BadSalon), true) => "连接码里的门店编号有误（只能有小写字母、数字、- 和 _）。请重新复制整条链接。".into(),
+            (JoinOutcome::Bad(JoinProblem::BadSalon), false) => "The salon part of the code is wrong (lower-case letters, digits, - and _ only). Copy the whole link again.".into(),
+            (JoinOutcome::Bad(JoinProblem::BadToken), true) => "连接码里的令牌有误（为空、太长或带有空格）。请重新复制整条链接。".into(),
+            (JoinOutcome::Bad(JoinProblem::BadToken), false) => "The token in the code is wrong (empty, too long or with spaces). Copy the whole link again.".into(),
+            (JoinOutcome::Joined(salon), true) => format!("已连接门店 {salon}，正在同步。"),
+            (JoinOutcome::Joined(salon), false) => format!("Connected to salon {salon}; syncing."),
+            (JoinOutcome::AlreadyJoined(salon), true) => format!("这台设备已经连接门店 {salon}，无需再连。"),
+            (JoinOutcome::AlreadyJoined(salon), false) => format!("This device is already connected to salon {salon}."),
+            (JoinOutcome::Ask { code, current }, true) if code.salon.as_str() == current => {
+                format!("这台设备正在同步门店 {current}。要改用这个新的连接码吗？如果新码无效，设备会停止同步，直到改回。")
+            }
+            (JoinOutcome::Ask { code, current }, false) if code.salon.as_str() == current => {
+                format!("This device syncs with salon {current}. Use this new code instead? If it is not valid, syncing stops until it is changed back.")
+            }
+            (JoinOutcome::Ask { code, current }, true) => {
+                format!("这台设备正在连接门店 {current}。要改为连接门店 {} 吗？", code.salon)
+            }
+            (JoinOutcome::Ask { code, current }, false) => {
+                format!("This device is connected to salon {current}. Switch it to salon {}?", code.salon)
+            }
+            (JoinOutcome::Refused { current, offered }, true) => format!(
+                "这台设备上有门店 {current} 的顾客档案，不能改连门店 {offered}：否则这些档案会同步到另一家门店。仍然连接 {current}。"
+            ),
+            (JoinOutcome::Refused { current, offered }, false) => format!(
+                "This device holds salon {current}'s customer files, so it cannot switch to salon {offered}: they would sync into the other salon. It stays with {current}."
+            ),
+        }
     }
 
     pub fn import_summary(&self, rows: usize, bad: usize) -> String {
@@ -450,8 +515,8 @@ impl Texts {
             (FieldProblem::UnknownChoice, false) => "Choose one of the options.".into(),
             (FieldProblem::TooMany { max }, true) => format!("最多 {max} 个。"),
             (FieldProblem::TooMany { max }, false) => format!("At most {max}."),
-            (FieldProblem::UnknownCustomer, true) => "没有这个编号的顾客。".into(),
-            (FieldProblem::UnknownCustomer, false) => "No customer has that number.".into(),
+            (FieldProblem::UnknownCustomer, true) => "没有这个编号或姓名的顾客。".into(),
+            (FieldProblem::UnknownCustomer, false) => "No customer has that number or name.".into(),
             (FieldProblem::NotAnAmount, true) => "请输入金额，如 298 或 298.50（最多两位小数，不能为负）。".into(),
             (FieldProblem::NotAnAmount, false) => {
                 "Enter an amount such as 298 or 298.50 (two decimals at most, not negative).".into()
@@ -482,6 +547,40 @@ impl Texts {
             (FieldProblem::BarOutOfOrder, false) => "Cannot be above the next higher class's bar.".into(),
             (FieldProblem::MustExceed { min }, true) => format!("必须大于 {min}。"),
             (FieldProblem::MustExceed { min }, false) => format!("Must be more than {min}."),
+            (FieldProblem::PrepaidShort { balance }, true) => format!(
+                "储值余额只有 {}，不够支付。请先充值，或改用其他付款方式（如挂账记欠款）。",
+                balance.display()
+            ),
+            (FieldProblem::PrepaidShort { balance }, false) => format!(
+                "The prepaid balance is only {}. Top up first, or choose another way to pay (on account records a debt).",
+                balance.display()
+            ),
+            (FieldProblem::AbBelowA { a_bp }, true) => {
+                let a = crate::i18n::classes::percent(*a_bp);
+                format!("A+B 的比例包含 A类，不能低于 A类的 {a}%。")
+            }
+            (FieldProblem::AbBelowA { a_bp }, false) => {
+                let a = crate::i18n::classes::percent(*a_bp);
+                format!("The A+B share includes class A, so it cannot be below A's {a}%.")
+            }
+            (FieldProblem::LostNotAfterSilent { silent_days }, true) => {
+                format!("流失要比沉睡更久：必须大于沉睡的 {silent_days} 天。")
+            }
+            (FieldProblem::LostNotAfterSilent { silent_days }, false) => {
+                format!("Lost must come after silent: more than the {silent_days} silent days.")
+            }
+            (FieldProblem::AmbiguousCustomer { count }, true) => {
+                format!("有 {count} 位顾客叫这个名字，请从列表中选择，或填写她的编号。")
+            }
+            (FieldProblem::AmbiguousCustomer { count }, false) => {
+                format!("{count} customers have this name: pick one from the list or type her number.")
+            }
+            (FieldProblem::PhoneScientific, true) => {
+                "电话号码被表格改成了科学计数法（如 1.39E+10），数字已丢失。请在表格中把这一列设为“文本”后重新填写。".into()
+            }
+            (FieldProblem::PhoneScientific, false) => {
+                "The spreadsheet turned this phone number into scientific notation (1.39E+10) and lost its digits. Format the column as text and type it again.".into()
+            }
         }
     }
 
@@ -732,7 +831,6 @@ ui! {
     Save => "保存", "Save";
     Cancel => "取消", "Cancel";
     NoCardToUse => "没有可用的疗程卡。", "No card with sessions left.";
-    Free => "（卡扣）", "(card session)";
     CompareTitle => "前后对比", "Side-by-side comparison";
     NoPhotos => "还没有照片。", "No photos yet.";
     PhotoArea => "部位", "Area";
@@ -745,7 +843,7 @@ ui! {
     PhotoBad => "无法读取这张图片，请换一张。", "This picture cannot be read; choose another.";
     Processing => "正在处理…", "Processing…";
     ImportTitle => "从表格导入顾客", "Import customers from a spreadsheet";
-    ImportHelp => "选择 CSV 文件（Excel：另存为 → CSV UTF-8）。第一行是列名，至少要有“姓名”。导入前会先预览，每一行的问题都会列出；有问题时不会导入任何一行。", "Choose a CSV file (Excel: Save as → CSV UTF-8). The first row holds column titles and must include “Name”. You see a preview with every row's problems first; nothing is imported while any row has a problem.";
+    ImportHelp => "选择 CSV 文件（Excel 或 WPS 另存为 CSV 即可，UTF-8 或 GBK 编码都能读）。第一行是列名，至少要有“姓名”。编号与本机顾客相同的行会更新她的档案（只更新表中有的列）。导入前会先预览，每一行的问题都会列出；有问题时不会导入任何一行。", "Choose a CSV file (saved from Excel or WPS; UTF-8 or GBK). The first row holds column titles and must include “Name”. A row whose number is a customer here updates her file (only the columns the file has). You see a preview with every row's problems first; nothing is imported while any row has a problem.";
     ImportChoose => "选择文件", "Choose file";
     ImportLine => "行号", "Line";
     ImportProblems => "问题", "Problems";
@@ -790,7 +888,6 @@ ui! {
     AhpTitle => "综合评分：指标两两比较（层次分析法）", "Composite score: compare the indicators in pairs (AHP)";
     AhpHelp => "每一格表示：左侧指标比上方指标重要多少。1 同样重要，3 稍重要，5 明显重要，7 强烈重要，9 极端重要；1/3、1/5… 表示反过来。", "Each cell says how much more the row indicator matters than the column one: 1 equal, 3 moderately, 5 strongly, 7 very strongly, 9 extremely; 1/3, 1/5 … the other way round.";
     AhpWeights => "得出的权重", "Resulting weights";
-    ComputeTime => "本机计算耗时", "Computed on this device in";
     NavToday => "今日回访", "Follow-ups";
     TodayTitle => "回访任务", "Follow-up tasks";
     WorklistFor => "谁的任务", "Whose tasks";
@@ -798,9 +895,9 @@ ui! {
     WorklistEmpty => "现在没有需要回访的顾客。", "Nobody needs a follow-up right now.";
     RecordContact => "记录回访", "Record contact";
     TaskDone => "完成", "Done";
-    TaskSnooze => "推迟3天", "Snooze 3 days";
+    TaskSnooze => "推迟", "Snooze";
     TaskSkip => "跳过", "Skip";
-    TaskSkipWhy => "跳过的原因：", "Why skip it?";
+    TaskSkipWhy => "跳过的原因（必填，会记入回访记录）", "Why skip it? (required; kept in the follow-up log)";
     ContactTitle => "记录回访", "Record a contact";
     ContactLog => "回访记录", "Follow-up log";
     NoContacts => "还没有回访记录。", "No contacts yet.";
@@ -840,9 +937,35 @@ ui! {
     OwnerHome => "店长首页", "Owner's overview";
     MovesThisMonth => "本月分类变动（价值分类）", "Class moves this month (value)";
     Role => "本机使用者", "Who uses this device";
-    RoleHelp => "决定打开应用时的首页：美容师看自己的回访任务，店长看逾期任务、未处理投诉和本月分类变动。", "Decides the home screen: a beautician sees her follow-ups; the owner sees overdue tasks, open complaints and this month's class moves.";
+    RoleHelp => "决定打开应用时的首页：美容师看自己的回访任务，老板和店长看逾期任务、未处理投诉和本月分类变动。整形心理评估只在老板、店长和顾问的设备上显示。", "Decides the home screen: a beautician sees her follow-ups; the owner and manager see overdue tasks, open complaints and this month's class moves. The surgery psychology screening shows only on owner, manager and consultant devices.";
     CounsellingTitle => "心理评估提示", "Psychology screening";
     CounsellingText => "此类顾客术前术后都需要专业心理疏导，单靠手术解决不了问题。请先沟通，再安排项目。", "This type needs professional counselling before and after surgery; surgery alone will not satisfy her. Talk first, then plan treatments.";
+    CounsellingDiscreet => "安排项目前，请先与顾问沟通。", "Before planning treatments, speak with the consultant.";
+    Snoozed => "已推迟", "Snoozed";
+    SnoozeTo => "推迟到：", "Snooze until:";
+    TaskMarkedDone => "已标为完成。", "Marked as done.";
+    TaskSkipped => "已跳过", "Skipped";
+    SkipReason => "原因", "Reason";
+    SalonNameHint => "在“设置 → 门店名称”填写后，短信会以门店名称落款。", "Set the salon's name in Settings and messages are signed with it.";
+    SalonNameTitle => "门店名称", "Salon name";
+    SalonNameHelp => "顾客认识的店名，如“丽人美容会所”。短信模板以此落款，所有设备同步。", "The name customers know, e.g. “Belle Beauty”. Message templates are signed with it; every device gets it.";
+    Saved => "已保存。", "Saved.";
+    WhichBeautician => "这台设备是哪位美容师的", "Whose device this is";
+    WhichBeauticianHelp => "选好后，首页就是她自己的回访任务。", "Her own follow-ups become this device's home.";
+    PhotoEnlarge => "放大查看", "View large";
+    Close => "关闭", "Close";
+    PrepaidOverdrawn => "储值超用：离线时多台设备都从储值扣了款，余额成了负数。两笔消费都已保留，请与顾客核对后补充值或记欠款。", "Prepaid balance overdrawn: several devices took from it while offline. Both payments are kept; check with the customer, then top up or record a debt.";
+    RecordedOn => "记录于", "Recorded";
+    SamePhone => "已有顾客使用这个电话号码：", "A customer already has this phone number:";
+    SamePhoneAllow => "是不同的人（如母女共用一个电话），仍然保存", "They are different people (a mother and daughter sharing a phone, say): save anyway";
+    JoinSwitch => "改用这个连接", "Switch to it";
+    JoinKeep => "保持现在的连接", "Keep the current one";
+    ContraindicationBadge => "禁忌", "Contraindication";
+    ImportUpdate => "将更新现有档案", "Updates her file";
+    LeaveUnsaved => "修改还没有保存。确定离开吗？", "The changes are not saved. Leave anyway?";
+    AhpWhat => "层次分析法：您只需两两比较哪项指标更重要，系统据此算出每项指标的权重，再给每位顾客打一个综合分。一致性比率 CR 检查这些比较是否前后矛盾（比如说甲比乙重要、乙比丙重要，却又说丙比甲重要）；CR 不超过 0.1 才能保存。", "The analytic hierarchy process: you only say which of two indicators matters more, pair by pair; Meike turns that into a weight for each indicator and a composite score for every customer. The consistency ratio CR checks the comparisons do not contradict each other (A over B, B over C, yet C over A); it must be 0.1 or less to save.";
+    CardPrice => "售价", "Price";
+    CardBought => "购于", "Bought";
 }
 
 /// The language context: a signal plus typed access to the current table.

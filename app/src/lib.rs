@@ -9,18 +9,18 @@ mod state;
 
 use std::rc::Rc;
 
-use domain::join::JoinCode;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::app_header::AppHeader;
+use crate::components::join_bar::JoinBar;
 use crate::components::problem_bar::ProblemBar;
 use crate::components::storage_unavailable::StorageUnavailable;
 use crate::i18n::{I18n, Locale};
 use crate::io::browser;
 use crate::io::relay::{self, SyncEvent};
-use crate::io::store::{RelayConfig, Store};
+use crate::io::store::Store;
 use crate::pages::card_new::CardNewPage;
 use crate::pages::care_plan::CarePlanPage;
 use crate::pages::class_policy::ClassPolicyPage;
@@ -58,12 +58,7 @@ pub fn start() {
                 return;
             }
         };
-        if let Some(code) = browser::take_join_fragment().and_then(|raw| JoinCode::parse(&raw)) {
-            let config = RelayConfig { salon: code.salon, token: code.token };
-            if let Err(error) = store.set_relay_config(&config).await {
-                web_sys::console::error_1(&error.to_string().into());
-            }
-        }
+        let join = browser::take_join_fragment();
         let customers = store.customers().await.unwrap_or_default();
         let last_synced = store.last_synced().await.ok().flatten();
         let (sender, events) = futures::channel::mpsc::unbounded::<SyncEvent>();
@@ -72,6 +67,18 @@ pub fn start() {
         leptos::mount::mount_to_body(move || view! { <App state locale/> });
         // After mounting: Leptos's task executor exists from then on.
         state.reload_salon();
+        if let Some(raw) = join {
+            leptos::task::spawn_local(async move { state.offer_join(&raw).await });
+        }
+        // A join link opened while the app is already open (same page, new fragment).
+        if let Some(window) = web_sys::window() {
+            gloo::events::EventListener::new(&window, "hashchange", move |_| {
+                if let Some(raw) = browser::take_join_fragment() {
+                    leptos::task::spawn_local(async move { state.offer_join(&raw).await });
+                }
+            })
+            .forget();
+        }
     });
 }
 
@@ -83,6 +90,7 @@ fn App(state: AppState, locale: Locale) -> impl IntoView {
         <Router>
             <AppHeader/>
             <ProblemBar/>
+            <JoinBar/>
             <main class="page">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use domain::DomainError;
-use domain::care::rules::{CarePolicy, Task};
+use domain::care::rules::{CarePolicy, SalonTasks, salon_tasks};
 use domain::classify::Policy;
 use domain::classify::abc::ValueClass;
 use domain::classify::overrides::{Dimension, Override};
@@ -13,6 +13,7 @@ use domain::classify::run::{self, Classification};
 use domain::classify::snapshot::{Month, Snapshot};
 use domain::customer::{CustomerDoc, CustomerSummary, LocalChange};
 use domain::ids::{CustomerId, DeviceId};
+use domain::join::{JoinCode, JoinEffect, JoinProblem};
 use domain::salon::SalonDocKind;
 use domain::wire::ErrorCode;
 use futures::channel::mpsc::UnboundedSender;
@@ -20,7 +21,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::io::relay::SyncEvent;
-use crate::io::store::Store;
+use crate::io::store::{RelayConfig, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Connection {
@@ -31,6 +32,29 @@ pub enum Connection {
     /// The relay cannot be reached; edits keep working and wait in the outbox.
     Offline,
     Refused(ErrorCode),
+}
+
+/// What became of a join code (a link opened, or a code pasted in Settings), shown in the
+/// join bar until dismissed. A code never silently replaces a connection that works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinOutcome {
+    Bad(JoinProblem),
+    Joined(String),
+    /// The device already uses this very code.
+    AlreadyJoined(String),
+    /// A new token for this salon, or another salon on a device holding no customers yet:
+    /// asks before switching. `current` is the salon in use.
+    Ask {
+        code: JoinCode,
+        current: String,
+    },
+    /// Another salon, on a device holding the current salon's customers: taking it would
+    /// send them to the other salon, so it is refused (a separate store per salon comes with
+    /// device pairing).
+    Refused {
+        current: String,
+        offered: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +91,8 @@ pub struct AppState {
     pub sync: RwSignal<SyncStatus>,
     /// The last storage failure, shown until dismissed.
     pub problem: RwSignal<Option<AppError>>,
+    /// The last join code's outcome, shown until dismissed.
+    pub join: RwSignal<Option<JoinOutcome>>,
     pub device_tag: StoredValue<String>,
     /// Bumped when photo blobs arrive, so waiting photos show themselves.
     pub blob_revision: RwSignal<u64>,
@@ -78,6 +104,8 @@ pub struct AppState {
     pub policy: RwSignal<Policy>,
     /// The salon's care plan (the defaults until one is saved).
     pub care: RwSignal<CarePolicy>,
+    /// The salon's name as customers know it, once someone set it (messages are signed with it).
+    pub salon_name: RwSignal<Option<String>>,
     /// Every month's class snapshot this device has, any order.
     pub snapshots: RwSignal<Vec<Snapshot>>,
     /// Every customer not in the bin, classified under `policy` today; recomputed when the
@@ -85,19 +113,26 @@ pub struct AppState {
     pub classes: Memo<Classes>,
     /// The policy and snapshots have been read from the store.
     pub salon_loaded: RwSignal<bool>,
-    /// Every open follow-up task of the salon with its customer's value class, from the list
-    /// entries, the classes and the care policy.
+    /// Every open follow-up task of the salon with its customer's value class, and every
+    /// snoozed one, from the list entries, the classes and the care policy.
     pub tasks: Memo<Tasks>,
 }
 
-/// The salon's open follow-up tasks (shared, compared by identity), with how long deriving
-/// them took on this device.
+/// The salon's follow-ups (shared, compared by identity), with how long deriving them took on
+/// this device (read by the benchmark, not shown).
 #[derive(Clone, Default)]
-pub struct Tasks(pub Arc<Vec<(Task, ValueClass)>>, pub f64);
+pub struct Tasks(pub Arc<SalonTasks>, pub f64);
 
 impl PartialEq for Tasks {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Tasks {
+    /// The open tasks with their customers' value classes.
+    pub fn open(&self) -> &[(domain::care::rules::Task, ValueClass)] {
+        &self.0.open
     }
 }
 
@@ -132,17 +167,8 @@ impl AppState {
             let today = crate::io::browser::today();
             let care = care.get();
             let classes = classes.get();
-            let tasks = policy.with(|policy| {
-                customers.with(|list| {
-                    list.iter()
-                        .filter(|s| s.deleted_at.is_none())
-                        .filter_map(|s| classes.all.get(&s.id).map(|c| (s, c.effective)))
-                        .flat_map(|(s, effective)| {
-                            s.care.open(&effective, &care, policy, today).into_iter().map(move |t| (t, effective.value))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            });
+            let tasks =
+                policy.with(|policy| customers.with(|list| salon_tasks(list, &classes.all, &care, policy, today)));
             Tasks(Arc::new(tasks), crate::io::browser::elapsed_ms() - started)
         });
         AppState {
@@ -152,12 +178,14 @@ impl AppState {
             revision: RwSignal::new(0),
             sync: RwSignal::new(SyncStatus { connection: Connection::NotConfigured, pending: 0, last_synced }),
             problem: RwSignal::new(None),
+            join: RwSignal::new(None),
             device_tag: StoredValue::new(device_tag),
             blob_revision: RwSignal::new(0),
             just_deleted: RwSignal::new(None),
             notice: RwSignal::new(None),
             policy,
             care,
+            salon_name: RwSignal::new(None),
             snapshots: RwSignal::new(Vec::new()),
             classes,
             salon_loaded: RwSignal::new(false),
@@ -216,14 +244,17 @@ impl AppState {
         let state = *self;
         leptos::task::spawn_local(async move {
             match state.store().salon_state().await {
-                Ok((policy, care, snapshots)) => {
-                    if state.policy.get_untracked() != policy {
-                        state.policy.set(policy);
+                Ok(salon) => {
+                    if state.policy.get_untracked() != salon.policy {
+                        state.policy.set(salon.policy);
                     }
-                    if state.care.get_untracked() != care {
-                        state.care.set(care);
+                    if state.care.get_untracked() != salon.care {
+                        state.care.set(salon.care);
                     }
-                    state.snapshots.set(snapshots);
+                    if state.salon_name.get_untracked() != salon.name {
+                        state.salon_name.set(salon.name);
+                    }
+                    state.snapshots.set(salon.snapshots);
                     if !state.salon_loaded.get_untracked() {
                         state.salon_loaded.set(true);
                         state.snapshot_if_due();
@@ -266,6 +297,25 @@ impl AppState {
         match result {
             Ok(()) => {
                 self.care.set(plan);
+                self.nudge(SyncEvent::OutboxChanged);
+                true
+            }
+            Err(error) => {
+                self.report(error);
+                false
+            }
+        }
+    }
+
+    /// Names the salon for every device (the name messages to customers are signed with).
+    pub async fn save_salon_name(&self, name: domain::salon::SalonName) -> bool {
+        let now = crate::io::browser::now();
+        let saved = name.clone();
+        let result =
+            self.store().edit_salon_doc(SalonDocKind::Settings, |doc, device| doc.set_name(device, &saved, now)).await;
+        match result {
+            Ok(()) => {
+                self.salon_name.set(Some(name.as_str().to_owned()));
                 self.nudge(SyncEvent::OutboxChanged);
                 true
             }
@@ -334,6 +384,67 @@ impl AppState {
         });
     }
 
+    /// Takes a join code (a link's `#join=` part, or what was pasted in Settings): a first
+    /// salon is joined at once; anything that would change a working connection asks first.
+    pub async fn offer_join(&self, raw: &str) {
+        let code = match JoinCode::parse(raw) {
+            Ok(code) => code,
+            Err(problem) => return self.join.set(Some(JoinOutcome::Bad(problem))),
+        };
+        let current = match self.store().relay_config().await {
+            Ok(current) => current,
+            Err(error) => return self.report(error),
+        };
+        let effect = code.effect(current.as_ref().map(|c| (&c.salon, c.token.as_str())));
+        let holds_customers = self.customers.with_untracked(|all| !all.is_empty());
+        let outcome = match (effect, current) {
+            (JoinEffect::First, _) | (_, None) => return self.take_join(code).await,
+            (JoinEffect::Same, Some(c)) => {
+                self.clear_join_notice_later();
+                JoinOutcome::AlreadyJoined(c.salon.to_string())
+            }
+            (JoinEffect::OtherSalon, Some(c)) if holds_customers => {
+                JoinOutcome::Refused { current: c.salon.to_string(), offered: code.salon.to_string() }
+            }
+            (JoinEffect::NewToken | JoinEffect::OtherSalon, Some(c)) => {
+                JoinOutcome::Ask { code, current: c.salon.to_string() }
+            }
+        };
+        self.join.set(Some(outcome));
+    }
+
+    /// A notice that all went well goes by itself after a few seconds; problems and
+    /// questions stay until answered.
+    fn clear_join_notice_later(&self) {
+        let join = self.join;
+        gloo::timers::callback::Timeout::new(6_000, move || {
+            if join.with_untracked(|j| matches!(j, Some(JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_)))) {
+                join.set(None);
+            }
+        })
+        .forget();
+    }
+
+    /// The person agreed to the switch the join bar asked about.
+    pub async fn accept_join(&self) {
+        if let Some(JoinOutcome::Ask { code, .. }) = self.join.get_untracked() {
+            self.take_join(code).await;
+        }
+    }
+
+    async fn take_join(&self, code: JoinCode) {
+        let salon = code.salon.to_string();
+        let config = RelayConfig { salon: code.salon, token: code.token };
+        match self.store().set_relay_config(&config).await {
+            Ok(()) => {
+                self.join.set(Some(JoinOutcome::Joined(salon)));
+                self.nudge(SyncEvent::ConfigChanged);
+                self.clear_join_notice_later();
+            }
+            Err(error) => self.report(error),
+        }
+    }
+
     pub fn set_connection(&self, connection: Connection) {
         self.sync.update(|s| s.connection = connection);
     }
@@ -350,6 +461,26 @@ impl AppState {
                 if let Some(summary) = summary {
                     self.saved_locally(summary);
                 }
+                true
+            }
+            Err(error) => {
+                self.report(error);
+                false
+            }
+        }
+    }
+
+    /// The same edit on several customers, all saved in one transaction or none. Returns
+    /// false, with the problem reported, when it failed.
+    pub async fn edit_customers(
+        &self,
+        ids: &[CustomerId],
+        edit: impl FnMut(&mut CustomerDoc, DeviceId) -> Result<Vec<LocalChange>, DomainError>,
+    ) -> bool {
+        match self.store().edit_customers(ids, crate::io::browser::today(), edit).await {
+            Ok(summaries) => {
+                self.customers_changed(summaries);
+                self.nudge(SyncEvent::OutboxChanged);
                 true
             }
             Err(error) => {

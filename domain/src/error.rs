@@ -16,6 +16,9 @@ pub enum FieldProblem {
     PhoneCharacters,
     /// A phone number with too few or too many digits.
     PhoneLength { min: usize, max: usize },
+    /// A phone number a spreadsheet turned into scientific notation (`1.39E+10`): its digits
+    /// are lost and must be typed again.
+    PhoneScientific,
     /// Not a calendar date in `YYYY-MM-DD` form.
     NotADate,
     /// A birthday after today.
@@ -54,6 +57,14 @@ pub enum FieldProblem {
     BarOutOfOrder,
     /// A share or number not larger than the one it must exceed (lost after silent ...).
     MustExceed { min: i64 },
+    /// Paid from the prepaid balance, but the balance is smaller than the amount.
+    PrepaidShort { balance: crate::money::Fen },
+    /// The A+B share is below the A share (A+B includes A), in basis points.
+    AbBelowA { a_bp: u32 },
+    /// "Lost after" must be more days than "silent after".
+    LostNotAfterSilent { silent_days: i64 },
+    /// A name typed for a customer that several customers have: pick one by number.
+    AmbiguousCustomer { count: usize },
 }
 
 /// Every problem found in one form submission, in field order. Empty means valid. `F` names

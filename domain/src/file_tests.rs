@@ -11,12 +11,13 @@ use jiff::civil::{Date, date};
 
 use crate::FieldProblem;
 use crate::customer::{
-    AgeBand, Birthday, Book, CardForm, CustomerDoc, CustomerFile, CustomerForm, CustomerNumber, CustomerSummary,
-    EntryEdit, EntryField, EntryId, Field, MoneyForm, NameKeys, NewCustomer, Profile, SearchQuery, VisitForm, search,
+    Account, AgeBand, Birthday, Book, CardForm, CustomerDoc, CustomerFile, CustomerForm, CustomerNumber,
+    CustomerSummary, EntryEdit, EntryField, EntryId, Field, MoneyForm, NameKeys, NewCustomer, Profile, SearchQuery,
+    VisitForm, search,
 };
 use crate::generator;
 use crate::ids::{CustomerId, DeviceId, DeviceTag};
-use crate::money::Fen;
+use crate::money::{Fen, Payment};
 use crate::transfer::{self, Column, ImportContext, ImportError, Labels};
 
 const TODAY: Date = date(2026, 11, 24);
@@ -37,8 +38,8 @@ fn now() -> jiff::civil::DateTime {
     TODAY.at(18, 0, 0, 0)
 }
 
-fn no_referrer(_: &str) -> Option<CustomerId> {
-    None
+fn no_referrer(_: &str) -> Result<CustomerId, FieldProblem> {
+    Err(FieldProblem::UnknownCustomer)
 }
 
 fn customer_doc(name: &str) -> CustomerDoc {
@@ -127,7 +128,7 @@ fn age_bands_follow_the_seed_boundaries() {
 #[test]
 fn a_visit_using_a_card_session_decrements_it_and_its_value() {
     let mut doc = customer_doc("张三");
-    let card = card_form("10", "2000", "2027-10-01").validate(entry(1), TODAY).expect("card");
+    let card = card_form("10", "2000", "2027-10-01").validate(entry(1), &Account::default(), TODAY).expect("card");
     doc.edit_entry(device(1), EntryEdit::AddCard(&card), at(1)).expect("add card");
     let account = file(&doc).account(TODAY);
     assert_eq!(account.card(&card.id).map(|c| (c.remaining, c.value)), Some((10, Fen::yuan(2000))));
@@ -145,7 +146,7 @@ fn a_visit_using_a_card_session_decrements_it_and_its_value() {
 #[test]
 fn two_tablets_using_the_last_session_offline_keep_both_visits_and_flag_the_overdraw() {
     let mut doc = customer_doc("张三");
-    let card = card_form("1", "300", "").validate(entry(1), TODAY).expect("card");
+    let card = card_form("1", "300", "").validate(entry(1), &Account::default(), TODAY).expect("card");
     doc.edit_entry(device(1), EntryEdit::AddCard(&card), at(1)).expect("add card");
     let (mut a, mut b) = (doc.clone(), doc);
 
@@ -221,6 +222,54 @@ fn prepaid_and_debt_are_derived_from_entries_and_merge_offline_without_loss() {
 }
 
 #[test]
+fn one_device_never_overdraws_the_prepaid_balance_and_two_offline_ones_are_flagged() {
+    let mut doc = customer_doc("周七");
+    let top_up = MoneyForm {
+        kind: "top_up".into(),
+        amount: "1000".into(),
+        payment: "wechat".into(),
+        on: "2026-11-01".into(),
+        note: String::new(),
+    };
+    doc.edit_entry(device(1), EntryEdit::AddMoney(&top_up.validate(entry(1), TODAY).expect("top-up")), at(1))
+        .expect("add");
+    let account = file(&doc).account(TODAY);
+    let short = FieldProblem::PrepaidShort { balance: Fen::yuan(1000) };
+    let too_much = visit_form(&[], "1000.01", "prepaid").validate(entry(2), &account, now()).expect_err("refused");
+    assert_eq!(too_much.get(EntryField::Amount), Some(&short), "the balance is shown");
+    assert!(visit_form(&[], "1000", "prepaid").validate(entry(2), &account, now()).is_ok(), "exactly the balance");
+    assert!(visit_form(&[], "99999", "cash").validate(entry(2), &account, now()).is_ok(), "other means are fine");
+    let card = CardForm { payment: "prepaid".into(), ..card_form("10", "2000", "") };
+    assert_eq!(card.validate(entry(3), &account, TODAY).expect_err("refused").get(EntryField::Price), Some(&short));
+    // Two tablets offline each take 600 from the same 1,000: both visits are kept, and the
+    // merged file and its list entry say the balance is overdrawn.
+    let (mut a, mut b) = (doc.clone(), doc);
+    let va = visit_form(&[], "600", "prepaid").validate(entry(4), &account, now()).expect("a");
+    let vb = visit_form(&[], "600", "prepaid").validate(entry(5), &account, now()).expect("b");
+    a.edit_entry(device(2), EntryEdit::AddVisit(&va), at(2)).expect("a");
+    let cb = b.edit_entry(device(3), EntryEdit::AddVisit(&vb), at(3)).expect("b");
+    a.apply_changes(cb.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    let merged = file(&a);
+    let account = merged.account(TODAY);
+    assert_eq!(account.prepaid, Fen::yuan(-200));
+    assert!(account.overdrawn() && account.prepaid_overdrawn());
+    assert!(CustomerSummary::of(&merged, TODAY).overdrawn, "the list shows it");
+}
+
+#[test]
+fn a_debt_records_no_payment_method() {
+    let form = |kind: &str| MoneyForm {
+        kind: kind.into(),
+        amount: "50".into(),
+        payment: "cash".into(),
+        on: "2026-11-01".into(),
+        note: String::new(),
+    };
+    assert_eq!(form("debt").validate(entry(1), TODAY).expect("debt").paid_by(), None);
+    assert_eq!(form("repayment").validate(entry(1), TODAY).expect("repayment").paid_by(), Some(Payment::Cash));
+}
+
+#[test]
 fn card_form_checks_each_field() {
     let errors = CardForm {
         item: " ".into(),
@@ -230,22 +279,22 @@ fn card_form_checks_each_field() {
         bought_on: "2026-10-01".into(),
         expires_on: "2026-09-30".into(),
     }
-    .validate(entry(1), TODAY)
+    .validate(entry(1), &Account::default(), TODAY)
     .expect_err("invalid");
     assert_eq!(errors.get(EntryField::Item), Some(&FieldProblem::Required));
     assert_eq!(errors.get(EntryField::Sessions), Some(&FieldProblem::NotInRange { min: 1, max: 500 }));
     assert_eq!(errors.get(EntryField::Price), Some(&FieldProblem::NotAnAmount));
     assert_eq!(errors.get(EntryField::Payment), Some(&FieldProblem::UnknownChoice));
     assert_eq!(errors.get(EntryField::Expiry), Some(&FieldProblem::DateBeforeStart));
-    assert!(card_form("500", "0", "").validate(entry(1), TODAY).is_ok(), "a free card is a card");
-    assert!(card_form("501", "1", "").validate(entry(1), TODAY).is_err());
+    assert!(card_form("500", "0", "").validate(entry(1), &Account::default(), TODAY).is_ok(), "a free card is a card");
+    assert!(card_form("501", "1", "").validate(entry(1), &Account::default(), TODAY).is_err());
 }
 
 #[test]
 fn expired_and_expiring_cards_are_told_apart() {
     let mut doc = customer_doc("王五");
     for (n, expiry) in [(1, "2026-11-23"), (2, "2026-11-24"), (3, "2026-12-24"), (4, "2026-12-25"), (5, "")] {
-        let card = card_form("5", "500", expiry).validate(entry(n), TODAY).expect("card");
+        let card = card_form("5", "500", expiry).validate(entry(n), &Account::default(), TODAY).expect("card");
         doc.edit_entry(device(1), EntryEdit::AddCard(&card), at(i64::from(n))).expect("add");
     }
     let account = file(&doc).account(TODAY);
@@ -361,7 +410,7 @@ fn the_paper_books_split_the_customers() {
 #[test]
 fn a_deleted_customer_moves_to_the_bin_and_comes_back_whole() {
     let mut doc = customer_doc("赵六");
-    let card = card_form("3", "300", "").validate(entry(1), TODAY).expect("card");
+    let card = card_form("3", "300", "").validate(entry(1), &Account::default(), TODAY).expect("card");
     doc.edit_entry(device(1), EntryEdit::AddCard(&card), at(1)).expect("add");
     let before = file(&doc);
     doc.set_deleted(device(1), true, at(2)).expect("delete");
@@ -401,7 +450,7 @@ fn two_devices_upgrading_an_old_document_offline_make_the_same_upgrade_and_lose_
     let (old, _) = schema_1_doc();
     assert_eq!(file(&old).customer.profile.get(Field::Allergies), "花粉", "old documents read as before");
     let (mut a, mut b) = (old.clone(), old);
-    let card = card_form("5", "500", "").validate(entry(1), TODAY).expect("card");
+    let card = card_form("5", "500", "").validate(entry(1), &Account::default(), TODAY).expect("card");
     let from_a = a.edit_entry(device(2), EntryEdit::AddCard(&card), at(1)).expect("a");
     let p = file(&b).customer.profile;
     let mut form = CustomerForm::from_profile(&p, &|_| None);
@@ -474,7 +523,11 @@ fn import(bytes: &[u8], existing: &dyn Fn(&str) -> Option<CustomerId>) -> Result
         [n, 0xee, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n]
     };
     let labels: [&dyn Labels; 1] = [&Zh];
-    transfer::import_csv(bytes, &mut ImportContext { today: TODAY, labels: &labels, new_id: &mut new_id, existing })
+    let find = |_: &str| Err(FieldProblem::UnknownCustomer);
+    transfer::import_csv(
+        bytes,
+        &mut ImportContext { today: TODAY, labels: &labels, new_id: &mut new_id, existing, find: &find },
+    )
 }
 
 #[test]
@@ -503,7 +556,8 @@ fn csv_export_then_import_recreates_the_same_customers_balances_and_cards() {
             let number = &by_id[referrer.as_str()];
             let mut form = CustomerForm::from_profile(&expected, &|_| Some(number.clone()));
             form.set(Field::Referrer, number);
-            expected = form.validate(TODAY, &|n| new_ids.get(n).cloned()).expect("valid");
+            expected =
+                form.validate(TODAY, &|n| new_ids.get(n).cloned().ok_or(FieldProblem::UnknownCustomer)).expect("valid");
         }
         assert_eq!(copy.profile, expected, "profile of {}", original.customer.number);
         let account = original.account(TODAY);
@@ -540,13 +594,162 @@ fn import_reports_every_bad_cell_by_row_and_imports_nothing_then() {
     assert_eq!(of(Column::Field(Field::Birthday)), Some(FieldProblem::NotADate));
     assert_eq!(of(Column::Prepaid), Some(FieldProblem::NotAnAmount));
     assert_eq!(of(Column::Cards), Some(FieldProblem::NotInRange { min: 1, max: 500 }));
-    let duplicate = plan.rows[2].result.as_ref().expect_err("number taken");
-    assert_eq!(duplicate[0].problem, FieldProblem::DuplicateNumber);
+    let update = plan.rows[2].result.as_ref().expect("an existing number updates her");
+    assert!(update.update && update.id == CustomerId::from_random([1; 16]));
     assert!(plan.customers().is_none(), "no partial imports");
 
-    assert_eq!(import(b"\xff\xfe\x00", &|_| None), Err(ImportError::NotUtf8));
+    assert_eq!(import(b"\xff\xfe\x00", &|_| None), Err(ImportError::UnknownEncoding));
     assert_eq!(import("电话\r\n139\r\n".as_bytes(), &|_| None), Err(ImportError::NoNameColumn));
     assert_eq!(import("姓名\r\n".as_bytes(), &|_| None), Err(ImportError::Empty));
+}
+
+#[test]
+fn a_file_saved_by_chinese_excel_reads_back_gbk_dates_and_phones() {
+    let text = "姓名,电话,birthday,member_since\r\n\
+                王丽,\"=\"\"05718888888\"\"\",1990/4/1,2024/03/05 0:00\r\n\
+                李娜,'13912345678,1990.4.1,\r\n\
+                赵敏,13800138000,1990年4月1日,\r\n\
+                孙悦,1.39123E+10,1990/2/30,\r\n";
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable && std::str::from_utf8(&gbk).is_err(), "really GBK bytes");
+    let plan = import(&gbk, &|_| None).expect("GBK is read");
+    let ok = |row: usize| plan.rows[row].result.as_ref().expect("valid row");
+    assert_eq!(ok(0).profile.name(), "王丽");
+    assert_eq!(ok(0).profile.get(Field::Phone), "05718888888", "the landline keeps its 0");
+    assert_eq!(ok(0).profile.get(Field::MemberSince), "2024-03-05");
+    assert_eq!(ok(1).profile.get(Field::Phone), "13912345678");
+    for row in 0..3 {
+        assert_eq!(ok(row).profile.get(Field::Birthday), "1990-04-01", "row {row}");
+    }
+    let bad = plan.rows[3].result.as_ref().expect_err("mangled");
+    let of = |column| bad.iter().find(|p| p.column == column).map(|p| p.problem.clone());
+    assert_eq!(of(Column::Field(Field::Phone)), Some(FieldProblem::PhoneScientific), "digits lost: say so");
+    assert_eq!(of(Column::Field(Field::Birthday)), Some(FieldProblem::NotADate), "30 February is no day");
+}
+
+#[test]
+fn an_exported_file_edited_in_a_spreadsheet_updates_the_customers_it_names() {
+    let mut doc = customer_doc("王丽");
+    let current = file(&doc);
+    let number = current.customer.number.to_string();
+    let mut profile = current.customer.profile.clone();
+    let mut form = CustomerForm::from_profile(&profile, &|_| None);
+    form.set(Field::Phone, "05718888888");
+    form.set(Field::Hobbies, "瑜伽");
+    profile = form.validate(TODAY, &no_referrer).expect("valid");
+    doc.update_profile(device(1), &doc.version(), &profile, at(5)).expect("edit");
+    let files = vec![file(&doc)];
+    let csv = transfer::export_csv(&files, TODAY, &Zh, &|_| None);
+    assert!(csv.contains("\"=\"\"05718888888\"\"\""), "the phone is a text formula: {csv}");
+    // The owner edits the name column in Excel and keeps only some columns.
+    let edited = format!("编号,姓名,电话\r\n{number},王丽娟,\"=\"\"05718888888\"\"\"\r\n");
+    let id = files[0].customer.id.clone();
+    let existing = |n: &str| (n == number).then(|| id.clone());
+    let plan = import(edited.as_bytes(), &existing).expect("readable");
+    let row = plan.customers().expect("valid")[0];
+    assert!(row.update && row.id == id && plan.updates() == 1);
+    let updated = row.profile_over(&files[0].customer.profile);
+    assert_eq!(updated.name(), "王丽娟");
+    assert_eq!(updated.get(Field::Hobbies), "瑜伽", "columns not in the file stay as they were");
+    assert_eq!(updated.get(Field::Phone), "05718888888");
+    // Re-importing the full export changes nothing and books no balance twice.
+    let again = import(csv.as_bytes(), &existing).expect("readable");
+    let row = again.customers().expect("valid")[0];
+    assert!(row.update && row.money.is_empty() && row.cards.is_empty());
+    assert_eq!(row.profile_over(&files[0].customer.profile), files[0].customer.profile);
+}
+
+/// List entries of customers with these (name, phone) pairs, numbered K7QX-0001 ….
+fn people_list(people: &[(&str, &str)]) -> Vec<CustomerSummary> {
+    people
+        .iter()
+        .enumerate()
+        .map(|(i, (name, phone))| {
+            let profile = CustomerForm::with(&[(Field::Name, name), (Field::Phone, phone)])
+                .validate(TODAY, &no_referrer)
+                .expect("valid");
+            let n = i as u8 + 1;
+            let new = NewCustomer {
+                id: CustomerId::from_random([n; 16]),
+                number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), u32::from(n)),
+                created_at: at(0),
+                profile,
+            };
+            CustomerSummary::of(&file(&CustomerDoc::create(device(1), &new).expect("create").0), TODAY)
+        })
+        .collect()
+}
+
+#[test]
+fn a_referrer_is_found_by_her_number_or_by_a_name_only_one_customer_has() {
+    let all = people_list(&[("王丽", ""), ("李娜", ""), ("李娜", "")]);
+    let id = |i: usize| CustomerId::parse(&all[i].id).expect("id");
+    assert_eq!(crate::customer::find_customer(&all, "k7qx-0002"), Ok(id(1)), "number, any case");
+    assert_eq!(crate::customer::find_customer(&all, " 王丽 "), Ok(id(0)), "a name only she has");
+    assert_eq!(
+        crate::customer::find_customer(&all, "李娜"),
+        Err(FieldProblem::AmbiguousCustomer { count: 2 }),
+        "two have that name: pick by number"
+    );
+    assert_eq!(crate::customer::find_customer(&all, "赵敏"), Err(FieldProblem::UnknownCustomer));
+    let form = CustomerForm::with(&[(Field::Name, "新客"), (Field::Referrer, "王丽")]);
+    let profile =
+        form.validate(TODAY, &|typed| crate::customer::find_customer(&all, typed)).expect("a name is accepted");
+    assert_eq!(profile.referrer(), Some(id(0)));
+}
+
+#[test]
+fn customers_sharing_a_phone_number_are_found_with_or_without_the_country_code() {
+    let all = people_list(&[("王丽", "139 1234 5678"), ("王丽的女儿", ""), ("李娜", "021-6552-1234")]);
+    let same = |phone: &str, except: Option<&str>| -> Vec<String> {
+        crate::customer::same_phone(&all, phone, except).into_iter().map(|s| s.name.clone()).collect()
+    };
+    assert_eq!(same("+86 13912345678", None), ["王丽"]);
+    assert_eq!(same("13912345678", Some(all[0].id.as_str())), Vec::<String>::new(), "her own file is not a duplicate");
+    assert_eq!(same("02165521234", None), ["李娜"]);
+    assert!(same("", None).is_empty() && same("13900000000", None).is_empty());
+}
+
+#[test]
+fn the_owner_handles_a_class_complaints_first_then_the_most_severe() {
+    use crate::care::complaints::{ComplaintForm, for_owner};
+    use crate::classify::abc::ValueClass;
+    let mut all = people_list(&[("王丽", ""), ("李娜", ""), ("赵敏", "")]);
+    for (summary, (severity, on)) in
+        all.iter_mut().zip([("low", "2026-11-01"), ("high", "2026-11-20"), ("low", "2026-11-10")])
+    {
+        let form = ComplaintForm {
+            category: "service".into(),
+            severity: severity.into(),
+            text: "等太久".into(),
+            assigned_to: String::new(),
+        };
+        let mut complaint = form.validate(entry(1), TODAY).expect("complaint");
+        complaint.opened_on = on.parse().expect("date");
+        summary.open_complaints = vec![complaint];
+    }
+    // 赵敏 is an A customer: her minor complaint comes before a severe one from a C customer.
+    let class_of = |id: &str| if id == all[2].id { ValueClass::A } else { ValueClass::C };
+    let order: Vec<&str> = for_owner(&all, class_of).into_iter().map(|(_, s, _)| s.name.as_str()).collect();
+    assert_eq!(order, ["赵敏", "李娜", "王丽"]);
+}
+
+#[test]
+fn the_list_tells_a_contraindication_from_an_allergy() {
+    let entry_of = |fields: &[(Field, &str)]| {
+        let profile = CustomerForm::with(fields).validate(TODAY, &no_referrer).expect("valid");
+        let new = NewCustomer {
+            id: CustomerId::from_random([3; 16]),
+            number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), 3),
+            created_at: at(0),
+            profile,
+        };
+        CustomerSummary::of(&file(&CustomerDoc::create(device(1), &new).expect("create").0), TODAY)
+    };
+    let pregnant = entry_of(&[(Field::Name, "孙悦"), (Field::Contraindications, "孕期")]);
+    assert!(pregnant.has_health_alert && pregnant.has_contraindication && !pregnant.has_allergy);
+    let allergic = entry_of(&[(Field::Name, "周敏"), (Field::Allergies, "果酸")]);
+    assert!(allergic.has_allergy && !allergic.has_contraindication);
 }
 
 #[test]

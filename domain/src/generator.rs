@@ -167,8 +167,13 @@ pub fn salon_scaled(seed: u64, n: usize, today: Date, visits_pct: u64) -> Vec<Ge
             let referrer = &customers[rng.below(i as u64) as usize];
             form.set(Field::Referrer, referrer.new.number.to_string());
         }
-        let lookup =
-            |number: &str| customers.iter().find(|c| c.new.number.to_string() == number).map(|c| c.new.id.clone());
+        let lookup = |number: &str| {
+            customers
+                .iter()
+                .find(|c| c.new.number.to_string() == number)
+                .map(|c| c.new.id.clone())
+                .ok_or(crate::FieldProblem::UnknownCustomer)
+        };
         let Ok(profile) = form.validate(today, &lookup) else { continue };
         let new = NewCustomer {
             id: CustomerId::from_random(rng.bytes16()),

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod join;
 pub mod money;
 pub mod salon;
+pub mod staff;
 pub mod sync;
 pub mod transfer;
 pub mod wire;

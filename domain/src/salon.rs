@@ -2,7 +2,8 @@
 //! - `salon-settings`: the classification policy and the care plan (`care_plan`), each one
 //!   register holding the whole of it as
 //!   JSON, so two devices editing it offline end with one of their policies, never a mix
-//!   of both that nobody checked (lost ≤ silent, an inconsistent AHP matrix …);
+//!   of both that nobody checked (lost ≤ silent, an inconsistent AHP matrix …); and the
+//!   salon's name (`name`, the name messages to customers are signed with);
 //! - `salon-snapshot-YYYY-MM`: one month's class snapshot (see [`crate::classify::snapshot`]),
 //!   root registers `month`, `taken_on` and the 16 row chunks.
 //!
@@ -14,18 +15,40 @@ use automerge::{Automerge, Change, ROOT, ReadDoc, ScalarValue, Value};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use crate::DomainError;
 use crate::care::rules::CarePolicy;
 use crate::classify::Policy;
 use crate::classify::snapshot::{CHUNKS, Month, Snapshot};
 use crate::customer::LocalChange;
 use crate::ids::{DeviceId, DocId};
+use crate::{DomainError, FieldProblem};
 
 const SETTINGS: &str = "salon-settings";
 const SNAPSHOT_PREFIX: &str = "salon-snapshot-";
 /// Snapshot chunks are written in changes of at most this many bytes, well under the
 /// relay's limit for one change.
 const CHANGE_BUDGET: usize = 128 << 10;
+
+/// The salon's name as customers know it ("丽人美容会所"): 1 to 30 characters, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SalonName(String);
+
+impl SalonName {
+    pub const MAX_CHARS: usize = 30;
+
+    pub fn parse(raw: &str) -> Result<SalonName, FieldProblem> {
+        let name = raw.trim();
+        match name.chars().count() {
+            0 => Err(FieldProblem::Required),
+            n if n > Self::MAX_CHARS => Err(FieldProblem::TooLong { max: Self::MAX_CHARS }),
+            _ if name.chars().any(char::is_control) => Err(FieldProblem::UnknownChoice),
+            _ => Ok(SalonName(name.to_owned())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// Which salon document an id names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +157,21 @@ impl SalonDoc {
         Ok(self.commit(now, |tx| Ok(tx.put(ROOT, "policy", json)?))?.into_iter().collect())
     }
 
+    /// The salon's name as customers know it, once someone set it.
+    pub fn name(&self) -> Option<SalonName> {
+        SalonName::parse(&self.text("name")?).ok()
+    }
+
+    pub fn set_name(
+        &mut self,
+        device: DeviceId,
+        name: &SalonName,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
+        self.doc.set_actor(device.actor());
+        Ok(self.commit(now, |tx| Ok(tx.put(ROOT, "name", name.as_str())?))?.into_iter().collect())
+    }
+
     /// The salon's care plan, if one was saved and this version can read it.
     pub fn care_plan(&self) -> Option<CarePolicy> {
         serde_json::from_str(&self.text("care_plan")?).ok()
@@ -227,6 +265,18 @@ mod tests {
             taken_on: date(2026, 11, 2),
             rows: (0..customers).map(|n| (format!("{:x}{n:031x}", n % 16), classes)).collect(),
         }
+    }
+
+    #[test]
+    fn the_salon_name_is_checked_and_syncs_like_the_policy() {
+        assert_eq!(SalonName::parse("  丽人美容会所 ").map(|n| n.as_str().to_owned()), Ok("丽人美容会所".to_owned()));
+        assert_eq!(SalonName::parse(" "), Err(FieldProblem::Required));
+        assert_eq!(SalonName::parse(&"美".repeat(31)), Err(FieldProblem::TooLong { max: 30 }));
+        let (mut a, mut b) = (SalonDoc::empty(), SalonDoc::empty());
+        assert_eq!(a.name(), None, "no name until someone sets it");
+        a.set_name(device(1), &SalonName::parse("丽人").expect("name"), now()).expect("set");
+        exchange(&mut a, &mut b);
+        assert_eq!(b.name().map(|n| n.as_str().to_owned()), Some("丽人".to_owned()));
     }
 
     #[test]

@@ -24,8 +24,8 @@ fn at(seconds: i64) -> Timestamp {
     Timestamp::from_second(1_790_000_000 + seconds).expect("in range")
 }
 
-fn no_referrer(_: &str) -> Option<CustomerId> {
-    None
+fn no_referrer(_: &str) -> Result<CustomerId, crate::FieldProblem> {
+    Err(crate::FieldProblem::UnknownCustomer)
 }
 
 fn form(name: &str) -> CustomerForm {
@@ -622,13 +622,13 @@ fn sync_client_polls_only_when_ready_and_idle() {
 #[test]
 fn join_codes_come_as_pairs_or_links() {
     use crate::join::JoinCode;
-    let expected = Some(JoinCode { salon: SalonId::parse("demo").expect("salon"), token: "a1b2".into() });
+    let expected = Ok(JoinCode { salon: SalonId::parse("demo").expect("salon"), token: "a1b2".into() });
     assert_eq!(JoinCode::parse("demo:a1b2"), expected);
     assert_eq!(JoinCode::parse("  demo : a1b2 "), expected);
     assert_eq!(JoinCode::parse("#join=demo:a1b2"), expected);
     assert_eq!(JoinCode::parse("http://127.0.0.1:8787/#join=demo:a1b2"), expected);
     for bad in ["", "demo", "demo:", ":a1b2", "Demo:a1b2", "demo:a b", "http://x/#join=demo"] {
-        assert_eq!(JoinCode::parse(bad), None, "input {bad:?}");
+        assert!(JoinCode::parse(bad).is_err(), "input {bad:?}");
     }
 }
 

@@ -6,6 +6,13 @@
 //! (the receiving salon owes every remaining session, DOMAIN.md §3), so export → import
 //! recreates the same customers with the same balances and cards. Visits stay in the JSON.
 //!
+//! Files come back the way salons' spreadsheets save them: Chinese Excel and WPS write GBK
+//! unless told otherwise, dates as `1990/4/1`, and would turn a phone number into `1.39E+10`
+//! or drop a landline's leading 0, so the export writes phones as text formulas (`="0571…"`)
+//! and the import reads all of these. A row whose number is already a customer of this
+//! device updates her file (only the columns the file has; balances and cards are not booked
+//! again from an update), so export → edit in Excel → import works.
+//!
 //! Column titles and choice labels are the user's words, so the app passes them in
 //! ([`Labels`]); an import recognises the titles and labels of every language given, and the
 //! stable keys (`name`, `female` ...) as well.
@@ -17,7 +24,7 @@ use serde::Serialize;
 
 use crate::customer::{
     Card, CustomerFile, CustomerForm, CustomerNumber, EntryId, Field, Kind, MoneyEntry, MoneyKind, Profile, Tag,
-    parse_date,
+    parse_date, spreadsheet_date,
 };
 use crate::ids::CustomerId;
 use crate::money::{Fen, Payment};
@@ -83,8 +90,8 @@ pub trait Labels {
 /// What an import could not read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
-    #[error("the file is not UTF-8 text")]
-    NotUtf8,
+    #[error("the file is neither UTF-8 nor GBK text")]
+    UnknownEncoding,
     #[error("the file has no name column")]
     NoNameColumn,
     #[error("the file has no customer rows")]
@@ -102,12 +109,17 @@ pub struct CellProblem {
     pub problem: FieldProblem,
 }
 
-/// A row ready to become a customer.
+/// A row ready to become a customer, or to update the one its number names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedCustomer {
     pub id: CustomerId,
     /// The number from the file; `None` means "give her a new number".
     pub number: Option<CustomerNumber>,
+    /// The number is an existing customer's (`id` is hers): update her file with the
+    /// columns the file has instead of creating one.
+    pub update: bool,
+    /// The fields the file has columns for (an update writes only these).
+    pub fields: BTreeSet<Field>,
     pub profile: Profile,
     /// Opening entries (prepaid top-up, debt) and cards, dated the import day.
     pub money: Vec<MoneyEntry>,
@@ -140,6 +152,46 @@ impl ImportPlan {
     pub fn customers(&self) -> Option<Vec<&ImportedCustomer>> {
         self.rows.iter().map(|r| r.result.as_ref().ok()).collect()
     }
+
+    /// Rows that update an existing customer.
+    pub fn updates(&self) -> usize {
+        self.rows.iter().filter(|r| r.result.as_ref().is_ok_and(|c| c.update)).count()
+    }
+}
+
+impl ImportedCustomer {
+    /// Her profile after this row: for an update, `current` with the file's columns applied.
+    pub fn profile_over(&self, current: &Profile) -> Profile {
+        if self.update { current.with_fields_from(&self.profile, &self.fields) } else { self.profile.clone() }
+    }
+}
+
+/// A phone cell as a spreadsheet left it: `="0571…"` (the export's text formula) or `'0571…`
+/// become the number; a number Excel turned into scientific notation (`1.39E+10`) has lost
+/// its digits and is refused with that reason.
+fn spreadsheet_phone(raw: &str) -> Result<String, FieldProblem> {
+    let raw = raw.trim();
+    let unwrapped = raw
+        .strip_prefix("=\"")
+        .and_then(|r| r.strip_suffix('"'))
+        .or_else(|| raw.strip_prefix('\''))
+        .unwrap_or(raw)
+        .trim();
+    let scientific = unwrapped.contains(['E', 'e'])
+        && unwrapped.replace(['E', 'e', '.', '+'], "").bytes().all(|b| b.is_ascii_digit());
+    if scientific { Err(FieldProblem::PhoneScientific) } else { Ok(unwrapped.to_owned()) }
+}
+
+/// Decodes a CSV file: UTF-8 (with or without a BOM) or, failing that, GBK (GB18030), what
+/// Chinese Excel and WPS write by default.
+fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ImportError> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(std::borrow::Cow::Borrowed(text.strip_prefix(BOM).unwrap_or(text)));
+    }
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|text| std::borrow::Cow::Owned(text.into_owned()))
+        .ok_or(ImportError::UnknownEncoding)
 }
 
 /// Everything an import needs from the device: fresh ids (drawn by the caller: this crate has
@@ -148,7 +200,10 @@ pub struct ImportContext<'a> {
     pub today: Date,
     pub labels: &'a [&'a dyn Labels],
     pub new_id: &'a mut dyn FnMut() -> [u8; 16],
+    /// The customer with this number on this device, if any.
     pub existing: &'a dyn Fn(&str) -> Option<CustomerId>,
+    /// The customer typed as a referrer (number or name), when not a row of the file.
+    pub find: &'a dyn Fn(&str) -> Result<CustomerId, FieldProblem>,
 }
 
 /// The CSV of `files` (BOM, title row, one row per customer), in the order given.
@@ -172,6 +227,8 @@ pub fn export_csv(
                 Column::Number => file.customer.number.to_string(),
                 Column::Field(field) => match field.kind() {
                     Kind::Tags => Tag::join(profile.tags()),
+                    // A text formula, so Excel keeps every digit and a landline's leading 0.
+                    Kind::Phone if !profile.get(*field).is_empty() => format!("=\"{}\"", profile.get(*field)),
                     Kind::Customer => profile.referrer().and_then(|id| number_of(&id)).unwrap_or_default(),
                     Kind::Choice(_) if !profile.get(*field).is_empty() => labels.choice(*field, profile.get(*field)),
                     // A salon's own channel is shown as typed; built-in ones in the user's words.
@@ -258,8 +315,7 @@ pub fn export_json(files: &[CustomerFile], today: Date) -> String {
 /// key; choice cells by label or key; every row is checked like the customer form, plus the
 /// number (unused, or blank for a new one), balances and cards.
 pub fn import_csv(bytes: &[u8], ctx: &mut ImportContext<'_>) -> Result<ImportPlan, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8)?;
-    let text = text.strip_prefix(BOM).unwrap_or(text);
+    let text = decode(bytes)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -299,22 +355,33 @@ pub fn import_csv(bytes: &[u8], ctx: &mut ImportContext<'_>) -> Result<ImportPla
     if rows.is_empty() {
         return Err(ImportError::Empty);
     }
-    // First pass: ids and numbers, so a referrer may be another row of the same file.
+    // First pass: ids and numbers, so a referrer may be another row of the same file. A row
+    // whose number is an existing customer's keeps her id (it updates her).
     let mut in_file: BTreeMap<String, CustomerId> = BTreeMap::new();
     let mut ids = Vec::new();
     for (_, cells) in &rows {
-        let id = CustomerId::from_random((ctx.new_id)());
         let number = cells.get(&Column::Number).map(|n| n.trim()).unwrap_or("");
-        if let Ok(number) = CustomerNumber::parse(number) {
+        let number = CustomerNumber::parse(number).ok();
+        let existing = number.as_ref().and_then(|n| (ctx.existing)(&n.to_string()));
+        let id = existing.unwrap_or_else(|| CustomerId::from_random((ctx.new_id)()));
+        if let Some(number) = number {
             in_file.entry(number.to_string()).or_insert_with(|| id.clone());
         }
         ids.push(id);
     }
+    let fields: BTreeSet<Field> = columns
+        .iter()
+        .flatten()
+        .filter_map(|c| match c {
+            Column::Field(field) => Some(*field),
+            _ => None,
+        })
+        .collect();
     let mut seen_numbers = BTreeSet::new();
     let mut plan = ImportPlan { rows: Vec::new(), ignored_columns: ignored };
     for ((line, cells), id) in rows.into_iter().zip(ids) {
         let name = cells.get(&Column::Field(Field::Name)).map(|n| n.trim().to_owned()).unwrap_or_default();
-        let result = import_row(&cells, id, ctx, &in_file, &mut seen_numbers);
+        let result = import_row(&cells, id, ctx, &in_file, &mut seen_numbers, &fields);
         plan.rows.push(ImportRow { line, name, result });
     }
     Ok(plan)
@@ -326,21 +393,22 @@ fn import_row(
     ctx: &mut ImportContext<'_>,
     in_file: &BTreeMap<String, CustomerId>,
     seen_numbers: &mut BTreeSet<String>,
+    fields: &BTreeSet<Field>,
 ) -> Result<ImportedCustomer, Vec<CellProblem>> {
     let mut problems = Vec::new();
     let mut push = |column, problem| problems.push(CellProblem { column, problem });
+    let mut update = false;
     let number = match cells.get(&Column::Number).map(|n| n.trim()).unwrap_or("") {
         "" => None,
         raw => match CustomerNumber::parse(raw) {
-            Ok(number) if (ctx.existing)(&number.to_string()).is_some() => {
-                push(Column::Number, FieldProblem::DuplicateNumber);
-                None
-            }
             Ok(number) if !seen_numbers.insert(number.to_string()) => {
                 push(Column::Number, FieldProblem::DuplicateNumber);
                 None
             }
-            Ok(number) => Some(number),
+            Ok(number) => {
+                update = (ctx.existing)(&number.to_string()).is_some();
+                Some(number)
+            }
             Err(_) => {
                 push(Column::Number, FieldProblem::UnknownChoice);
                 None
@@ -353,11 +421,22 @@ fn import_row(
         let value = match field.kind() {
             Kind::Choice(keys) => unlabel(field, raw, keys, ctx.labels),
             Kind::Source => unlabel(field, raw, crate::customer::Source::KEYS, ctx.labels),
+            Kind::Birthday | Kind::PastDate => spreadsheet_date(raw),
+            Kind::Phone => match spreadsheet_phone(raw) {
+                Ok(phone) => phone,
+                Err(problem) => {
+                    push(Column::Field(field), problem);
+                    String::new()
+                }
+            },
             _ => raw.to_owned(),
         };
         form.set(field, value);
     }
-    let lookup = |number: &str| in_file.get(number).cloned().or_else(|| (ctx.existing)(number));
+    let lookup = |typed: &str| match in_file.get(typed) {
+        Some(id) => Ok(id.clone()),
+        None => (ctx.find)(typed),
+    };
     let profile = form.validate(ctx.today, &lookup).map_err(|errors: FieldErrors| {
         for (field, problem) in errors.iter() {
             push(Column::Field(*field), problem.clone());
@@ -366,7 +445,8 @@ fn import_row(
     let mut money = Vec::new();
     for (column, kind) in [(Column::Prepaid, MoneyKind::TopUp), (Column::Debt, MoneyKind::Debt)] {
         let raw = cells.get(&column).map(|v| v.trim()).unwrap_or("");
-        if raw.is_empty() {
+        // An update does not book opening balances again: they are already on her file.
+        if raw.is_empty() || update {
             continue;
         }
         match Fen::parse(raw) {
@@ -384,7 +464,7 @@ fn import_row(
         }
     }
     let mut cards = Vec::new();
-    let raw_cards = cells.get(&Column::Cards).map(|v| v.trim()).unwrap_or("");
+    let raw_cards = if update { "" } else { cells.get(&Column::Cards).map(|v| v.trim()).unwrap_or("") };
     for raw in raw_cards.split([';', '；']).map(str::trim).filter(|c| !c.is_empty()) {
         match parse_card(raw, EntryId::from_random((ctx.new_id)()), ctx.today) {
             Ok(card) => cards.push(card),
@@ -392,7 +472,9 @@ fn import_row(
         }
     }
     match profile {
-        Ok(profile) if problems.is_empty() => Ok(ImportedCustomer { id, number, profile, money, cards }),
+        Ok(profile) if problems.is_empty() => {
+            Ok(ImportedCustomer { id, number, update, fields: fields.clone(), profile, money, cards })
+        }
         _ => Err(problems),
     }
 }
@@ -423,7 +505,7 @@ fn parse_card(raw: &str, id: EntryId, today: Date) -> Result<Card, FieldProblem>
     let date = |raw: Option<&&str>| -> Result<Option<Date>, FieldProblem> {
         match raw.map(|r| r.trim()).unwrap_or("") {
             "" => Ok(None),
-            raw => parse_date(raw).map(Some),
+            raw => parse_date(&spreadsheet_date(raw)).map(Some),
         }
     };
     let bought_on = date(rest.first())?.unwrap_or(today);

@@ -458,9 +458,41 @@ impl Browser {
         }
     }
 
+    /// Sets who uses this device (Settings → 本机使用者) and reloads, as choosing it would.
+    pub async fn set_role(&self, role: &str) -> Result<()> {
+        self.client.execute("localStorage.setItem('meike.role', arguments[0])", vec![json!(role)]).await?;
+        self.reload().await
+    }
+
+    /// Cuts this browser off the network (or gives it back) the way losing Wi-Fi does: the
+    /// page sees `navigator.onLine` change and an `offline` event, and requests fail.
+    pub async fn set_offline(&self, offline: bool) -> Result<()> {
+        let params = json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
+        self.client.issue_cmd(Cdp { cmd: "Network.enable", params: json!({}) }).await?;
+        self.client.issue_cmd(Cdp { cmd: "Network.emulateNetworkConditions", params }).await?;
+        Ok(())
+    }
+
     pub async fn close(self) -> Result<()> {
         self.client.close().await?;
         Ok(())
+    }
+}
+
+/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute` endpoint.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
     }
 }
 
@@ -484,6 +516,21 @@ pub async fn create_customer(browser: &Browser, name: &str, phone: &str, allergi
     let url = browser.client.current_url().await?;
     Ok(url.path().to_owned())
 }
+
+/// Records yesterday's visit with products bought on the open file: the next-day call is due today.
+pub async fn bought_products_yesterday(browser: &Browser) -> Result<()> {
+    browser.click("[data-test=record-visit]").await?;
+    let day = browser.days_ago(1).await?;
+    browser.set_value("#entry-date", &day).await?;
+    browser.fill("#entry-products", "玫瑰精华水").await?;
+    browser.fill("#entry-amount", "380").await?;
+    browser.click("[data-test=save-visit]").await?;
+    browser.wait_for("[data-test=customer-file]").await?;
+    Ok(())
+}
+
+/// The next-day call after [`bought_products_yesterday`], in today's bucket of the worklist.
+pub const NEXT_DAY_TASK: &str = "[data-test=bucket-today] [data-test=task][data-task^='product-']";
 
 /// A small picture as a 24-bit BMP (a file any browser decodes): a gradient, so its JPEG
 /// re-encoding is not trivially tiny.

@@ -51,7 +51,7 @@ async fn a_policy_changed_on_one_tablet_reclassifies_the_badges_on_the_other() -
     a.set_value("[data-test=ahp-1-2]", "9/1").await?;
     a.wait_for_text("[data-test=ahp-error]", "CR").await?;
     a.click("[data-test=policy-save]").await?;
-    a.wait_for_text("[data-test=policy-lost-days-error]", "必须大于 200").await?;
+    a.wait_for_text("[data-test=policy-lost-days-error]", "必须大于沉睡的 200 天").await?;
     a.wait_for_text("[data-test=policy-a-share-error]", "百分比").await?;
     a.wait_for("[data-test=policy-errors]").await?;
     a.screenshot("tablet-policy-refused").await?;

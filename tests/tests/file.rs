@@ -32,6 +32,9 @@ async fn a_customer_with_every_section_filled_reads_back_here_and_on_another_tab
     let b = Browser::open(&driver, TABLET).await?;
     join(&a, &relay).await?;
     join(&b, &relay).await?;
+    // The screening is entered and read by a consultant and the owner.
+    a.set_role("consultant").await?;
+    b.set_role("owner").await?;
     create_customer(&a, "刘介绍", "13900000001", "").await?;
     let referrer_number = a.text(".file-number").await?.chars().take(9).collect::<String>();
 
@@ -80,7 +83,7 @@ async fn a_customer_with_every_section_filled_reads_back_here_and_on_another_tab
 
     for device in [&a, &b] {
         if std::ptr::eq(device, &b) {
-            device.navigate("/").await?;
+            device.navigate("/customers").await?;
             device.wait_for_text("[data-test=row-name]", "王丽娟").await?;
             device.fill("[data-test=search]", "王丽娟").await?;
             device.click("[data-test=customer-row]").await?;
@@ -107,6 +110,17 @@ async fn a_customer_with_every_section_filled_reads_back_here_and_on_another_tab
     b.wait_for("[data-test=customer-form]").await?;
     let shown = b.client.execute("return document.querySelector('#field-hobbies').value", vec![]).await?;
     assert_eq!(shown.as_str(), Some("瑜伽、插花"));
+
+    // A treatment-room tablet, which the customer sees, never names her screening type.
+    let file = b.client.current_url().await?.path().trim_end_matches("/edit").to_owned();
+    b.set_role("beautician").await?;
+    b.wait_for("[data-test=customer-form]").await?;
+    assert!(b.client.find(fantoccini::Locator::Css("#field-psych-type")).await.is_err(), "no screening field");
+    b.navigate(&file).await?;
+    b.wait_for_text("[data-test=file-name]", "王丽娟").await?;
+    let caution = b.text("[data-test=counselling-caution]").await?;
+    assert!(caution.contains("顾问") && !caution.contains("要求过高型"), "discreet: {caution}");
+    assert!(b.client.find(fantoccini::Locator::Css("[data-test=fact-psych_type]")).await.is_err());
     a.close().await?;
     b.close().await?;
     Ok(())

@@ -3,21 +3,7 @@
 //! and raises first-contact tasks. Real relay process, real built app, headless Chromium.
 
 use anyhow::Result;
-use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, join};
-
-/// Records yesterday's visit with products bought on the open file: the next-day call is due today.
-async fn bought_products_yesterday(browser: &Browser) -> Result<()> {
-    browser.click("[data-test=record-visit]").await?;
-    let day = browser.days_ago(1).await?;
-    browser.set_value("#entry-date", &day).await?;
-    browser.fill("#entry-products", "玫瑰精华水").await?;
-    browser.fill("#entry-amount", "380").await?;
-    browser.click("[data-test=save-visit]").await?;
-    browser.wait_for("[data-test=customer-file]").await?;
-    Ok(())
-}
-
-const NEXT_DAY_TASK: &str = "[data-test=bucket-today] [data-test=task][data-task^='product-']";
+use e2e::{Browser, Driver, NEXT_DAY_TASK, PHONE, Relay, TABLET, bought_products_yesterday, create_customer, join};
 
 #[tokio::test]
 async fn a_task_completed_offline_on_one_tablet_leaves_the_other_after_sync() -> Result<()> {

@@ -121,6 +121,14 @@ fn ensure_app_tools(root: &Path) -> Result<()> {
         must(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
     }
 
+    for (tool, component) in [("fmt", "rustfmt"), ("clippy", "clippy")] {
+        let present = Command::new("cargo").args([tool, "--version"]).output().is_ok_and(|o| o.status.success());
+        if !present {
+            step(&format!("installing the Rust component {component}"));
+            must(Command::new("rustup").args(["component", "add", component]))?;
+        }
+    }
+
     if version_of("trunk", "--version").as_deref() != Some(&format!("trunk {TRUNK_VERSION}")) {
         step(&format!("installing trunk {TRUNK_VERSION} (about 12 minutes on 2 cores, once)"));
         // 0.22.1 declares a newer rustc than this machine's but builds and works on it.
@@ -254,6 +262,12 @@ fn test(root: &Path) -> Result<()> {
     ensure_app_tools(root)?;
     ensure_browser()?;
 
+    step("formatting (cargo fmt --check) and lints (clippy, warnings are errors)");
+    must(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
+    must(Command::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // The app is built for the browser: lint it as it is built, too.
+    must(Command::new("cargo").args(["clippy", "--package", "app", "--target", WASM_TARGET, "--", "-D", "warnings"]))?;
+
     step("native tests: domain rules, relay, build driver");
     must(Command::new("cargo").args(["test", "--package", "domain", "--package", "server", "--package", "xtask"]))?;
 
@@ -332,7 +346,8 @@ mod tests {
     }
 
     fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        // A renamed or missing folder must fail the checks, not make them pass on nothing.
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {

@@ -36,8 +36,8 @@ pub fn CardList(account: Account, #[prop(into)] on_void: Callback<EntryId>) -> i
                         <span class="muted">{move || i18n.t().ui(Ui::SessionsLeft)}</span>
                     </div>
                     <div class="card-meta">
-                        <span>{card.price.display()}</span>
-                        <span>{card.bought_on.to_string()}</span>
+                        <span data-test="card-price">{move || i18n.t().ui(Ui::CardPrice)} " " {card.price.display()}</span>
+                        <span>{move || i18n.t().ui(Ui::CardBought)} " " {card.bought_on.to_string()}</span>
                         <span>{move || match &expiry {
                             Some(date) => format!("→ {date}"),
                             None => i18n.t().ui(Ui::NoExpiry).to_owned(),

@@ -1,6 +1,8 @@
 //! The classes section of a customer's file: her class in each dimension with the facts that
 //! put her there, the owner's overrides (with the computed class beside them), her
-//! composite score and her class moves month by month.
+//! composite score and her class records month by month, each labelled with the day it was
+//! recorded. The override form is built apart from the rows, which re-draw whenever the
+//! salon's classes change: what the owner types in it survives a sync.
 
 use domain::classify::overrides::Dimension;
 use domain::classify::run::Why;
@@ -30,7 +32,6 @@ pub fn ClassPanel(id: CustomerId) -> impl IntoView {
                 let manual = her.overridden(dimension).cloned();
                 let computed = her.computed.get(dimension);
                 let dim = dimension.key();
-                let id = id.clone();
                 let lift = {
                     let id = id.clone();
                     move |_| {
@@ -63,9 +64,6 @@ pub fn ClassPanel(id: CustomerId) -> impl IntoView {
                             let why = why.clone();
                             move || i18n.t().why(&why)
                         }</p>
-                        <Show when=move || editing.get() == Some(dimension)>
-                            <OverrideEditor id=id.clone() dimension on_done=move |_| editing.set(None)/>
-                        </Show>
                     </div>
                 }
             }).collect_view();
@@ -76,6 +74,17 @@ pub fn ClassPanel(id: CustomerId) -> impl IntoView {
             })
         }
     };
+    // Re-run only when another dimension is chosen, never when the classes change.
+    let editor = move || {
+        editing.get().map(|dimension| {
+            view! {
+                <div class="override-box">
+                    <h3>{move || i18n.t().ui(Ui::Override)} " · " {move || i18n.t().dimension(dimension)}</h3>
+                    <OverrideEditor id=id.clone() dimension on_done=move |_| editing.set(None)/>
+                </div>
+            }
+        })
+    };
     let history = move || {
         let moves = state.snapshots.with(|all| snapshot::moves(all, &key));
         if moves.is_empty() {
@@ -84,13 +93,13 @@ pub fn ClassPanel(id: CustomerId) -> impl IntoView {
         view! {
             <table class="class-history" data-test="class-history">
                 <thead><tr>
-                    <th>{move || i18n.t().ui(Ui::Month)}</th>
+                    <th>{move || i18n.t().ui(Ui::RecordedOn)}</th>
                     {Dimension::ALL.into_iter().map(|d| view! { <th>{move || i18n.t().dimension(d)}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
-                    {moves.into_iter().rev().map(|(month, classes)| view! {
+                    {moves.into_iter().rev().map(|(month, taken_on, classes)| view! {
                         <tr>
-                            <td>{month.to_string()}</td>
+                            <td data-test="history-when">{move || i18n.t().recorded_on(&month.to_string(), &taken_on.to_string())}</td>
                             {Dimension::ALL.into_iter().map(|d| {
                                 let class = classes.get(d);
                                 view! { <td>{move || i18n.t().class(class)}</td> }
@@ -106,6 +115,7 @@ pub fn ClassPanel(id: CustomerId) -> impl IntoView {
         <section class="file-section class-panel" data-test="class-panel">
             <h2>{move || i18n.t().ui(Ui::ClassesOnFile)}</h2>
             {rows}
+            {editor}
             <h3>{move || i18n.t().ui(Ui::ClassHistory)}</h3>
             {history}
         </section>

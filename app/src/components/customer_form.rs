@@ -5,14 +5,15 @@
 //! beautician can open a file in a few taps and fill in more later.
 
 use domain::FieldErrors;
-use domain::customer::{CustomerForm, Field, Kind, Profile, SearchQuery, Section, Source, search};
-use domain::ids::CustomerId;
+use domain::customer::{
+    CustomerForm, Field, Kind, Profile, SearchQuery, Section, Source, find_customer, same_phone, search,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::form_field::{FormField, input_id};
-use crate::i18n::{EN, Texts, ZH_CN, use_i18n};
+use crate::i18n::{EN, Texts, Ui, ZH_CN, use_i18n};
 use crate::io::browser;
 use crate::state::use_app;
 
@@ -63,6 +64,15 @@ fn focus(field: Field) {
     }
 }
 
+/// Other customers who have the phone number typed, and whether the user said that is right
+/// (a mother and daughter sharing a phone): the phone field warns until then.
+#[derive(Clone, Copy)]
+struct PhoneCheck {
+    /// (id, name, number) of each other customer with this number.
+    same: Memo<Vec<(String, String, String)>>,
+    allowed: RwSignal<bool>,
+}
+
 #[component]
 pub fn CustomerFormView(
     initial: CustomerForm,
@@ -70,6 +80,9 @@ pub fn CustomerFormView(
     #[prop(into)] saving: Signal<bool>,
     #[prop(into)] on_valid: Callback<Profile>,
     #[prop(into)] cancel_href: String,
+    /// The customer being edited (her own number is not a duplicate); `None` for a new one.
+    #[prop(optional)]
+    editing: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
@@ -79,15 +92,21 @@ pub fn CustomerFormView(
     let errors = RwSignal::new(FieldErrors::default());
     let attempted = RwSignal::new(false);
 
-    let referrer = move |number: &str| -> Option<CustomerId> {
-        state.customers.with_untracked(|all| {
-            all.iter()
-                // A referrer in the bin is still the person who referred her: editing this
-                // file must not fail because of it.
-                .find(|s| s.number.eq_ignore_ascii_case(number))
-                .and_then(|s| CustomerId::parse(&s.id).ok())
-        })
+    // By number (a referrer in the bin still referred her) or by a name only one has.
+    let referrer = move |typed: &str| state.customers.with_untracked(|all| find_customer(all, typed));
+    let phone_check = PhoneCheck {
+        same: Memo::new(move |_| {
+            let phone = inputs.get(Field::Phone).get();
+            state.customers.with(|all| {
+                same_phone(all, &phone, editing.as_deref())
+                    .into_iter()
+                    .map(|s| (s.id.clone(), s.name.clone(), s.number.clone()))
+                    .collect()
+            })
+        }),
+        allowed: RwSignal::new(false),
     };
+    provide_context(phone_check);
     let check = move || match inputs.snapshot().validate(browser::today(), &referrer) {
         Ok(profile) => {
             errors.set(FieldErrors::default());
@@ -111,7 +130,9 @@ pub fn CustomerFormView(
             return;
         }
         attempted.set(true);
+        let duplicate = phone_check.same.with_untracked(|s| !s.is_empty()) && !phone_check.allowed.get_untracked();
         match check() {
+            Some(_) if duplicate => focus(Field::Phone),
             Some(profile) => on_valid.run(profile),
             None => {
                 if let Some((field, _)) = errors.with_untracked(|e| e.iter().next().cloned()) {
@@ -214,6 +235,10 @@ fn FieldInput(field: Field, inputs: Inputs, errors: RwSignal<FieldErrors>, reche
     let id = input_id(field);
     let described = format!("{id}-error");
     let max = field.max_chars().map(|m| m.to_string());
+    // The screening is for those who screen: a tablet the customer sees never shows it.
+    if field == Field::PsychType && !browser::saved_role().sees_psychology() {
+        return ().into_any();
+    }
     let today = browser::today().to_string();
     let (input, wide) = match field.kind() {
         Kind::Text(_) => {
@@ -233,6 +258,7 @@ fn FieldInput(field: Field, inputs: Inputs, errors: RwSignal<FieldErrors>, reche
         Kind::Phone => (view! {
             <input id=id type="tel" inputmode="tel" autocomplete="off" aria-invalid=invalid aria-describedby=described
                 prop:value=move || signal.get() on:input=on_input/>
+            <SamePhoneWarning/>
         }.into_any(), false),
         Kind::Birthday | Kind::PastDate => (view! {
             <input id=id type="date" max=today min="1900-01-01" aria-invalid=invalid aria-describedby=described
@@ -256,5 +282,31 @@ fn FieldInput(field: Field, inputs: Inputs, errors: RwSignal<FieldErrors>, reche
                 required=field == Field::Name prop:value=move || signal.get() on:input=on_input/>
         }.into_any(), matches!(field.kind(), Kind::Line(n) if n > 60) || field == Field::Tags),
     };
-    view! { <FormField field error wide>{input}</FormField> }
+    view! { <FormField field error wide>{input}</FormField> }.into_any()
+}
+
+/// Under the phone: who else has this number, a link to her file, and a box to say it is
+/// right. Saving waits for that box while someone else has the number.
+#[component]
+fn SamePhoneWarning() -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(check) = use_context::<PhoneCheck>() else { return ().into_any() };
+    view! {
+        <Show when=move || check.same.with(|s| !s.is_empty())>
+            <div class="same-phone" role="alert" data-test="same-phone">
+                <p>{move || i18n.t().ui(Ui::SamePhone)}</p>
+                <ul>
+                    {move || check.same.get().into_iter().map(|(id, name, number)| view! {
+                        <li><a href=format!("/customers/{id}") target="_blank" data-test="same-phone-file">{format!("{name} · {number}")}</a></li>
+                    }).collect_view()}
+                </ul>
+                <label class="check-row">
+                    <input type="checkbox" data-test="same-phone-ok" prop:checked=move || check.allowed.get()
+                        on:change=move |ev| check.allowed.set(event_target_checked(&ev))/>
+                    {move || i18n.t().ui(Ui::SamePhoneAllow)}
+                </label>
+            </div>
+        </Show>
+    }
+    .into_any()
 }

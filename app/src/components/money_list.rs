@@ -16,13 +16,13 @@ pub fn MoneyList(entries: Vec<MoneyEntry>, #[prop(into)] on_void: Callback<Entry
         .rev()
         .map(|entry| {
             let id = entry.id.clone();
-            let (kind, payment, voided) = (entry.kind, entry.payment, entry.voided);
+            let (kind, paid_by, voided) = (entry.kind, entry.paid_by(), entry.voided);
             view! {
                 <li class=if voided { "money-row voided" } else { "money-row" } data-test="money-row">
                     <span>{entry.on.to_string()}</span>
                     <span>{move || i18n.t().money_kind(kind)}</span>
                     <span class="money-amount">{entry.amount.display()}</span>
-                    <span class="muted">{move || i18n.t().payment(payment)}</span>
+                    <span class="muted" data-test="money-paid-by">{move || paid_by.map(|p| i18n.t().payment(p))}</span>
                     <span>{entry.note.clone()}</span>
                     {(!voided).then(|| view! {
                         <button type="button" class="link-button" on:click=move |_| on_void.run(id.clone())>

@@ -5,12 +5,15 @@ use domain::customer::{Field, Kind, Profile, Section, Tag};
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
+use crate::io::browser;
 use crate::state::use_app;
 
 #[component]
 pub fn ProfileSections(profile: Profile) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
+    // Only those who screen see the screening (see `Role::sees_psychology`).
+    let private = !browser::saved_role().sees_psychology();
     let shown = [
         Field::Name,
         Field::Phone,
@@ -26,6 +29,7 @@ pub fn ProfileSections(profile: Profile) -> impl IntoView {
         .filter_map(|section| {
             let facts: Vec<(Field, String)> = Field::of_section(section)
                 .filter(|f| !shown.contains(f))
+                .filter(|f| !(private && *f == Field::PsychType))
                 .filter_map(|field| {
                     let raw = profile.get(field);
                     let value = match field.kind() {

@@ -16,11 +16,14 @@ pub fn VisitList(visits: Vec<Visit>, cards: Vec<Card>, #[prop(into)] on_void: Ca
         .rev()
         .map(|visit| {
             let id = visit.id.clone();
+            // The cards used, by item, leaving out one already named as the visit's service.
             let used: Vec<String> = visit
                 .card_uses
                 .keys()
                 .map(|card| cards.iter().find(|c| &c.id == card).map(|c| c.item.clone()).unwrap_or_default())
                 .collect();
+            let sessions = used.len();
+            let others: Vec<String> = used.iter().filter(|item| visit.items.trim() != item.trim()).cloned().collect();
             let when = format!("{} {:02}:{:02}", visit.at.date(), visit.at.hour(), visit.at.minute());
             let class = if visit.voided { "visit-row voided" } else { "visit-row" };
             let payment = visit.payment;
@@ -31,10 +34,12 @@ pub fn VisitList(visits: Vec<Visit>, cards: Vec<Card>, #[prop(into)] on_void: Ca
                     <div class="visit-main">
                         <span class="visit-when">{when}</span>
                         <span class="visit-items">{visit.items.clone()}</span>
-                        <span class="visit-amount">{move || if used.is_empty() || amount.as_fen() > 0 {
+                        <span class="visit-amount" data-test="visit-paid">{move || if sessions == 0 || amount.as_fen() > 0 {
                             format!("{} · {}", amount.display(), i18n.t().payment(payment))
+                        } else if others.is_empty() {
+                            i18n.t().card_sessions_used(sessions)
                         } else {
-                            format!("{} {}", used.join("、"), i18n.t().ui(Ui::Free))
+                            format!("{} · {}", others.join("、"), i18n.t().card_sessions_used(sessions))
                         }}</span>
                     </div>
                     <div class="visit-meta">

@@ -61,26 +61,31 @@ impl Texts {
     pub fn why(&self, why: &Why) -> String {
         let zh = self.zh();
         match why {
-            Why::ValueRanked { spend, months, rank, of, top_bp, class, a_bp, ab_bp } => {
+            Why::ValueRanked { spend, months, rank, of, top_bp, class, a_bp, ab_bp, a_count, ab_count } => {
                 let (class, top, a, ab) =
                     (self.class(Class::Value(*class)), percent(*top_bp), percent(*a_bp), percent(*ab_bp));
                 let spend = spend.display();
+                let b_count = ab_count - a_count;
                 if zh {
                     format!(
-                        "近 {months} 个月消费 {spend}，排名第 {rank} / {of}，前 {top}% → {class}（A类为前 {a}%，A+B 为前 {ab}%，没有消费为C类）"
+                        "近 {months} 个月消费 {spend}，排名第 {rank} / {of}，前 {top}% → {class}（A类为前 {a}%，即 {a_count} 位；B类到前 {ab}%，即 {b_count} 位；没有消费为C类）"
                     )
                 } else {
                     format!(
-                        "Spent {spend} in {months} months, rank {rank} of {of}, top {top}% → {class} (A is the top {a}%, A+B the top {ab}%; no spend is C)"
+                        "Spent {spend} in {months} months, rank {rank} of {of}, top {top}% → {class} (A is the top {a}%, here {a_count}; B down to the top {ab}%, here {b_count}; no spend is C)"
                     )
                 }
             }
-            Why::ValueProbation { spend, since, until } => {
-                let spend = spend.display();
+            Why::ValueProbation { spend, months, since, until, by_spend, spend_rank, of_all } => {
+                let (spend, by) = (spend.display(), self.class(Class::Value(*by_spend)));
                 if zh {
-                    format!("{since} 成为顾客，考察期到 {until}，暂列C类（近期消费 {spend}）")
+                    format!(
+                        "{since} 成为顾客，考察期到 {until}，暂列C类；按近 {months} 个月消费 {spend}，在全店 {of_all} 位顾客中排第 {spend_rank}，相当于{by}"
+                    )
                 } else {
-                    format!("A customer since {since}, in probation until {until}: class C for now (spent {spend})")
+                    format!(
+                        "A customer since {since}, in probation until {until}: class C for now. By her {spend} in {months} months she ranks {spend_rank} of all {of_all} customers, which would be {by}"
+                    )
                 }
             }
             Why::Lifecycle {
@@ -94,6 +99,7 @@ impl Texts {
                 cadence_pct,
             } => {
                 let since = days_since_last.unwrap_or_default();
+                let ago = self.days_ago(since);
                 let usual = usual_interval
                     .map(|u| {
                         if zh {
@@ -112,30 +118,28 @@ impl Texts {
                     (Lifecycle::Potential(3), false) => "Came to ask, bought nothing".into(),
                     (Lifecycle::Potential(_), true) => "还没有到过店".into(),
                     (Lifecycle::Potential(_), false) => "Has not come to the salon yet".into(),
-                    (Lifecycle::New { .. }, true) => format!("第一次护理在 {since} 天前（{new_days} 天内算新客）"),
-                    (Lifecycle::New { .. }, false) => {
-                        format!("First treatment {since} days ago (new for {new_days} days)")
-                    }
+                    (Lifecycle::New { .. }, true) => format!("第一次护理：{ago}（{new_days} 天内算新客）"),
+                    (Lifecycle::New { .. }, false) => format!("First treatment {ago} (new for {new_days} days)"),
                     (Lifecycle::Regular, true) => {
-                        format!("护理 {treatments} 次，最近一次在 {since} 天前（超过 {silent_days} 天算沉睡）{usual}")
+                        format!("来店护理 {treatments} 天，最近一次：{ago}（超过 {silent_days} 天算沉睡）{usual}")
                     }
-                    (Lifecycle::Regular, false) => format!(
-                        "{treatments} treatments, the last {since} days ago (silent after {silent_days}){usual}"
-                    ),
+                    (Lifecycle::Regular, false) => {
+                        format!("Treated on {treatments} days, the last {ago} (silent after {silent_days}){usual}")
+                    }
                     (Lifecycle::Silent, true) if since <= *silent_days => {
-                        format!("最近一次护理在 {since} 天前，超过了她平时间隔的 {cadence_pct}%{usual}")
+                        format!("最近一次护理：{ago}，超过了她平时间隔的 {cadence_pct}%{usual}")
                     }
                     (Lifecycle::Silent, false) if since <= *silent_days => {
-                        format!("Last treatment {since} days ago, past {cadence_pct}% of her usual interval{usual}")
+                        format!("Last treatment {ago}, past {cadence_pct}% of her usual interval{usual}")
                     }
                     (Lifecycle::Silent, true) => {
-                        format!("最近一次护理在 {since} 天前，超过 {silent_days} 天（超过 {lost_days} 天算流失）")
+                        format!("最近一次护理：{ago}，超过 {silent_days} 天（超过 {lost_days} 天算流失）")
                     }
                     (Lifecycle::Silent, false) => {
-                        format!("Last treatment {since} days ago, over {silent_days} (lost after {lost_days})")
+                        format!("Last treatment {ago}, over {silent_days} days (lost after {lost_days})")
                     }
-                    (Lifecycle::Lost, true) => format!("最近一次护理在 {since} 天前，超过 {lost_days} 天"),
-                    (Lifecycle::Lost, false) => format!("Last treatment {since} days ago, over {lost_days}"),
+                    (Lifecycle::Lost, true) => format!("最近一次护理：{ago}，超过 {lost_days} 天"),
+                    (Lifecycle::Lost, false) => format!("Last treatment {ago}, over {lost_days} days"),
                 }
             }
             Why::Grade { grade, by_activity, spend, visits, months, debt, debt_limit, lowered } => {
@@ -153,7 +157,7 @@ impl Texts {
                     ),
                 }
             }
-            Why::Segment { scores, past_cadence, usual_interval, .. } => match (scores, zh) {
+            Why::Segment { scores, past_cadence, usual_interval, treatment_days, .. } => match (scores, zh) {
                 (None, true) => "还没有护理记录，无法评分".into(),
                 (None, false) => "No treatment yet, nothing to score".into(),
                 (Some((r, f, m)), _) => {
@@ -164,9 +168,16 @@ impl Texts {
                             "Recency R{r}, frequency F{f}, monetary M{m} (1–5 against the salon's other customers, 5 best)"
                         )
                     };
+                    let min = domain::classify::CADENCE_MIN_DAYS;
                     match (past_cadence, usual_interval, zh) {
                         (true, Some(u), true) => format!("{base}；已超过她平时每 {u} 天一次的节奏"),
                         (true, Some(u), false) => format!("{base}; past her own rhythm of every {u} days"),
+                        _ if *treatment_days < min && zh => {
+                            format!("{base}；只来过 {treatment_days} 天，来满 {min} 天后才看是否忠诚")
+                        }
+                        _ if *treatment_days < min => {
+                            format!("{base}; she came on {treatment_days} day(s) only: loyalty is judged from {min}")
+                        }
                         _ => base,
                     }
                 }
@@ -178,6 +189,18 @@ impl Texts {
                     format!("Composite index {index:.1} of 100, rank {rank} in the salon")
                 }
             }
+        }
+    }
+
+    /// A number of days back from today: "今天", "昨天", "3 天前".
+    pub fn days_ago(&self, days: i32) -> String {
+        match (days, self.zh()) {
+            (0, true) => "今天".into(),
+            (1, true) => "昨天".into(),
+            (n, true) => format!("{n} 天前"),
+            (0, false) => "today".into(),
+            (1, false) => "yesterday".into(),
+            (n, false) => format!("{n} days ago"),
         }
     }
 
@@ -259,6 +282,25 @@ impl Texts {
         } else {
             format!("The top {c}% of customers by spend bring {r}% of revenue")
         }
+    }
+
+    /// How many customers are in probation (C for now) and what they are by spend alone.
+    pub fn probation_note(&self, count: usize, months: i8, by_spend: [usize; 3]) -> String {
+        let [a, b, c] = by_spend;
+        if self.zh() {
+            format!(
+                "{count} 位顾客成为顾客未满 {months} 个月，还在考察期，暂列C类，所以上表的 A、B类可能很少。按消费她们相当于：A类 {a} 位、B类 {b} 位、C类 {c} 位（考察期从第一次到店或入会日期算起）。"
+            )
+        } else {
+            format!(
+                "{count} customers joined less than {months} months ago and are in probation, class C for now, so the table may show few A or B. By spend they would be: {a} A, {b} B, {c} C (probation counts from the first visit or the member-since date)."
+            )
+        }
+    }
+
+    /// A class record's label: its month and the day it was recorded.
+    pub fn recorded_on(&self, month: &str, day: &str) -> String {
+        if self.zh() { format!("{month}（{day} 记录）") } else { format!("{month} (recorded {day})") }
     }
 
     pub fn snapshot_taken(&self, month: &str, on: &str) -> String {

@@ -101,6 +101,12 @@ pub fn take_join_fragment() -> Option<String> {
     Some(code)
 }
 
+/// Whether the browser thinks it has a network at all (`navigator.onLine`); when false, no
+/// connection can work.
+pub fn online() -> bool {
+    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+}
+
 /// The relay's sync endpoint: the same host that served the app.
 pub fn relay_url() -> Option<String> {
     let location = web_sys::window()?.location();
@@ -146,40 +152,17 @@ pub fn copy_text(text: &str) {
     }
 }
 
-/// Asks for a line of text; `None` when cancelled.
-pub fn prompt(question: &str) -> Option<String> {
-    web_sys::window().and_then(|w| w.prompt_with_message(question).ok()).flatten()
-}
-
 const BEAUTICIAN_KEY: &str = "meike.beautician";
 const ROLE_KEY: &str = "meike.role";
 
-/// Who uses this device, which decides its home screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Unset,
-    Owner,
-    Beautician,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Unset, Role::Owner, Role::Beautician];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Unset => "",
-            Role::Owner => "owner",
-            Role::Beautician => "beautician",
-        }
-    }
-}
+pub use domain::staff::Role;
 
 pub fn saved_role() -> Role {
     let key = web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
         .and_then(|s| s.get_item(ROLE_KEY).ok().flatten())
         .unwrap_or_default();
-    Role::ALL.into_iter().find(|r| r.key() == key).unwrap_or(Role::Unset)
+    Role::parse(&key)
 }
 
 pub fn save_role(role: Role) {

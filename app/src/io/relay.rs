@@ -21,10 +21,16 @@ use crate::state::{AppState, Connection};
 
 const BACKOFF_MIN_MS: u32 = 500;
 const BACKOFF_MAX_MS: u32 = 30_000;
-/// How often an idle connection asks the relay for news (and so proves it is alive).
-const TICK_MS: u32 = 15_000;
-/// Ticks without any message from the relay before the connection counts as dead.
-const SILENT_TICKS_BEFORE_RECONNECT: u32 = 3;
+/// How often the loop checks the connection, and asks an idle relay for news (its answer
+/// proves the connection is alive).
+const TICK_MS: u32 = 4_000;
+/// How long a request may go unanswered before the connection counts as dead: a socket to a
+/// relay that vanished (Wi-Fi gone, the tablet carried out of range) can linger for minutes
+/// without closing, and the status must say 离线 within seconds.
+const LIVENESS_MS: f64 = 10_000.0;
+/// The same while a photo is being uploaded, which on poor Wi-Fi takes a while: a shorter
+/// limit would restart the upload forever.
+const LIVENESS_BLOB_MS: f64 = 60_000.0;
 
 /// Everything the sync loop reacts to, on one channel.
 #[derive(Debug)]
@@ -41,6 +47,9 @@ pub enum SyncEvent {
     ConfigChanged,
     /// The browser reports the network is back: retry now instead of waiting out the backoff.
     NetworkOnline,
+    /// The browser reports the network is gone: the connection is dead, whatever the socket
+    /// says.
+    NetworkOffline,
     Tick,
 }
 
@@ -61,6 +70,9 @@ enum SessionEnd {
 /// detaches the callbacks and closes the socket.
 struct Socket {
     ws: WebSocket,
+    /// Since when (ms, monotonic) a message of ours has waited for any answer; `None` when
+    /// the relay has answered everything sent. Opening counts as waiting.
+    waiting_since: std::cell::Cell<Option<f64>>,
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut()>,
@@ -93,12 +105,26 @@ impl Socket {
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close })
+        let waiting_since = std::cell::Cell::new(Some(browser::elapsed_ms()));
+        Some(Socket { ws, waiting_since, _on_open: on_open, _on_message: on_message, _on_close: on_close })
     }
 
     fn send(&self, msg: &ClientMsg) {
         // A failed send means the socket is closing; its close event ends the session.
         let _ = self.ws.send_with_u8_array(&msg.encode());
+        if self.waiting_since.get().is_none() {
+            self.waiting_since.set(Some(browser::elapsed_ms()));
+        }
+    }
+
+    /// The relay sent something: the connection is alive.
+    fn answered(&self) {
+        self.waiting_since.set(None);
+    }
+
+    /// How long the oldest unanswered message has waited, in ms (0 when none waits).
+    fn unanswered_for(&self) -> f64 {
+        self.waiting_since.get().map(|since| browser::elapsed_ms() - since).unwrap_or(0.0)
     }
 }
 
@@ -120,6 +146,12 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
             let _ = sender.unbounded_send(SyncEvent::NetworkOnline);
         })
     });
+    let _offline = web_sys::window().map(|window| {
+        let sender = sender.clone();
+        EventListener::new(&window, "offline", move |_| {
+            let _ = sender.unbounded_send(SyncEvent::NetworkOffline);
+        })
+    });
     let _ticker = {
         let sender = sender.clone();
         Interval::new(TICK_MS, move || {
@@ -136,6 +168,12 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
             wait(&state, &store, &mut events, None).await;
             continue;
         };
+        if !browser::online() {
+            // No network at all: say so at once and wait for it to come back.
+            state.set_connection(Connection::Offline);
+            wait(&state, &store, &mut events, Some(BACKOFF_MAX_MS)).await;
+            continue;
+        }
         generation += 1;
         state.set_connection(Connection::Connecting);
         match session(&state, &store, &config, &url, generation, &sender, &mut events).await {
@@ -177,7 +215,7 @@ async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<Sy
         match event {
             None | Some(SyncEvent::NetworkOnline | SyncEvent::ConfigChanged) => return,
             Some(SyncEvent::OutboxChanged) => refresh_pending(state, store).await,
-            Some(SyncEvent::Socket { .. } | SyncEvent::Tick | SyncEvent::BlobsChanged) => {}
+            Some(SyncEvent::Socket { .. } | SyncEvent::Tick | SyncEvent::BlobsChanged | SyncEvent::NetworkOffline) => {}
         }
     }
 }
@@ -205,7 +243,6 @@ async fn session(
     let mut client = SyncClient::new(config.salon.clone(), config.token.clone(), cursor);
     let mut in_flight: Option<InFlight> = None;
     let mut was_ready = false;
-    let mut silent_ticks = 0;
     // Blobs the relay did not have when asked, not asked for again until something changes.
     let mut blobs_missing: Vec<BlobHash> = Vec::new();
 
@@ -218,7 +255,7 @@ async fn session(
                 return SessionEnd::Lost { was_ready };
             }
             SyncEvent::Socket { event: SocketEvent::Message(frame), .. } => {
-                silent_ticks = 0;
+                socket.answered();
                 let Ok(msg) = ServerMsg::decode(&frame) else {
                     return SessionEnd::Lost { was_ready };
                 };
@@ -296,9 +333,14 @@ async fn session(
             SyncEvent::BlobsChanged => blob_next(store, &mut client, &socket).await,
             SyncEvent::ConfigChanged => return SessionEnd::Reconfigured,
             SyncEvent::NetworkOnline => {}
+            SyncEvent::NetworkOffline => {
+                client.on_close();
+                return SessionEnd::Lost { was_ready };
+            }
             SyncEvent::Tick => {
-                silent_ticks += 1;
-                if silent_ticks >= SILENT_TICKS_BEFORE_RECONNECT {
+                let limit = if client.blob_in_flight() { LIVENESS_BLOB_MS } else { LIVENESS_MS };
+                if socket.unanswered_for() > limit {
+                    client.on_close();
                     return SessionEnd::Lost { was_ready };
                 }
                 if let Some(msg) = client.poll() {

@@ -50,7 +50,7 @@ const META_INDEX_VERSION: &str = "index_version";
 
 /// The shape of the derived customer list entries. Bump it whenever `CustomerSummary` or how
 /// it is derived changes: every device then rebuilds its list from the documents on start.
-const INDEX_VERSION: u32 = 3;
+const INDEX_VERSION: u32 = 4;
 
 #[derive(Serialize, Deserialize)]
 struct BlobRecord {
@@ -101,6 +101,15 @@ pub struct RelayConfig {
 pub struct Pending {
     pub key: u64,
     pub change: WireChange,
+}
+
+/// What the salon documents say: the policy and care plan (defaults until saved), the
+/// salon's name, and every month's snapshot.
+pub struct SalonState {
+    pub policy: Policy,
+    pub care: CarePolicy,
+    pub name: Option<String>,
+    pub snapshots: Vec<Snapshot>,
 }
 
 /// What a page of remote changes touched.
@@ -245,7 +254,23 @@ impl Store {
         let meta = tx.object_store(META)?;
         let mut device: DeviceRecord = meta.get(META_DEVICE).serde()?.await?.ok_or_else(|| corrupt("device"))?;
         let mut summaries = Vec::with_capacity(customers.len());
+        let docs = tx.object_store(DOCS)?;
         for imported in customers {
+            if imported.update {
+                // A row naming a customer already here: her file gets the file's columns,
+                // written as an edit of her current version (nothing else changes).
+                let doc_id = imported.id.doc_id();
+                let record: Option<DocRecord> = docs.get(doc_id.as_str().to_owned()).serde()?.await?;
+                let Some(record) = record else { continue };
+                let mut doc = CustomerDoc::load(&record.bytes)?;
+                let current = doc.customer()?.profile;
+                let profile = imported.profile_over(&current);
+                let changes = doc.update_profile(self.device, &doc.version(), &profile, now)?;
+                let summary = CustomerSummary::of(&doc.file()?, today);
+                self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes)?;
+                summaries.push(summary);
+                continue;
+            }
             let number = match &imported.number {
                 Some(number) => {
                     // A number this device's tag could hand out later must not be handed out
@@ -323,6 +348,33 @@ impl Store {
         self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes)?;
         tx.commit().await?;
         Ok(Some(summary))
+    }
+
+    /// The same kind of edit on several customers' documents in one transaction: every one
+    /// is saved, or (when any fails) none is. Returns the list entries that changed.
+    pub async fn edit_customers(
+        &self,
+        ids: &[CustomerId],
+        today: Date,
+        mut edit: impl FnMut(&mut CustomerDoc, DeviceId) -> Result<Vec<LocalChange>, DomainError>,
+    ) -> Result<Vec<CustomerSummary>, AppError> {
+        let tx = self.write_tx()?;
+        let docs = tx.object_store(DOCS)?;
+        let mut summaries = Vec::with_capacity(ids.len());
+        for id in ids {
+            let doc_id = id.doc_id();
+            let record: Option<DocRecord> = docs.get(doc_id.as_str().to_owned()).serde()?.await?;
+            let mut doc = CustomerDoc::load(&record.ok_or_else(|| corrupt("document"))?.bytes)?;
+            let changes = edit(&mut doc, self.device)?;
+            if changes.is_empty() {
+                continue;
+            }
+            let summary = CustomerSummary::of(&doc.file()?, today);
+            self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes)?;
+            summaries.push(summary);
+        }
+        tx.commit().await?;
+        Ok(summaries)
     }
 
     /// Saves a photo taken on this device: its bytes as a blob (queued for the relay) and its
@@ -448,7 +500,7 @@ impl Store {
 
     /// The salon's policy and care plan (the defaults when none was saved) and every month's
     /// snapshot.
-    pub async fn salon_state(&self) -> Result<(Policy, CarePolicy, Vec<Snapshot>), AppError> {
+    pub async fn salon_state(&self) -> Result<SalonState, AppError> {
         // Only the salon documents: their ids sort between "salon-" and "salon." ('.' follows
         // '-'), so the thousands of customer documents are never read at start.
         let range = || KeyRange::Bound("salon-".to_owned(), false, "salon.".to_owned(), true);
@@ -459,6 +511,7 @@ impl Store {
         let (keys, records) = (keys.await?, records.await?);
         let mut policy = None;
         let mut care = None;
+        let mut name = None;
         let mut snapshots = Vec::new();
         for (key, record) in keys.zip(records) {
             let (key, record) = (key?, record?);
@@ -468,11 +521,12 @@ impl Store {
                 SalonDocKind::Settings => {
                     policy = doc.policy();
                     care = doc.care_plan();
+                    name = doc.name().map(|n| n.as_str().to_owned());
                 }
                 SalonDocKind::Snapshot(_) => snapshots.extend(doc.snapshot()),
             }
         }
-        Ok((policy.unwrap_or_default(), care.unwrap_or_default(), snapshots))
+        Ok(SalonState { policy: policy.unwrap_or_default(), care: care.unwrap_or_default(), name, snapshots })
     }
 
     /// Changes a salon document with `edit` and stores it with its new changes in the outbox,

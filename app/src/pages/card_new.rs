@@ -17,14 +17,15 @@ pub fn CardNewPage() -> impl IntoView {
     view! { <WithFile view=|file| view! { <CardFormView file/> }.into_any()/> }
 }
 
+/// Built once per customer (see `WithFile`): a sync meanwhile never clears what was typed.
 #[component]
-fn CardFormView(file: CustomerFile) -> impl IntoView {
+fn CardFormView(file: Signal<CustomerFile>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let navigate = use_navigate();
     let today = browser::today();
-    let back = format!("/customers/{}", file.customer.id);
-    let id = file.customer.id.clone();
+    let id = file.with_untracked(|f| f.customer.id.clone());
+    let back = format!("/customers/{id}");
     let form = RwSignal::new(CardForm {
         bought_on: today.to_string(),
         expires_on: today.checked_add(jiff::Span::new().years(1)).map(|d| d.to_string()).unwrap_or_default(),
@@ -33,6 +34,7 @@ fn CardFormView(file: CustomerFile) -> impl IntoView {
     });
     let errors = RwSignal::new(FieldErrors::<EntryField>::default());
     let saving = RwSignal::new(false);
+    let account = Memo::new(move |_| file.with(|f| f.account(today)));
     let save = {
         let back = back.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -40,7 +42,10 @@ fn CardFormView(file: CustomerFile) -> impl IntoView {
             if saving.get_untracked() {
                 return;
             }
-            let card = match form.get_untracked().validate(browser::new_entry_id(), browser::today()) {
+            let checked = account.with_untracked(|account| {
+                form.get_untracked().validate(browser::new_entry_id(), account, browser::today())
+            });
+            let card = match checked {
                 Ok(card) => card,
                 Err(found) => {
                     errors.set(found);
@@ -57,6 +62,10 @@ fn CardFormView(file: CustomerFile) -> impl IntoView {
             );
         }
     };
+    let prepaid = move || {
+        form.with(|f| f.payment == Payment::Prepaid.key())
+            .then(|| account.with(|a| i18n.t().prepaid_balance(&a.prepaid.display())))
+    };
     let text = move |field: EntryField,
                      get: fn(&CardForm) -> &String,
                      set: fn(&mut CardForm, String),
@@ -71,7 +80,7 @@ fn CardFormView(file: CustomerFile) -> impl IntoView {
     };
     view! {
         <form class="customer-form entry-form" on:submit=save novalidate data-test="card-form">
-            <h1>{move || i18n.t().ui(Ui::SellCard)} " · " {file.customer.profile.name().to_owned()}</h1>
+            <h1>{move || i18n.t().ui(Ui::SellCard)} " · " {move || file.with(|f| f.customer.profile.name().to_owned())}</h1>
             <div class="form-grid">
                 {text(EntryField::Item, |f| &f.item, |f, v| f.item = v, "text")}
                 {text(EntryField::Sessions, |f| &f.sessions, |f, v| f.sessions = v, "number")}
@@ -83,6 +92,7 @@ fn CardFormView(file: CustomerFile) -> impl IntoView {
                             view! { <option value=key selected=move || form.with(|f| f.payment == key)>{move || i18n.t().payment(*p)}</option> }
                         }).collect_view()}
                     </select>
+                    <p class="field-hint" data-test="prepaid-balance">{prepaid}</p>
                 </EntryFieldView>
                 {text(EntryField::Date, |f| &f.bought_on, |f, v| f.bought_on = v, "date")}
                 {text(EntryField::Expiry, |f| &f.expires_on, |f, v| f.expires_on = v, "date")}

@@ -9,6 +9,7 @@ use domain::classify::{PolicyErrors, PolicyField, PolicyForm};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::unsaved_guard::UnsavedGuard;
 use crate::i18n::{Ui, use_i18n};
 use crate::state::use_app;
 
@@ -60,6 +61,8 @@ pub fn ClassPolicyPage() -> impl IntoView {
     // The policy may arrive (from the store or another device) after the page opened: show
     // it, unless the owner has started typing.
     let touched = RwSignal::new(false);
+    // Changed since the page opened or the last save.
+    let dirty = RwSignal::new(false);
     Effect::new(move |_| {
         let policy = state.policy.get();
         if !touched.get_untracked() {
@@ -79,6 +82,9 @@ pub fn ClassPolicyPage() -> impl IntoView {
                     let ok = state.save_policy(policy).await;
                     saving.set(false);
                     saved.set(ok);
+                    if ok {
+                        dirty.set(false);
+                    }
                 });
             }
             Err(problems) => errors.set(problems),
@@ -95,6 +101,8 @@ pub fn ClassPolicyPage() -> impl IntoView {
                     prop:value=move || form.with(|f| f.get(field).to_owned())
                     on:input=move |ev| {
                         touched.set(true);
+                        dirty.set(true);
+                        saved.set(false);
                         form.update(|f| f.set(field, event_target_value(&ev)));
                     }/>
                 <p class="field-error" data-test=format!("{id}-error") aria-live="polite">{error}</p>
@@ -125,6 +133,8 @@ pub fn ClassPolicyPage() -> impl IntoView {
                                         <td>
                                             <select data-test=format!("ahp-{i}-{j}") on:change=move |ev| {
                                                 touched.set(true);
+                                                dirty.set(true);
+                                                saved.set(false);
                                                 let value = event_target_value(&ev);
                                                 if let Some(choice) = scale().into_iter().find(|c| judgement_key(*c) == value) {
                                                     judgements.update(|all| if let Some(slot) = all.get_mut(k) { *slot = choice });
@@ -176,6 +186,7 @@ pub fn ClassPolicyPage() -> impl IntoView {
 
     view! {
         <section class="policy-page">
+            <UnsavedGuard dirty/>
             <div class="list-toolbar">
                 <h1>{move || i18n.t().ui(Ui::PolicyTitle)}</h1>
                 <A href="/classes" attr:class="button button-secondary">{move || i18n.t().ui(Ui::ClassesTitle)}</A>
@@ -189,6 +200,7 @@ pub fn ClassPolicyPage() -> impl IntoView {
                 }).collect_view()}
                 <fieldset class="form-section">
                     <legend>{move || i18n.t().ui(Ui::AhpTitle)}</legend>
+                    <p class="field-hint" data-test="ahp-explained">{move || i18n.t().ui(Ui::AhpWhat)}</p>
                     <p class="field-hint">{move || i18n.t().ui(Ui::AhpHelp)}</p>
                     <div class="table-scroll">{matrix}</div>
                     {weights}

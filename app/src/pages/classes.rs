@@ -149,6 +149,15 @@ pub fn ClassesPage() -> impl IntoView {
                     </button>
                 }).collect_view()}
             </nav>
+            {move || {
+                let (count, by_spend) = state.classes.with(|c| c.all.in_probation());
+                let months = state.policy.with(|p| p.probation_months);
+                (count > 0).then(|| view! {
+                    <p class="notice-bar" role="note" data-test="probation-note">
+                        {move || i18n.t().probation_note(count, months, by_spend)}
+                    </p>
+                })
+            }}
             <div class="classes-grid">
                 <section class="file-section">
                     <h2>{move || i18n.t().ui(Ui::Distribution)}</h2>
@@ -172,10 +181,9 @@ pub fn ClassesPage() -> impl IntoView {
                     </button>
                 </div>
             </section>
-            <p class="muted compute-time" data-test="classify-ms" data-ms=move || state.classes.with(|c| format!("{:.1}", c.millis))
-                data-customers=move || state.classes.with(|c| c.all.customers.len().to_string())>
-                {move || state.classes.with(|c| format!("{} {:.1} ms · {}", i18n.t().ui(Ui::ComputeTime), c.millis, c.all.customers.len()))}
-            </p>
+            // How long classifying took on this device: for the benchmark, not for people.
+            <span hidden data-test="classify-ms" data-ms=move || state.classes.with(|c| format!("{:.1}", c.millis))
+                data-customers=move || state.classes.with(|c| c.all.customers.len().to_string())></span>
         </section>
     }
 }

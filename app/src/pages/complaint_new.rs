@@ -17,13 +17,14 @@ pub fn ComplaintNewPage() -> impl IntoView {
     view! { <WithFile view=|file| view! { <ComplaintFormView file/> }.into_any()/> }
 }
 
+/// Built once per customer (see `WithFile`): a sync meanwhile never clears what was typed.
 #[component]
-fn ComplaintFormView(file: CustomerFile) -> impl IntoView {
+fn ComplaintFormView(file: Signal<CustomerFile>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let navigate = use_navigate();
-    let back = format!("/customers/{}", file.customer.id);
-    let id = file.customer.id.clone();
+    let id = file.with_untracked(|f| f.customer.id.clone());
+    let back = format!("/customers/{id}");
     let form = RwSignal::new(ComplaintForm {
         category: Category::Service.key().to_owned(),
         severity: Severity::Medium.key().to_owned(),
@@ -52,7 +53,7 @@ fn ComplaintFormView(file: CustomerFile) -> impl IntoView {
     };
     view! {
         <section class="entry-page">
-            <h1>{move || i18n.t().ui(Ui::ComplaintTitle)} " · " {file.customer.profile.name().to_owned()}</h1>
+            <h1>{move || i18n.t().ui(Ui::ComplaintTitle)} " · " {move || file.with(|f| f.customer.profile.name().to_owned())}</h1>
             <form class="customer-form" on:submit=save novalidate=true>
                 <div class="form-grid">
                     <div class="form-field">

@@ -42,24 +42,25 @@ pub fn ContactNewPage() -> impl IntoView {
     view! { <WithFile view=|file| view! { <ContactFormView file/> }.into_any()/> }
 }
 
+/// Built once per customer (see `WithFile`): a sync meanwhile never clears what was typed.
 #[component]
-fn ContactFormView(file: CustomerFile) -> impl IntoView {
+fn ContactFormView(file: Signal<CustomerFile>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let navigate = use_navigate();
     let query = use_query_map();
     let task = query.with_untracked(|q| q.get("task")).filter(|t| !t.is_empty());
-    let back = format!("/customers/{}", file.customer.id);
-    let id = file.customer.id.clone();
+    let (id, assigned) = file.with_untracked(|f| (f.customer.id.clone(), f.customer.profile.beautician().to_owned()));
+    let back = format!("/customers/{id}");
     let id_text = id.as_str().to_owned();
-    let profile = file.customer.profile.clone();
+    let profile = Memo::new(move |_| file.with(|f| f.customer.profile.clone()));
     let now = browser::local_now();
     let form = RwSignal::new(ContactForm {
         date: now.date().to_string(),
         time: format!("{:02}:{:02}", now.hour(), now.minute()),
         by: {
             let me = browser::saved_beautician();
-            if me.is_empty() { profile.beautician().to_owned() } else { me }
+            if me.is_empty() { assigned } else { me }
         },
         channel: Channel::Call.key().to_owned(),
         answers: task.clone(),
@@ -92,10 +93,9 @@ fn ContactFormView(file: CustomerFile) -> impl IntoView {
             );
         }
     };
-    let card = file.account(browser::today()).open_cards().next().map(|c| (c.card.item.clone(), c.remaining));
-    let phone = profile.phone().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    let name = profile.name().to_owned();
-    let beautician = profile.beautician().to_owned();
+    let card = Memo::new(move |_| {
+        file.with(|f| f.account(browser::today()).open_cards().next().map(|c| (c.card.item.clone(), c.remaining)))
+    });
     let text = move |label: Ui, field: ContactField, key: &'static str, long: bool| {
         let input_id = format!("contact-{key}");
         let get = move || form.with(|f| field_of(f, key).to_owned());
@@ -112,15 +112,15 @@ fn ContactFormView(file: CustomerFile) -> impl IntoView {
             </div>
         }
     };
+    // Signed by whoever makes the contact (the form's "by"), from the salon by its name.
     let templates = move || {
-        let (card_name, remaining) = card.clone().unwrap_or_default();
-        let values = TemplateValues {
-            name: &name,
-            beautician: &beautician,
-            card: &card_name,
-            remaining,
-            salon: i18n.t().app_name,
-        };
+        let (card_name, remaining) = card.get().unwrap_or_default();
+        let (name, phone) =
+            profile.with(|p| (p.name().to_owned(), p.phone().map(|p| p.as_str().to_owned()).unwrap_or_default()));
+        let by = form.with(|f| f.by.trim().to_owned());
+        let salon = state.salon_name.get();
+        let values =
+            TemplateValues { name: &name, beautician: &by, card: &card_name, remaining, salon: salon.as_deref() };
         i18n.t().templates(&values).into_iter().map(|(key, title, body)| {
             let sms = format!("sms:{}?body={}", phone, js_sys::encode_uri_component(&body));
             let copy = body.clone();
@@ -138,12 +138,12 @@ fn ContactFormView(file: CustomerFile) -> impl IntoView {
     };
     view! {
         <section class="entry-page contact-page">
-            <h1>{move || i18n.t().ui(Ui::ContactTitle)} " · " {profile.name().to_owned()}</h1>
-            {profile.has_health_alert().then(|| view! { <HealthAlert profile=profile.clone()/> })}
+            <h1>{move || i18n.t().ui(Ui::ContactTitle)} " · " {move || profile.with(|p| p.name().to_owned())}</h1>
+            {move || profile.with(|p| p.has_health_alert().then(|| view! { <HealthAlert profile=p.clone()/> }))}
             {task.clone().map(|t| {
                 let customer = id_text.clone();
                 let reason = move || state.tasks.with_untracked(|all| {
-                    all.0.iter().find(|(task, _)| task.customer == customer && task.id == t).map(|(task, _)| i18n.t().reason(&task.reason))
+                    all.open().iter().find(|(task, _)| task.customer == customer && task.id == t).map(|(task, _)| i18n.t().reason(&task.reason))
                 });
                 view! { <p class="muted" data-test="contact-answers">{move || i18n.t().ui(Ui::ContactAnswers)} ": " {reason}</p> }
             })}
@@ -178,6 +178,9 @@ fn ContactFormView(file: CustomerFile) -> impl IntoView {
             </form>
             <section class="file-section">
                 <h2>{move || i18n.t().ui(Ui::Templates)}</h2>
+                {move || state.salon_name.with(|n| n.is_none()).then(|| view! {
+                    <p class="field-hint" data-test="salon-name-hint">{move || i18n.t().ui(Ui::SalonNameHint)}</p>
+                })}
                 <ul class="template-list">{templates}</ul>
             </section>
         </section>

@@ -36,11 +36,35 @@ type DocEdit = Box<
     ) -> Result<Vec<domain::customer::LocalChange>, domain::DomainError>,
 >;
 
+/// The file follows her document as it changes: the parts that only show it are re-drawn,
+/// while the parts where someone types (the class overrides, the complaint actions) are built
+/// once and follow it themselves, so a sync never takes what was typed.
 #[component]
-fn FileView(file: CustomerFile) -> impl IntoView {
+fn FileView(file: Signal<CustomerFile>) -> impl IntoView {
+    let id = file.with_untracked(|f| f.customer.id.clone());
+    let deleted = Memo::new(move |_| file.with(|f| f.deleted_at.is_some()));
+    let confirming = RwSignal::new(false);
+    let class_panel = {
+        let id = id.clone();
+        move || (!deleted.get()).then(|| view! { <ClassPanel id=id.clone()/> })
+    };
+    let complaints = {
+        let id = id.clone();
+        move || (!deleted.get()).then(|| view! { <ComplaintList id=id.clone() file/> })
+    };
+    view! {
+        <article class="customer-file" data-test="customer-file">
+            {move || file.with(file_top)}
+            {complaints}
+            {class_panel}
+            {move || file.with(|f| file_bottom(f, confirming))}
+        </article>
+    }
+}
+
+/// The head of the file: who she is, what to watch for, her account and follow-ups.
+fn file_top(file: &CustomerFile) -> AnyView {
     let i18n = use_i18n();
-    let state = use_app();
-    let navigate = use_navigate();
     let today = browser::today();
     let customer = file.customer.clone();
     let id = customer.id.clone();
@@ -54,30 +78,99 @@ fn FileView(file: CustomerFile) -> impl IntoView {
     let gender = profile.gender();
     let beautician = profile.beautician().to_owned();
     let tags: Vec<String> = profile.tags().iter().map(|t| t.as_str().to_owned()).collect();
-    let notes = profile.get(Field::Notes).to_owned();
     let deleted = file.deleted_at.is_some();
-    let confirming = RwSignal::new(false);
-    let or_none = move |value: Option<String>| {
-        value.filter(|v| !v.is_empty()).unwrap_or_else(|| i18n.t().not_recorded.to_owned())
-    };
-
-    let edit = {
+    let restore = {
         let id = id.clone();
-        move |edit: DocEdit| {
-            let id = id.clone();
-            leptos::task::spawn_local(async move {
-                state.edit_customer(&id, edit).await;
-            });
+        move |_| {
+            let now = browser::now();
+            edit(&id, Box::new(move |doc, device| doc.set_deleted(device, false, now)));
         }
     };
+    let prepaid_overdrawn = account.prepaid_overdrawn();
+    view! {
+        <header class="file-header">
+            <div>
+                <h1 data-test="file-name">{profile.name().to_owned()}</h1>
+                <p class="file-number">{customer.number.to_string()}
+                    {tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
+                </p>
+            </div>
+            <div class="file-actions">
+                <A href=format!("{base}/visit") attr:class="button button-primary" attr:data-test="record-visit">{move || i18n.t().ui(Ui::RecordVisit)}</A>
+                <A href=format!("{base}/card") attr:class="button button-secondary" attr:data-test="sell-card">{move || i18n.t().ui(Ui::SellCard)}</A>
+                <A href=format!("{base}/money") attr:class="button button-secondary" attr:data-test="money">{move || i18n.t().ui(Ui::MoneyEntry)}</A>
+                <A href=format!("{base}/photos") attr:class="button button-secondary" attr:data-test="photos">{move || i18n.t().ui(Ui::Photos)}</A>
+                <A href=format!("{base}/edit") attr:class="button button-secondary" attr:data-test="edit">{move || i18n.t().detail_edit}</A>
+            </div>
+        </header>
+        {deleted.then(|| view! {
+            <div class="notice-bar" role="status" data-test="in-bin">
+                <span>{move || i18n.t().ui(Ui::InBin)}</span>
+                <button type="button" class="button button-primary" data-test="restore" on:click=restore>{move || i18n.t().ui(Ui::Restore)}</button>
+            </div>
+        })}
+        {alert}
+        <CounsellingCaution profile=profile.clone()/>
+        <dl class="file-facts">
+            <div class="fact-phone"><dt>{move || i18n.t().field_phone}</dt><dd data-test="file-phone">{
+                let phone = phone.clone();
+                move || or_none(i18n, phone.clone())
+            }</dd></div>
+            <div><dt>{move || i18n.t().field_gender}</dt><dd>{move || i18n.t().gender(gender)}</dd></div>
+            <div><dt>{move || i18n.t().field_birthday}</dt><dd data-test="file-birthday">{move || match birthday {
+                Some(b) => format!("{} · {} · {}", b.to_iso(), (i18n.t().age)(b.age_on(today)), i18n.t().age_band(b.age_band_on(today))),
+                None => i18n.t().not_recorded.to_owned(),
+            }}</dd></div>
+            <div><dt>{move || i18n.t().field_beautician}</dt><dd>{
+                let beautician = beautician.clone();
+                move || or_none(i18n, Some(beautician.clone()))
+            }</dd></div>
+            <div><dt>{move || i18n.t().field_created}</dt><dd>{created}</dd></div>
+        </dl>
+        <AccountSummary account=account.clone()/>
+        {prepaid_overdrawn.then(|| view! {
+            <p class="overdraw-note" role="alert" data-test="prepaid-overdrawn">{move || i18n.t().ui(Ui::PrepaidOverdrawn)}</p>
+        })}
+        {(!deleted).then(|| view! { <FollowUps id=id.as_str().to_owned() contacts=file.contacts.clone() states=file.task_states.clone()/> })}
+    }
+    .into_any()
+}
+
+/// A value, or "未填写" when there is none.
+fn or_none(i18n: crate::i18n::I18n, value: Option<String>) -> String {
+    value.filter(|v| !v.is_empty()).unwrap_or_else(|| i18n.t().not_recorded.to_owned())
+}
+
+/// Saves an edit of her document in the background (problems are reported by the state).
+fn edit(id: &domain::ids::CustomerId, edit: DocEdit) {
+    let state = use_app();
+    let id = id.clone();
+    leptos::task::spawn_local(async move {
+        state.edit_customer(&id, edit).await;
+    });
+}
+
+/// The rest of the file: cards, visits, money, photos, every other field, and the footer.
+fn file_bottom(file: &CustomerFile, confirming: RwSignal<bool>) -> AnyView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let navigate = use_navigate();
+    let today = browser::today();
+    let customer = file.customer.clone();
+    let id = customer.id.clone();
+    let profile = customer.profile.clone();
+    let account = file.account(today);
+    let base = format!("/customers/{}", customer.id);
+    let notes = profile.get(Field::Notes).to_owned();
+    let deleted = file.deleted_at.is_some();
     let void = {
-        let edit = edit.clone();
+        let id = id.clone();
         Callback::new(move |entry: EntryId| {
             if !browser::confirm(i18n.t().ui(Ui::VoidConfirm)) {
                 return;
             }
             let now = browser::now();
-            edit(Box::new(move |doc, device| doc.edit_entry(device, EntryEdit::Void(&entry), now)));
+            edit(&id, Box::new(move |doc, device| doc.edit_entry(device, EntryEdit::Void(&entry), now)));
         })
     };
     let delete = {
@@ -93,13 +186,6 @@ fn FileView(file: CustomerFile) -> impl IntoView {
             });
         }
     };
-    let restore = {
-        let edit = edit.clone();
-        move |_| {
-            let now = browser::now();
-            edit(Box::new(move |doc, device| doc.set_deleted(device, false, now)));
-        }
-    };
     let export = {
         let file = file.clone();
         move |_| {
@@ -109,52 +195,7 @@ fn FileView(file: CustomerFile) -> impl IntoView {
     };
     let photos: Vec<_> = file.photos.iter().filter(|p| !p.voided).rev().take(4).cloned().collect();
     let photo_count = file.photos.iter().filter(|p| !p.voided).count();
-
     view! {
-        <article class="customer-file" data-test="customer-file">
-            <header class="file-header">
-                <div>
-                    <h1 data-test="file-name">{profile.name().to_owned()}</h1>
-                    <p class="file-number">{customer.number.to_string()}
-                        {tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
-                    </p>
-                </div>
-                <div class="file-actions">
-                    <A href=format!("{base}/visit") attr:class="button button-primary" attr:data-test="record-visit">{move || i18n.t().ui(Ui::RecordVisit)}</A>
-                    <A href=format!("{base}/card") attr:class="button button-secondary" attr:data-test="sell-card">{move || i18n.t().ui(Ui::SellCard)}</A>
-                    <A href=format!("{base}/money") attr:class="button button-secondary" attr:data-test="money">{move || i18n.t().ui(Ui::MoneyEntry)}</A>
-                    <A href=format!("{base}/photos") attr:class="button button-secondary" attr:data-test="photos">{move || i18n.t().ui(Ui::Photos)}</A>
-                    <A href=format!("{base}/edit") attr:class="button button-secondary" attr:data-test="edit">{move || i18n.t().detail_edit}</A>
-                </div>
-            </header>
-            {deleted.then(|| view! {
-                <div class="notice-bar" role="status" data-test="in-bin">
-                    <span>{move || i18n.t().ui(Ui::InBin)}</span>
-                    <button type="button" class="button button-primary" data-test="restore" on:click=restore>{move || i18n.t().ui(Ui::Restore)}</button>
-                </div>
-            })}
-            {alert}
-            <CounsellingCaution profile=profile.clone()/>
-            <dl class="file-facts">
-                <div class="fact-phone"><dt>{move || i18n.t().field_phone}</dt><dd data-test="file-phone">{
-                    let phone = phone.clone();
-                    move || or_none(phone.clone())
-                }</dd></div>
-                <div><dt>{move || i18n.t().field_gender}</dt><dd>{move || i18n.t().gender(gender)}</dd></div>
-                <div><dt>{move || i18n.t().field_birthday}</dt><dd data-test="file-birthday">{move || match birthday {
-                    Some(b) => format!("{} · {} · {}", b.to_iso(), (i18n.t().age)(b.age_on(today)), i18n.t().age_band(b.age_band_on(today))),
-                    None => i18n.t().not_recorded.to_owned(),
-                }}</dd></div>
-                <div><dt>{move || i18n.t().field_beautician}</dt><dd>{
-                    let beautician = beautician.clone();
-                    move || or_none(Some(beautician.clone()))
-                }</dd></div>
-                <div><dt>{move || i18n.t().field_created}</dt><dd>{created}</dd></div>
-            </dl>
-            <AccountSummary account=account.clone()/>
-            {(!deleted).then(|| view! { <FollowUps id=id.as_str().to_owned() contacts=file.contacts.clone()/> })}
-            {(!deleted).then(|| view! { <ComplaintList id=id.clone() complaints=file.complaints.clone()/> })}
-            {(!deleted).then(|| view! { <ClassPanel id=id.clone()/> })}
             <section class="file-section">
                 <h2>{move || i18n.t().ui(Ui::Cards)}</h2>
                 <CardList account=account.clone() on_void=void/>
@@ -180,7 +221,7 @@ fn FileView(file: CustomerFile) -> impl IntoView {
             <ProfileSections profile=profile.clone()/>
             <section class="file-notes">
                 <h2>{move || i18n.t().field_notes}</h2>
-                <p class="notes-text" data-test="file-notes">{move || or_none(Some(notes.clone()))}</p>
+                <p class="notes-text" data-test="file-notes">{move || or_none(i18n, Some(notes.clone()))}</p>
             </section>
             <footer class="file-footer">
                 <button type="button" class="button button-secondary" data-test="export-file" on:click=export>{move || i18n.t().ui(Ui::Export)}</button>
@@ -198,6 +239,6 @@ fn FileView(file: CustomerFile) -> impl IntoView {
                     </Show>
                 })}
             </footer>
-        </article>
     }
+    .into_any()
 }

@@ -44,6 +44,7 @@ fn EditForm(id: CustomerId, version: Version, profile: Profile) -> impl IntoView
     let state = use_app();
     let navigate = use_navigate();
     let href = format!("/customers/{id}");
+    let editing = id.as_str().to_owned();
     let save = Action::new_local({
         let href = href.clone();
         move |edited: &Profile| {
@@ -64,6 +65,7 @@ fn EditForm(id: CustomerId, version: Version, profile: Profile) -> impl IntoView
             saving=save.pending()
             on_valid=move |profile| { save.dispatch(profile); }
             cancel_href=href
+            editing=editing
         />
     }
 }

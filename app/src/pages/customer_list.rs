@@ -2,7 +2,8 @@
 //! debtors, cards expiring, deleted), searchable by name, pinyin, phone, number, tag or
 //! beautician, with export of what is shown and import from a spreadsheet.
 
-use domain::classify::overrides::{Class, Dimension};
+use domain::classify::filter::ClassFilter;
+use domain::classify::overrides::Dimension;
 use domain::customer::{Book, CustomerSummary, Field, Outcome, SearchQuery, search};
 use domain::transfer;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use leptos_router::components::A;
 use crate::components::customer_row::CustomerRow;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
-use crate::state::{Classes, use_app};
+use crate::state::use_app;
 
 /// Rows rendered at once; past this the search box narrows the list faster than scrolling.
 const MAX_ROWS: usize = 200;
@@ -22,34 +23,6 @@ struct ListView {
     sessions: i64,
     value: domain::money::Fen,
     rows: Vec<domain::customer::CustomerSummary>,
-}
-
-/// What a class filter value names: `dimension:class`, or `outcome:a` for the outcome class
-/// staff set; `None` for "every class".
-#[derive(Clone, Copy, PartialEq)]
-enum ClassFilter {
-    Computed(Dimension, Class),
-    Outcome(Outcome),
-}
-
-impl ClassFilter {
-    fn parse(filter: &str) -> Option<ClassFilter> {
-        let (dimension, class) = filter.split_once(':')?;
-        if dimension == "outcome" {
-            return Outcome::parse(class).ok().map(ClassFilter::Outcome);
-        }
-        let dimension = Dimension::parse(dimension)?;
-        Some(ClassFilter::Computed(dimension, Class::parse(dimension, class)?))
-    }
-
-    fn keeps(self, summary: &CustomerSummary, classes: &Classes) -> bool {
-        match self {
-            ClassFilter::Computed(dimension, class) => {
-                classes.all.get(&summary.id).is_some_and(|c| c.effective.get(dimension) == class)
-            }
-            ClassFilter::Outcome(outcome) => summary.outcome == outcome.key(),
-        }
-    }
 }
 
 #[component]
@@ -71,7 +44,7 @@ pub fn CustomerListPage() -> impl IntoView {
         state.customers.with(|all| {
             let mut hits = search(all, book, &query, today);
             if let (Some(filter), Some(classes)) = (wanted, classes) {
-                hits.retain(|s| filter.keeps(s, &classes));
+                hits.retain(|s| filter.keeps(s, &classes.all));
             }
             let sessions: i64 = hits.iter().map(|s| s.open_sessions).sum();
             let value = hits.iter().fold(domain::money::Fen::ZERO, |v, s| v + s.open_value);
@@ -87,7 +60,7 @@ pub fn CustomerListPage() -> impl IntoView {
         let classes = state.classes.get_untracked();
         let ids: Vec<String> = state.customers.with_untracked(|all| {
             let hits = search(all, book, &query, today);
-            let shown = |s: &&&CustomerSummary| wanted.is_none_or(|f| f.keeps(s, &classes));
+            let shown = |s: &&&CustomerSummary| wanted.is_none_or(|f| f.keeps(s, &classes.all));
             hits.iter().filter(shown).map(|s| s.id.clone()).collect()
         });
         leptos::task::spawn_local(async move {

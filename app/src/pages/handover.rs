@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use domain::care::rules::Handover;
+use domain::care::rules::plan_handover;
+use domain::customer::beauticians;
 use domain::ids::CustomerId;
 use leptos::prelude::*;
 
@@ -22,18 +23,7 @@ pub fn HandoverPage() -> impl IntoView {
     let problem = RwSignal::new(None::<&'static str>);
     let done = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let beauticians = move || {
-        let mut names: Vec<String> = state.customers.with(|all| {
-            all.iter()
-                .filter(|s| s.deleted_at.is_none())
-                .map(|s| s.beautician.clone())
-                .filter(|b| !b.is_empty())
-                .collect()
-        });
-        names.sort();
-        names.dedup();
-        names
-    };
+    let beauticians = move || state.customers.with(|all| beauticians(all));
     let hers = move || {
         let from = from.get();
         state.customers.with(|all| {
@@ -52,28 +42,25 @@ pub fn HandoverPage() -> impl IntoView {
         selected.set(hers().into_iter().map(|(id, _, _)| id).collect());
     };
     let run = move |_| {
-        let (old, new) = (from.get_untracked(), to.get_untracked().trim().to_owned());
-        if new.is_empty() {
-            problem.set(Some(i18n.t().ui(Ui::HandoverToMissing)));
-            return;
-        }
+        let ids: Vec<CustomerId> =
+            selected.get_untracked().into_iter().filter_map(|id| CustomerId::parse(&id).ok()).collect();
+        let handover = match plan_handover(&from.get_untracked(), &to.get_untracked(), ids.len(), browser::today()) {
+            Ok(handover) => handover,
+            Err(why) => return problem.set(Some(i18n.t().handover_problem(why))),
+        };
         problem.set(None);
         busy.set(true);
-        let ids: Vec<String> = selected.get_untracked().into_iter().collect();
         leptos::task::spawn_local(async move {
-            let today = browser::today();
-            for id in ids {
-                let Ok(id) = CustomerId::parse(&id) else { continue };
-                let handover = Handover { on: today, from: old.clone(), to: new.clone() };
-                let entry = browser::new_entry_id();
-                let now = browser::now();
-                if !state.edit_customer(&id, move |doc, device| doc.hand_over(device, &entry, &handover, now)).await {
-                    break;
-                }
-            }
+            let now = browser::now();
+            // Every selected customer moves, or (when the store fails) none does.
+            let saved = state
+                .edit_customers(&ids, |doc, device| doc.hand_over(device, &browser::new_entry_id(), &handover, now))
+                .await;
             busy.set(false);
-            done.set(true);
-            selected.set(BTreeSet::new());
+            done.set(saved);
+            if saved {
+                selected.set(BTreeSet::new());
+            }
         });
     };
     view! {

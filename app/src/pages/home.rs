@@ -3,6 +3,7 @@
 //! customers first) and this month's class moves. A device with no role set opens the
 //! customer books.
 
+use domain::care::complaints::for_owner;
 use domain::care::rules::{Bucket, worklist};
 use domain::classify::abc::ValueClass;
 use domain::classify::overrides::Dimension;
@@ -19,9 +20,9 @@ use crate::state::use_app;
 #[component]
 pub fn HomePage() -> impl IntoView {
     match browser::saved_role() {
-        Role::Owner => view! { <OwnerHome/> }.into_any(),
+        role if role.is_management() => view! { <OwnerHome/> }.into_any(),
         Role::Beautician => view! { <TodayPage/> }.into_any(),
-        Role::Unset => view! { <CustomerListPage/> }.into_any(),
+        _ => view! { <CustomerListPage/> }.into_any(),
     }
 }
 
@@ -32,7 +33,7 @@ fn OwnerHome() -> impl IntoView {
     let today = browser::today();
     let overdue = move || {
         let tasks = state.tasks.get();
-        worklist(tasks.0.as_ref().clone(), None, today)
+        worklist(tasks.open().to_vec(), None, today)
             .into_iter()
             .filter(|(b, _)| *b == Bucket::Overdue)
             .map(|(_, t)| t)
@@ -40,18 +41,13 @@ fn OwnerHome() -> impl IntoView {
     };
     let complaints = move || {
         let classes = state.classes.get();
-        let mut open: Vec<(ValueClass, String, String, domain::care::complaints::Complaint)> =
-            state.customers.with(|all| {
-                all.iter()
-                    .filter(|s| s.deleted_at.is_none())
-                    .flat_map(|s| {
-                        let class = classes.all.get(&s.id).map(|c| c.effective.value).unwrap_or(ValueClass::C);
-                        s.open_complaints.iter().map(move |c| (class, s.id.clone(), s.name.clone(), c.clone()))
-                    })
-                    .collect()
-            });
-        open.sort_by_key(|(class, _, _, c)| (*class, std::cmp::Reverse(c.severity as u8), c.opened_on));
-        open
+        let class_of = |id: &str| classes.all.get(id).map(|c| c.effective.value).unwrap_or(ValueClass::C);
+        state.customers.with(|all| {
+            for_owner(all, class_of)
+                .into_iter()
+                .map(|(class, s, c)| (class, s.id.clone(), s.name.clone(), c.clone()))
+                .collect::<Vec<_>>()
+        })
     };
     let moves = move || {
         let month = Month::of(today);

@@ -1,8 +1,10 @@
-//! `/import`: customers from a spreadsheet. The file is read and checked on the device; the
-//! preview lists every row's problems in the user's language, and nothing is saved until
-//! every row is valid and the user confirms. Then all rows are saved in one transaction.
+//! `/import`: customers from a spreadsheet (UTF-8 or the GBK that Chinese Excel and WPS
+//! write). The file is read and checked on the device; the preview lists every row's
+//! problems in the user's language and says which rows update a customer already here (by
+//! number), and nothing is saved until every row is valid and the user confirms. Then all
+//! rows are saved in one transaction.
 
-use domain::customer::Field;
+use domain::customer::{Field, find_customer};
 use domain::ids::CustomerId;
 use domain::transfer::{self, Column, ImportContext, ImportPlan, Labels};
 use leptos::prelude::*;
@@ -40,8 +42,14 @@ pub fn ImportPage() -> impl IntoView {
                 })
             };
             let mut new_id = browser::random_16;
-            let mut ctx =
-                ImportContext { today: browser::today(), labels: &labels, new_id: &mut new_id, existing: &existing };
+            let find = |typed: &str| state.customers.with_untracked(|all| find_customer(all, typed));
+            let mut ctx = ImportContext {
+                today: browser::today(),
+                labels: &labels,
+                new_id: &mut new_id,
+                existing: &existing,
+                find: &find,
+            };
             plan.set(Some(transfer::import_csv(&bytes, &mut ctx)));
         });
     };
@@ -89,6 +97,7 @@ fn Preview(plan: ImportPlan, saving: RwSignal<bool>, on_import: Callback<()>) ->
     let i18n = use_i18n();
     let errors = plan.error_rows();
     let total = plan.rows.len();
+    let updates = plan.updates();
     let ignored = plan.ignored_columns.join("、");
     let rows: Vec<_> = plan
         .rows
@@ -103,6 +112,7 @@ fn Preview(plan: ImportPlan, saving: RwSignal<bool>, on_import: Callback<()>) ->
                 {move || i18n.t().import_summary(total, errors)}
                 {move || if errors > 0 { format!(" — {}", i18n.t().ui(Ui::ImportFix)) } else { String::new() }}
             </p>
+            {(updates > 0).then(|| view! { <p class="notice-bar" data-test="import-updates">{move || i18n.t().import_updates(updates)}</p> })}
             {(!ignored.is_empty()).then(|| view! { <p class="muted">{move || i18n.t().ui(Ui::ImportIgnored)} " " {ignored.clone()}</p> })}
             <table class="import-table">
                 <thead><tr>
@@ -113,13 +123,14 @@ fn Preview(plan: ImportPlan, saving: RwSignal<bool>, on_import: Callback<()>) ->
                 <tbody>
                     {rows.into_iter().map(|row| {
                         let bad = row.result.is_err();
+                        let update = row.result.as_ref().is_ok_and(|c| c.update);
                         let problems = row.result.clone().err().unwrap_or_default();
                         view! {
                             <tr class=if bad { "row-bad" } else { "" } data-test=if bad { "import-row-bad" } else { "import-row-ok" }>
                                 <td>{row.line}</td>
                                 <td>{row.name.clone()}</td>
                                 <td>{move || if problems.is_empty() {
-                                    i18n.t().ui(Ui::ImportOk).to_owned()
+                                    i18n.t().ui(if update { Ui::ImportUpdate } else { Ui::ImportOk }).to_owned()
                                 } else {
                                     problems.iter().map(|p| {
                                         let column: Column = p.column;

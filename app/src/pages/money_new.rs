@@ -19,13 +19,14 @@ pub fn MoneyNewPage() -> impl IntoView {
     view! { <WithFile view=|file| view! { <MoneyFormView file/> }.into_any()/> }
 }
 
+/// Built once per customer (see `WithFile`): a sync meanwhile never clears what was typed.
 #[component]
-fn MoneyFormView(file: CustomerFile) -> impl IntoView {
+fn MoneyFormView(file: Signal<CustomerFile>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let navigate = use_navigate();
-    let back = format!("/customers/{}", file.customer.id);
-    let id = file.customer.id.clone();
+    let id = file.with_untracked(|f| f.customer.id.clone());
+    let back = format!("/customers/{id}");
     let form = RwSignal::new(MoneyForm {
         kind: MoneyKind::TopUp.key().to_owned(),
         payment: Payment::WeChat.key().to_owned(),
@@ -61,8 +62,8 @@ fn MoneyFormView(file: CustomerFile) -> impl IntoView {
     let in_payments = [Payment::Cash, Payment::WeChat, Payment::Alipay, Payment::BankCard];
     view! {
         <form class="customer-form entry-form" on:submit=save novalidate data-test="money-form">
-            <h1>{move || i18n.t().ui(Ui::MoneyEntry)} " · " {file.customer.profile.name().to_owned()}</h1>
-            <AccountSummary account=file.account(browser::today())/>
+            <h1>{move || i18n.t().ui(Ui::MoneyEntry)} " · " {move || file.with(|f| f.customer.profile.name().to_owned())}</h1>
+            {move || view! { <AccountSummary account=file.with(|f| f.account(browser::today()))/> }}
             <div class="form-grid">
                 <EntryFieldView field=EntryField::Kind errors>
                     <select id=entry_input_id(EntryField::Kind) on:change=move |ev| form.update(|f| f.kind = event_target_value(&ev))>

@@ -13,8 +13,8 @@ use crate::io::browser;
 use crate::io::relay::SyncEvent;
 use crate::state::use_app;
 
-/// What the next photo will be recorded as. Lives outside the view that re-renders after each
-/// save, so a beautician taking several photos of one area keeps her choices.
+/// What the next photo will be recorded as. The page is built once per customer (see
+/// `WithFile`), so a beautician taking several photos of one area keeps her choices.
 #[derive(Clone, Copy)]
 struct NextPhoto {
     area: RwSignal<String>,
@@ -25,87 +25,100 @@ struct NextPhoto {
 
 #[component]
 pub fn PhotosPage() -> impl IntoView {
-    let next = NextPhoto {
+    view! { <WithFile view=|file| view! { <PhotosView file/> }.into_any()/> }
+}
+
+#[component]
+fn PhotosView(file: Signal<CustomerFile>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let id = file.with_untracked(|f| f.customer.id.clone());
+    let back = format!("/customers/{id}");
+    let NextPhoto { area, stage, taken_on, note } = NextPhoto {
         area: RwSignal::new(BodyArea::Face.key().to_owned()),
         stage: RwSignal::new(PhotoStage::Before.key().to_owned()),
         taken_on: RwSignal::new(browser::today().to_string()),
         note: RwSignal::new(String::new()),
     };
-    // `WithFile` takes a plain function: the form's choices reach it through context.
-    provide_context(next);
-    view! { <WithFile view=photos_view/> }
-}
-
-fn photos_view(file: CustomerFile) -> AnyView {
-    let next = expect_context::<NextPhoto>();
-    view! { <PhotosView file next/> }.into_any()
-}
-
-#[component]
-fn PhotosView(file: CustomerFile, next: NextPhoto) -> impl IntoView {
-    let i18n = use_i18n();
-    let state = use_app();
-    let id = file.customer.id.clone();
-    let back = format!("/customers/{}", file.customer.id);
-    let NextPhoto { area, stage, taken_on, note } = next;
     let busy = RwSignal::new(false);
     let failed = RwSignal::new(false);
-    let photos: Vec<Photo> = file.photos.iter().filter(|p| !p.voided).cloned().collect();
+    // The photo shown large (tap a photo; tap again or press close to go back).
+    let enlarged = RwSignal::new(None::<(String, String)>);
+    let photos =
+        Memo::new(move |_| file.with(|f| f.photos.iter().filter(|p| !p.voided).cloned().collect::<Vec<Photo>>()));
 
-    let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(picked) = input.files().and_then(|files| files.get(0)) else { return };
-        input.set_value("");
-        busy.set(true);
-        failed.set(false);
+    let on_file = {
         let id = id.clone();
-        leptos::task::spawn_local(async move {
-            let Some((bytes, width, height)) = browser::resize_photo(&picked).await else {
+        move |ev: leptos::ev::Event| {
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            let Some(picked) = input.files().and_then(|files| files.get(0)) else { return };
+            input.set_value("");
+            busy.set(true);
+            failed.set(false);
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                let Some((bytes, width, height)) = browser::resize_photo(&picked).await else {
+                    busy.set(false);
+                    failed.set(true);
+                    return;
+                };
+                let photo = Photo {
+                    id: browser::new_entry_id(),
+                    blob: BlobHash::of(&bytes).to_hex(),
+                    area: BodyArea::parse(&area.get_untracked()).unwrap_or(BodyArea::Face),
+                    stage: PhotoStage::parse(&stage.get_untracked()).unwrap_or(PhotoStage::Before),
+                    taken_on: taken_on.get_untracked().parse().unwrap_or(browser::today()),
+                    note: note.get_untracked().trim().chars().take(120).collect(),
+                    width,
+                    height,
+                    bytes: bytes.len() as u32,
+                    voided: false,
+                };
+                let saved = state.store().add_photo(&id, &photo, bytes, browser::now(), browser::today()).await;
                 busy.set(false);
-                failed.set(true);
-                return;
-            };
-            let photo = Photo {
-                id: browser::new_entry_id(),
-                blob: BlobHash::of(&bytes).to_hex(),
-                area: BodyArea::parse(&area.get_untracked()).unwrap_or(BodyArea::Face),
-                stage: PhotoStage::parse(&stage.get_untracked()).unwrap_or(PhotoStage::Before),
-                taken_on: taken_on.get_untracked().parse().unwrap_or(browser::today()),
-                note: note.get_untracked().trim().chars().take(120).collect(),
-                width,
-                height,
-                bytes: bytes.len() as u32,
-                voided: false,
-            };
-            let saved = state.store().add_photo(&id, &photo, bytes, browser::now(), browser::today()).await;
-            busy.set(false);
-            match saved {
-                Ok(summary) => {
-                    state.saved_locally(summary);
-                    state.nudge(SyncEvent::BlobsChanged);
+                match saved {
+                    Ok(summary) => {
+                        state.saved_locally(summary);
+                        state.nudge(SyncEvent::BlobsChanged);
+                    }
+                    Err(error) => state.report(error),
                 }
-                Err(error) => state.report(error),
-            }
-        });
+            });
+        }
     };
 
     // Comparison: one area, two of its photos side by side (oldest and newest by default).
-    let compare_area = RwSignal::new(photos.last().map(|p| p.area).unwrap_or(BodyArea::Face));
-    let of_area = {
-        let photos = photos.clone();
-        move |area: BodyArea| photos.iter().filter(|p| p.area == area).cloned().collect::<Vec<_>>()
-    };
+    // The area chosen to compare; until someone chooses, the latest photo's area.
+    let chosen_area = RwSignal::new(None::<BodyArea>);
+    let compare_area = Signal::derive(move || {
+        chosen_area.get().or_else(|| photos.with(|p| p.last().map(|p| p.area))).unwrap_or(BodyArea::Face)
+    });
+    let of_area =
+        move |area: BodyArea| photos.with(|all| all.iter().filter(|p| p.area == area).cloned().collect::<Vec<_>>());
     let left = RwSignal::new(None::<String>);
     let right = RwSignal::new(None::<String>);
-    let pick = {
-        let of_area = of_area.clone();
-        move |which: RwSignal<Option<String>>, newest: bool| {
-            let list = of_area(compare_area.get());
-            let default = if newest { list.last() } else { list.first() };
-            which.get().and_then(|id| list.iter().find(|p| p.id.as_str() == id).cloned()).or(default.cloned())
+    let pick = move |which: RwSignal<Option<String>>, newest: bool| {
+        let list = of_area(compare_area.get());
+        let default = if newest { list.last() } else { list.first() };
+        which.get().and_then(|id| list.iter().find(|p| p.id.as_str() == id).cloned()).or(default.cloned())
+    };
+    let areas = move || {
+        photos
+            .with(|all| BodyArea::ALL.iter().copied().filter(|a| all.iter().any(|p| p.area == *a)).collect::<Vec<_>>())
+    };
+    let figure = move |p: Photo, test: &'static str| {
+        let caption = format!("{} · {}", p.taken_on, i18n.t().photo_stage(p.stage));
+        let (blob, shown) = (p.blob.clone(), caption.clone());
+        view! {
+            <figure data-test=test>
+                <button type="button" class="photo-open" aria-label=move || i18n.t().ui(Ui::PhotoEnlarge)
+                    on:click=move |_| enlarged.set(Some((blob.clone(), shown.clone())))>
+                    <PhotoImage blob=p.blob.clone() alt=caption.clone()/>
+                </button>
+                <figcaption>{caption}</figcaption>
+            </figure>
         }
     };
-    let areas: Vec<BodyArea> = BodyArea::ALL.iter().copied().filter(|a| photos.iter().any(|p| p.area == *a)).collect();
 
     let select = move |signal: RwSignal<String>, options: Vec<(String, String)>, test: &'static str| {
         view! {
@@ -121,7 +134,7 @@ fn PhotosView(file: CustomerFile, next: NextPhoto) -> impl IntoView {
     view! {
         <section class="photos-page" data-test="photos-page">
             <header class="file-header">
-                <h1>{move || i18n.t().ui(Ui::Photos)} " · " {file.customer.profile.name().to_owned()}</h1>
+                <h1>{move || i18n.t().ui(Ui::Photos)} " · " {move || file.with(|f| f.customer.profile.name().to_owned())}</h1>
                 <a href=back class="button button-secondary">{move || i18n.t().ui(Ui::BackToFile)}</a>
             </header>
             <div class="photo-add">
@@ -151,34 +164,27 @@ fn PhotosView(file: CustomerFile, next: NextPhoto) -> impl IntoView {
                     <p class="field-error" role="alert">{move || i18n.t().ui(Ui::PhotoBad)}</p>
                 </Show>
             </div>
-            {if photos.is_empty() {
+            {move || if photos.with(Vec::is_empty) {
                 view! { <p class="muted">{move || i18n.t().ui(Ui::NoPhotos)}</p> }.into_any()
             } else {
-                let pick_left = pick.clone();
-                let pick_right = pick.clone();
-                let pick_a = pick.clone();
-                let pick_b = pick.clone();
-                let of_area_l = of_area.clone();
-                let of_area_r = of_area.clone();
                 view! {
                     <section class="file-section compare" data-test="compare">
                         <h2>{move || i18n.t().ui(Ui::CompareTitle)}</h2>
                         <div class="compare-controls">
                             <select data-test="compare-area" on:change=move |ev| {
                                 if let Ok(a) = BodyArea::parse(&event_target_value(&ev)) {
-                                    compare_area.set(a);
+                                    chosen_area.set(Some(a));
                                     left.set(None);
                                     right.set(None);
                                 }
                             }>
-                                {areas.iter().map(|a| {
-                                    let a = *a;
+                                {move || areas().into_iter().map(|a| {
                                     view! { <option value=a.key() selected=move || compare_area.get() == a>{move || i18n.t().body_area(a)}</option> }
                                 }).collect_view()}
                             </select>
                             {move || {
-                                let list = of_area_l(compare_area.get());
-                                let current = pick_left(left, false).map(|p| p.id.as_str().to_owned());
+                                let list = of_area(compare_area.get());
+                                let current = pick(left, false).map(|p| p.id.as_str().to_owned());
                                 view! { <select data-test="compare-left" on:change=move |ev| left.set(Some(event_target_value(&ev)))>
                                     {list.into_iter().map(|p| { let sel = current.as_deref() == Some(p.id.as_str()); view! {
                                         <option value=p.id.as_str().to_owned() selected=sel>{format!("{} · {}", p.taken_on, i18n.t().photo_stage(p.stage))}</option>
@@ -186,8 +192,8 @@ fn PhotosView(file: CustomerFile, next: NextPhoto) -> impl IntoView {
                                 </select> }
                             }}
                             {move || {
-                                let list = of_area_r(compare_area.get());
-                                let current = pick_right(right, true).map(|p| p.id.as_str().to_owned());
+                                let list = of_area(compare_area.get());
+                                let current = pick(right, true).map(|p| p.id.as_str().to_owned());
                                 view! { <select data-test="compare-right" on:change=move |ev| right.set(Some(event_target_value(&ev)))>
                                     {list.into_iter().map(|p| { let sel = current.as_deref() == Some(p.id.as_str()); view! {
                                         <option value=p.id.as_str().to_owned() selected=sel>{format!("{} · {}", p.taken_on, i18n.t().photo_stage(p.stage))}</option>
@@ -196,16 +202,16 @@ fn PhotosView(file: CustomerFile, next: NextPhoto) -> impl IntoView {
                             }}
                         </div>
                         <div class="compare-pair">
-                            {move || pick_a(left, false).map(|p| view! { <figure><PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/><figcaption>{p.taken_on.to_string()}</figcaption></figure> })}
-                            {move || pick_b(right, true).map(|p| view! { <figure><PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/><figcaption>{p.taken_on.to_string()}</figcaption></figure> })}
+                            {move || pick(left, false).map(|p| figure(p, "compare-before"))}
+                            {move || pick(right, true).map(|p| figure(p, "compare-after"))}
                         </div>
                     </section>
                 }.into_any()
             }}
             <div class="photo-grid" data-test="photo-grid">
-                {photos.iter().rev().map(|p| {
+                {move || photos.get().into_iter().rev().map(|p| {
                     let (area, stage) = (p.area, p.stage);
-                    let (entry, customer) = (p.id.clone(), file.customer.id.clone());
+                    let (entry, customer) = (p.id.clone(), id.clone());
                     let void = move |_| {
                         if !browser::confirm(i18n.t().ui(Ui::VoidConfirm)) {
                             return;
@@ -216,9 +222,14 @@ fn PhotosView(file: CustomerFile, next: NextPhoto) -> impl IntoView {
                             state.edit_customer(&customer, |doc, device| doc.edit_entry(device, EntryEdit::Void(&entry), now)).await;
                         });
                     };
+                    let caption = format!("{} · {} · {}", p.taken_on, i18n.t().body_area(area), i18n.t().photo_stage(stage));
+                    let (blob, shown) = (p.blob.clone(), caption.clone());
                     view! {
                         <figure class="photo-card" data-test="photo-card">
-                            <PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/>
+                            <button type="button" class="photo-open" data-test="photo-open" aria-label=move || i18n.t().ui(Ui::PhotoEnlarge)
+                                on:click=move |_| enlarged.set(Some((blob.clone(), shown.clone())))>
+                                <PhotoImage blob=p.blob.clone() alt=p.taken_on.to_string()/>
+                            </button>
                             <figcaption>
                                 {p.taken_on.to_string()} " · " {move || i18n.t().body_area(area)} " · " {move || i18n.t().photo_stage(stage)} " " {p.note.clone()}
                                 <button type="button" class="link-button" on:click=void>{move || i18n.t().ui(Ui::Void)}</button>
@@ -227,6 +238,13 @@ fn PhotosView(file: CustomerFile, next: NextPhoto) -> impl IntoView {
                     }
                 }).collect_view()}
             </div>
+            {move || enlarged.get().map(|(blob, caption)| view! {
+                <div class="lightbox" role="dialog" aria-modal="true" data-test="photo-large" on:click=move |_| enlarged.set(None)>
+                    <PhotoImage blob=blob alt=caption.clone()/>
+                    <p class="lightbox-caption">{caption}</p>
+                    <button type="button" class="button button-secondary lightbox-close" data-test="photo-close">{move || i18n.t().ui(Ui::Close)}</button>
+                </div>
+            })}
         </section>
     }
 }

@@ -20,34 +20,41 @@ pub fn VisitNewPage() -> impl IntoView {
     view! { <WithFile view=|file| view! { <VisitFormView file/> }.into_any()/> }
 }
 
+/// The form is built once from the file as it was when the page opened; what arrives later
+/// (a sync, a save on another tab) updates the cards and alerts shown around it, never what
+/// was typed. The save checks against the file as it is then.
 #[component]
-fn VisitFormView(file: CustomerFile) -> impl IntoView {
+fn VisitFormView(file: Signal<CustomerFile>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let navigate = use_navigate();
     let now = browser::local_now();
-    let account = file.account(browser::today());
-    let profile = file.customer.profile.clone();
-    let back = format!("/customers/{}", file.customer.id);
-    let id = file.customer.id.clone();
+    let today = browser::today();
+    let (id, beautician) = file.with_untracked(|f| (f.customer.id.clone(), f.customer.profile.beautician().to_owned()));
+    let back = format!("/customers/{id}");
     let form = RwSignal::new(VisitForm {
         date: now.date().to_string(),
         time: format!("{:02}:{:02}", now.hour(), now.minute()),
-        beautician: profile.beautician().to_owned(),
+        beautician,
         payment: Payment::WeChat.key().to_owned(),
         ..VisitForm::default()
     });
     let errors = RwSignal::new(FieldErrors::<EntryField>::default());
     let saving = RwSignal::new(false);
-    let open_cards: Vec<_> = account.open_cards().filter(|c| !c.expired).cloned().collect();
+    let account = Memo::new(move |_| file.with(|f| f.account(today)));
+    let open_cards =
+        Memo::new(move |_| account.with(|a| a.open_cards().filter(|c| !c.expired).cloned().collect::<Vec<_>>()));
     let save = {
-        let (back, account) = (back.clone(), account.clone());
+        let back = back.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             if saving.get_untracked() {
                 return;
             }
-            let visit = match form.get_untracked().validate(browser::new_entry_id(), &account, browser::local_now()) {
+            let checked = account.with_untracked(|account| {
+                form.get_untracked().validate(browser::new_entry_id(), account, browser::local_now())
+            });
+            let visit = match checked {
                 Ok(visit) => visit,
                 Err(found) => {
                     errors.set(found);
@@ -76,12 +83,18 @@ fn VisitFormView(file: CustomerFile) -> impl IntoView {
             </EntryFieldView>
         }
     };
-    let alert = profile.has_health_alert().then(|| view! { <HealthAlert profile=profile.clone()/> });
+    let name = move || file.with(|f| f.customer.profile.name().to_owned());
+    let profile = Memo::new(move |_| file.with(|f| f.customer.profile.clone()));
+    let alert = move || profile.with(|p| p.has_health_alert().then(|| view! { <HealthAlert profile=p.clone()/> }));
+    let prepaid = move || {
+        form.with(|f| f.payment == Payment::Prepaid.key())
+            .then(|| account.with(|a| i18n.t().prepaid_balance(&a.prepaid.display())))
+    };
     view! {
         <form class="customer-form entry-form" on:submit=save novalidate data-test="visit-form">
-            <h1>{move || i18n.t().ui(Ui::RecordVisit)} " · " {profile.name().to_owned()}</h1>
+            <h1>{move || i18n.t().ui(Ui::RecordVisit)} " · " {name}</h1>
             {alert}
-            <CounsellingCaution profile=profile.clone()/>
+            {move || view! { <CounsellingCaution profile=profile.get()/> }}
             <div class="form-grid">
                 {text(EntryField::Date, |f| &f.date, |f, v| f.date = v, "date")}
                 {text(EntryField::Time, |f| &f.time, |f, v| f.time = v, "time")}
@@ -89,10 +102,12 @@ fn VisitFormView(file: CustomerFile) -> impl IntoView {
                 {text(EntryField::Beautician, |f| &f.beautician, |f, v| f.beautician = v, "text")}
             </div>
             <EntryFieldView field=EntryField::Card errors>
-                {if open_cards.is_empty() {
-                    view! { <p class="muted">{move || i18n.t().ui(Ui::NoCardToUse)}</p> }.into_any()
-                } else {
-                    open_cards.into_iter().map(|status| {
+                {move || {
+                    let cards = open_cards.get();
+                    if cards.is_empty() {
+                        return view! { <p class="muted">{move || i18n.t().ui(Ui::NoCardToUse)}</p> }.into_any();
+                    }
+                    cards.into_iter().map(|status| {
                         let card_id = status.card.id.as_str().to_owned();
                         let checked_id = card_id.clone();
                         let item = status.card.item.clone();
@@ -128,6 +143,7 @@ fn VisitFormView(file: CustomerFile) -> impl IntoView {
                             view! { <option value=key selected=move || form.with(|f| f.payment == key)>{move || i18n.t().payment(*p)}</option> }
                         }).collect_view()}
                     </select>
+                    <p class="field-hint" data-test="prepaid-balance">{prepaid}</p>
                 </EntryFieldView>
                 {text(EntryField::Products, |f| &f.products, |f, v| f.products = v, "text")}
                 {text(EntryField::Notes, |f| &f.notes, |f, v| f.notes = v, "text")}

@@ -81,6 +81,25 @@ impl ComplaintStatus {
     }
 }
 
+/// The open complaints of the salon in the order the owner handles them (000 篇1 四; 001:
+/// A customers' complaints come first): by the customer's value class, then the most
+/// severe, then the oldest. `class_of` gives a customer's value class in effect.
+pub fn for_owner(
+    customers: &[crate::customer::CustomerSummary],
+    class_of: impl Fn(&str) -> crate::classify::abc::ValueClass,
+) -> Vec<(crate::classify::abc::ValueClass, &crate::customer::CustomerSummary, &Complaint)> {
+    let mut open: Vec<_> = customers
+        .iter()
+        .filter(|s| s.deleted_at.is_none())
+        .flat_map(|s| {
+            let class = class_of(&s.id);
+            s.open_complaints.iter().map(move |c| (class, s, c))
+        })
+        .collect();
+    open.sort_by_key(|(class, s, c)| (*class, std::cmp::Reverse(c.severity as u8), c.opened_on, s.number.clone()));
+    open
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ComplaintField {
     Category,

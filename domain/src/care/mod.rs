@@ -140,12 +140,17 @@ impl ContactForm {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TaskState {
     Done,
-    /// Hidden until this day.
+    /// Hidden until this day, then due on it.
     Snoozed {
         until: Date,
     },
+    /// Not worth doing, and why; who decided and on which day, for the follow-up log.
     Skipped {
         reason: String,
+        #[serde(default)]
+        on: Option<Date>,
+        #[serde(default)]
+        by: String,
     },
 }
 

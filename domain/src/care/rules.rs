@@ -80,14 +80,16 @@ impl Default for CarePolicy {
 /// Why a task exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
-    /// New customer: the first follow-up after her first treatment.
+    /// New customer: the first follow-up after her first treatment, within `within` days.
     FirstContact {
         first: Date,
+        within: i32,
     },
-    /// Products bought on `bought`: call number `step` (1 = next day …).
+    /// Products bought on `bought`: call number `step` (1 = next day …), `days` after.
     ProductCall {
         bought: Date,
         step: u8,
+        days: i32,
     },
     CardExpiring {
         card: EntryId,
@@ -106,9 +108,11 @@ pub enum Reason {
         name: String,
         on: Date,
     },
-    /// The class's regular contact: A a visit or call, B attention, C a message.
+    /// The class's regular contact, every `every` days: A a visit or call, B attention, C a
+    /// message.
     ClassContact {
         class: ValueClass,
+        every: i32,
     },
     /// Potential 2 or 3: ask why she did not buy a card.
     PotentialAsk {
@@ -124,11 +128,33 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The day the task is about, when it is about a day (her birthday, a holiday, a card's
+    /// last day): after it, the task has missed its point.
+    pub fn deadline(&self) -> Option<Date> {
+        match self {
+            Reason::Birthday { on } | Reason::Holiday { on, .. } => Some(*on),
+            Reason::CardExpiring { expires, .. } => Some(*expires),
+            _ => None,
+        }
+    }
+
+    /// Whether a task that fell due before her file existed still stands, due the day the
+    /// file was made: a state of hers (a card running low, her class's rhythm, a win-back)
+    /// or a day still ahead does; a moment already past (a first contact, a call after a
+    /// purchase) does not.
+    fn carries_over(&self, created: Date) -> bool {
+        match self {
+            Reason::FirstContact { .. } | Reason::ProductCall { .. } | Reason::Handover { .. } => false,
+            Reason::WinBackCall => false,
+            other => other.deadline().is_none_or(|day| day >= created),
+        }
+    }
+
     /// The part of the task id that tells reasons apart on one day.
     fn key(&self) -> String {
         match self {
             Reason::FirstContact { .. } => "first".into(),
-            Reason::ProductCall { bought, step } => format!("product-{bought}-{step}"),
+            Reason::ProductCall { bought, step, .. } => format!("product-{bought}-{step}"),
             Reason::CardExpiring { card, .. } => format!("card-expiring-{}", card.as_str()),
             Reason::CardLow { card, remaining, .. } => format!("card-low-{}-{remaining}", card.as_str()),
             Reason::Birthday { .. } => "birthday".into(),
@@ -142,6 +168,60 @@ impl Reason {
     }
 }
 
+/// What kind of task a stored task id names (its reason without the details), so a decision
+/// kept under the id can be told in words long after the task itself is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskKind {
+    FirstContact,
+    ProductCall,
+    CardExpiring,
+    CardLow,
+    Birthday,
+    Holiday,
+    ClassContact,
+    PotentialAsk,
+    WinBackLetter,
+    WinBackCall,
+    Handover,
+}
+
+impl TaskKind {
+    /// The kind of `<reason key>@<due>`, and the due day; `None` for an id this version does
+    /// not know.
+    pub fn of_task_id(id: &str) -> Option<(TaskKind, Date)> {
+        let (key, due) = id.rsplit_once('@')?;
+        let due = due.parse().ok()?;
+        let kind = match key {
+            "first" => TaskKind::FirstContact,
+            "birthday" => TaskKind::Birthday,
+            "class" => TaskKind::ClassContact,
+            "potential" => TaskKind::PotentialAsk,
+            "win-back-letter" => TaskKind::WinBackLetter,
+            "win-back-call" => TaskKind::WinBackCall,
+            k if k.starts_with("product-") => TaskKind::ProductCall,
+            k if k.starts_with("card-expiring-") => TaskKind::CardExpiring,
+            k if k.starts_with("card-low-") => TaskKind::CardLow,
+            k if k.starts_with("holiday-") => TaskKind::Holiday,
+            k if k.starts_with("handover-") => TaskKind::Handover,
+            _ => return None,
+        };
+        Some((kind, due))
+    }
+}
+
+/// How long a task can be snoozed for, in days, in the order the worklist offers them.
+pub const SNOOZE_DAYS: [i32; 3] = [1, 3, 7];
+
+/// What snoozing a task for some days would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnoozePlan {
+    /// The day the task comes back, due on that day.
+    pub until: Date,
+    /// The day the task is about, when snoozing moves it past that day (a birthday greeting
+    /// after the birthday): the worklist says so before it is done.
+    pub misses: Option<Date>,
+}
+
 /// One thing to do for one customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {
@@ -153,6 +233,14 @@ pub struct Task {
     pub due: Date,
     /// Whose list it is on: her assigned beautician (blank: the salon's).
     pub beautician: String,
+}
+
+impl Task {
+    /// Snoozing it `days` from `today`.
+    pub fn snooze(&self, days: i32, today: Date) -> SnoozePlan {
+        let until = plus(today, days.max(1));
+        SnoozePlan { until, misses: self.reason.deadline().filter(|day| *day < until) }
+    }
 }
 
 /// A card as the rules need it.
@@ -177,6 +265,9 @@ pub struct Handover {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct CareFacts {
     pub id: String,
+    /// The day her file was made (UTC date of its creation): no task starts overdue for a
+    /// day before it.
+    pub created: Option<Date>,
     pub beautician: String,
     pub birthday: Option<Date>,
     /// Days of every non-voided treatment, oldest first.
@@ -215,6 +306,7 @@ impl CareFacts {
         let profile = &file.customer.profile;
         CareFacts {
             id: file.customer.id.as_str().to_owned(),
+            created: Some(file.customer.created_on()),
             beautician: profile.beautician().to_owned(),
             birthday: profile.birthday().map(|b| b.date()),
             treatments: ledger.visits.iter().filter(|v| v.2 == VisitKind::Treatment).map(|v| v.0).collect(),
@@ -246,11 +338,19 @@ impl CareFacts {
     }
 
     /// Every task the rules raise for her whose due day is in the worklist's window
-    /// (`today` − overdue days … `today` + 7), before anyone acted on them.
+    /// (`today` − overdue days … `today` + 7), before anyone acted on them. A task that would
+    /// have fallen due before her file existed is due the day it was made, or not raised at
+    /// all when its moment passed before then ([`Reason::carries_over`]).
     pub fn raised(&self, classes: &ClassSet, care: &CarePolicy, policy: &Policy, today: Date) -> Vec<Task> {
         let (from, to) = (plus(today, -care.overdue_days), plus(today, 7));
+        let created = self.created.unwrap_or(Date::MIN);
         let mut out = Vec::new();
         let mut raise = |reason: Reason, due: Date| {
+            let due = match due {
+                due if due >= created => due,
+                _ if reason.carries_over(created) => created,
+                _ => return,
+            };
             if due >= from && due <= to {
                 out.push(Task {
                     id: format!("{}@{due}", reason.key()),
@@ -264,12 +364,13 @@ impl CareFacts {
         let first = self.treatments.first().copied();
         let last_treatment = self.treatments.last().copied();
         if let Some(first) = first {
-            raise(Reason::FirstContact { first }, plus(first, care.new_contact_days));
+            let within = care.new_contact_days;
+            raise(Reason::FirstContact { first, within }, plus(first, within));
         }
         let product_days: BTreeSet<Date> = self.product_days.iter().copied().collect();
         for bought in product_days {
             for (step, days) in care.product_call_days.iter().enumerate() {
-                raise(Reason::ProductCall { bought, step: step as u8 + 1 }, plus(bought, *days));
+                raise(Reason::ProductCall { bought, step: step as u8 + 1, days: *days }, plus(bought, *days));
             }
         }
         for card in self.cards.iter().filter(|c| c.remaining > 0) {
@@ -312,7 +413,7 @@ impl CareFacts {
             };
             let since =
                 [Some(last_treatment), self.last_contact()].into_iter().flatten().max().unwrap_or(last_treatment);
-            raise(Reason::ClassContact { class: classes.value }, plus(since, every));
+            raise(Reason::ClassContact { class: classes.value, every }, plus(since, every));
         }
         if let Lifecycle::Potential(kind @ (2 | 3)) = classes.lifecycle
             && let Some(last) = self.visits.last()
@@ -324,7 +425,7 @@ impl CareFacts {
         {
             // The day she turned silent by the policy's window; her own cadence may have
             // made her silent earlier, in which case the letter is due now.
-            let letter = plus(last, policy.silent_days + 1).min(today);
+            let letter = plus(last, policy.silent_days + 1).min(today).max(created);
             raise(Reason::WinBackLetter, letter);
             raise(Reason::WinBackCall, plus(letter, care.win_back_call_days));
         }
@@ -338,23 +439,105 @@ impl CareFacts {
     }
 
     /// The raised tasks nobody has closed: not answered by a contact, not done or skipped,
-    /// not snoozed past `today`. A first contact is also closed by any contact after her
-    /// first treatment, and a win-back by a treatment after it was raised (she came back).
+    /// not snoozed past `today`. A snoozed task comes back due on the day it was snoozed to
+    /// (under its own id), not on its old day. A first contact is also closed by any contact
+    /// after her first treatment.
     pub fn open(&self, classes: &ClassSet, care: &CarePolicy, policy: &Policy, today: Date) -> Vec<Task> {
-        self.raised(classes, care, policy, today)
-            .into_iter()
-            .filter(|task| !self.answered.contains(&task.id))
-            .filter(|task| match self.states.get(&task.id) {
-                Some(TaskState::Done | TaskState::Skipped { .. }) => false,
-                Some(TaskState::Snoozed { until }) => *until <= today,
-                None => true,
-            })
-            .filter(|task| match &task.reason {
-                Reason::FirstContact { first } => !self.contacted.iter().any(|day| day >= first),
-                _ => true,
+        self.undecided(classes, care, policy, today)
+            .filter_map(|(mut task, state)| match state {
+                Some(TaskState::Done | TaskState::Skipped { .. }) => None,
+                Some(TaskState::Snoozed { until, .. }) if *until > today => None,
+                Some(TaskState::Snoozed { until, .. }) => {
+                    task.due = *until;
+                    Some(task)
+                }
+                None => Some(task),
             })
             .collect()
     }
+
+    /// The raised tasks snoozed to a day after `today`, with that day: what the worklist shows
+    /// as snoozed, with an undo.
+    pub fn snoozed(&self, classes: &ClassSet, care: &CarePolicy, policy: &Policy, today: Date) -> Vec<(Task, Date)> {
+        self.undecided(classes, care, policy, today)
+            .filter_map(|(task, state)| match state {
+                Some(TaskState::Snoozed { until, .. }) if *until > today => Some((task, *until)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Raised tasks no contact answered, with their stored state.
+    fn undecided<'a>(
+        &'a self,
+        classes: &ClassSet,
+        care: &CarePolicy,
+        policy: &Policy,
+        today: Date,
+    ) -> impl Iterator<Item = (Task, Option<&'a TaskState>)> + 'a {
+        self.raised(classes, care, policy, today)
+            .into_iter()
+            .filter(|task| !self.answered.contains(&task.id))
+            .filter(|task| match &task.reason {
+                Reason::FirstContact { first, .. } => !self.contacted.iter().any(|day| day >= first),
+                _ => true,
+            })
+            .map(|task| {
+                let state = self.states.get(&task.id);
+                (task, state)
+            })
+    }
+}
+
+/// Why a hand-over cannot be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoverProblem {
+    /// Nobody to hand the customers to.
+    NoNewBeautician,
+    /// The customers already belong to that beautician.
+    SameBeautician,
+    NoCustomers,
+}
+
+/// A hand-over from `from` to `to` of `customers` customers on `today`, checked.
+pub fn plan_handover(from: &str, to: &str, customers: usize, today: Date) -> Result<Handover, HandoverProblem> {
+    let (from, to) = (from.trim(), to.trim());
+    match () {
+        _ if to.is_empty() => Err(HandoverProblem::NoNewBeautician),
+        _ if to == from => Err(HandoverProblem::SameBeautician),
+        _ if customers == 0 => Err(HandoverProblem::NoCustomers),
+        _ => Ok(Handover { on: today, from: from.to_owned(), to: to.to_owned() }),
+    }
+}
+
+/// The salon's follow-ups on one day, from the list entries: every open task with its
+/// customer's value class, and every snoozed one with the day it comes back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SalonTasks {
+    pub open: Vec<(Task, ValueClass)>,
+    pub snoozed: Vec<(Task, Date)>,
+}
+
+/// Every customer's tasks (not in the bin, classified), under her classes in effect.
+pub fn salon_tasks(
+    customers: &[crate::customer::CustomerSummary],
+    classes: &crate::classify::run::Classification,
+    care: &CarePolicy,
+    policy: &Policy,
+    today: Date,
+) -> SalonTasks {
+    let mut tasks = SalonTasks::default();
+    for summary in customers.iter().filter(|s| s.deleted_at.is_none()) {
+        let Some(classified) = classes.get(&summary.id) else { continue };
+        let effective = classified.effective;
+        let facts = &summary.care;
+        tasks.open.extend(facts.open(&effective, care, policy, today).into_iter().map(|t| (t, effective.value)));
+        tasks.snoozed.extend(facts.snoozed(&effective, care, policy, today));
+    }
+    tasks
+        .snoozed
+        .sort_by(|(a, until_a), (b, until_b)| (until_a, &a.customer, &a.id).cmp(&(until_b, &b.customer, &b.id)));
+    tasks
 }
 
 /// Where a task sits on the worklist.
@@ -561,11 +744,101 @@ mod tests {
         assert!(ids.contains(&next_day.to_owned()) && !ids.contains(&week.to_owned()), "{ids:?}");
         assert!(reasons(&open(&facts, &regular_c(), date(2026, 11, 26))).contains(&week.to_owned()), "back on its day");
         contact(&mut facts, TODAY, Some(next_day));
-        facts.states.insert(week.into(), TaskState::Skipped { reason: "已到店当面说明".into() });
+        facts.states.insert(
+            week.into(),
+            TaskState::Skipped { reason: "已到店当面说明".into(), on: Some(TODAY), by: "小美".into() },
+        );
         assert!(
             reasons(&open(&facts, &regular_c(), date(2026, 11, 26)))
                 .iter()
                 .all(|id| !id.starts_with("product-2026-11-23-1") && id != week)
+        );
+    }
+
+    #[test]
+    fn a_task_never_starts_overdue_for_a_day_before_her_file_existed() {
+        let mut facts = her();
+        facts.created = Some(TODAY);
+        // Her birthday is in two days: the greeting was due yesterday, but her file is new.
+        facts.birthday = Some(date(1990, 11, 26));
+        let tasks = open(&facts, &regular_c(), TODAY);
+        let birthday = tasks.iter().find(|t| matches!(t.reason, Reason::Birthday { .. })).expect("birthday");
+        assert_eq!((birthday.due, Bucket::of(birthday.due, TODAY)), (TODAY, Bucket::Today));
+        assert!(tasks.iter().all(|t| Bucket::of(t.due, TODAY) != Bucket::Overdue), "{tasks:?}");
+        // A birthday that passed before her file existed is not greeted late.
+        facts.birthday = Some(date(1990, 11, 20));
+        assert!(!open(&facts, &regular_c(), TODAY).iter().any(|t| matches!(t.reason, Reason::Birthday { .. })));
+        // An imported A customer last treated seven weeks ago is due for her call today, not
+        // overdue since October; calls after a purchase made before the file existed are gone.
+        facts.birthday = None;
+        facts.treatments = vec![date(2026, 10, 4)];
+        facts.product_days = vec![date(2026, 11, 14)];
+        let tasks = open(&facts, &classes(ValueClass::A, Lifecycle::Regular), TODAY);
+        let class = tasks.iter().find(|t| matches!(t.reason, Reason::ClassContact { .. })).expect("class contact");
+        assert_eq!(class.due, TODAY);
+        assert!(!tasks.iter().any(|t| matches!(t.reason, Reason::ProductCall { .. })), "{tasks:?}");
+        // The same facts on a file made long ago: the call is overdue, as it should be.
+        facts.created = Some(date(2025, 1, 1));
+        let tasks = open(&facts, &classes(ValueClass::A, Lifecycle::Regular), TODAY);
+        assert!(tasks.iter().any(|t| matches!(t.reason, Reason::ClassContact { .. }) && t.due < TODAY));
+    }
+
+    #[test]
+    fn a_snoozed_task_is_listed_until_its_new_day_and_then_due_on_it() {
+        let mut facts = her();
+        facts.product_days = vec![date(2026, 11, 20)];
+        let id = "product-2026-11-20-1@2026-11-21";
+        assert!(reasons(&open(&facts, &regular_c(), TODAY)).contains(&id.to_owned()), "overdue since the 21st");
+        facts.states.insert(id.into(), TaskState::Snoozed { until: date(2026, 11, 27) });
+        assert!(!reasons(&open(&facts, &regular_c(), TODAY)).contains(&id.to_owned()));
+        let snoozed = facts.snoozed(&regular_c(), &CarePolicy::default(), &Policy::default(), TODAY);
+        assert_eq!(
+            snoozed.iter().map(|(t, until)| (t.id.as_str(), *until)).collect::<Vec<_>>(),
+            [(id, date(2026, 11, 27))]
+        );
+        let back = open(&facts, &regular_c(), date(2026, 11, 27));
+        let task = back.iter().find(|t| t.id == id).expect("back on its day");
+        assert_eq!((task.due, Bucket::of(task.due, date(2026, 11, 27))), (date(2026, 11, 27), Bucket::Today));
+        // Undo: the state is cleared and the task is what it was.
+        facts.states.remove(id);
+        assert!(facts.snoozed(&regular_c(), &CarePolicy::default(), &Policy::default(), TODAY).is_empty());
+    }
+
+    #[test]
+    fn snoozing_a_birthday_greeting_past_the_birthday_says_so() {
+        let mut facts = her();
+        facts.birthday = Some(date(1990, 11, 26));
+        let task = open(&facts, &regular_c(), TODAY)
+            .into_iter()
+            .find(|t| matches!(t.reason, Reason::Birthday { .. }))
+            .expect("birthday greeting");
+        assert_eq!(task.snooze(1, TODAY), SnoozePlan { until: date(2026, 11, 25), misses: None });
+        assert_eq!(task.snooze(2, TODAY).misses, None, "on the birthday itself is still in time");
+        assert_eq!(task.snooze(3, TODAY).misses, Some(date(2026, 11, 26)));
+        let call = Task { reason: Reason::WinBackCall, ..task };
+        assert_eq!(call.snooze(SNOOZE_DAYS[2], TODAY).misses, None, "a call has no day to miss");
+    }
+
+    #[test]
+    fn a_stored_task_id_tells_its_kind_and_day() {
+        assert_eq!(TaskKind::of_task_id("birthday@2026-11-23"), Some((TaskKind::Birthday, date(2026, 11, 23))));
+        assert_eq!(
+            TaskKind::of_task_id("product-2026-11-20-1@2026-11-21"),
+            Some((TaskKind::ProductCall, date(2026, 11, 21)))
+        );
+        assert_eq!(TaskKind::of_task_id("handover-小美@2026-11-26").map(|k| k.0), Some(TaskKind::Handover));
+        assert_eq!(TaskKind::of_task_id("mystery@2026-11-26"), None);
+        assert_eq!(TaskKind::of_task_id("birthday"), None);
+    }
+
+    #[test]
+    fn a_hand_over_needs_someone_else_and_customers() {
+        assert_eq!(plan_handover("阿琳", " ", 3, TODAY), Err(HandoverProblem::NoNewBeautician));
+        assert_eq!(plan_handover("阿琳", "阿琳 ", 3, TODAY), Err(HandoverProblem::SameBeautician));
+        assert_eq!(plan_handover("阿琳", "小美", 0, TODAY), Err(HandoverProblem::NoCustomers));
+        assert_eq!(
+            plan_handover(" 阿琳", "小美 ", 3, TODAY),
+            Ok(Handover { on: TODAY, from: "阿琳".into(), to: "小美".into() })
         );
     }
 

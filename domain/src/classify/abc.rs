@@ -5,6 +5,10 @@
 //! Counts are rounded half up (`round(n × share)`), so a salon of ten has one A customer and
 //! a salon of one has none. Equal spend is ranked by customer number, so every device gives
 //! the same answer. A customer who spent nothing is never A or B.
+//!
+//! A salon that starts with Meike has every customer in probation at first. So that the owner
+//! still sees who matters, every customer is also ranked by spend alone, probation or not:
+//! `by_spend` is the class she would have if she were evaluated today.
 
 use jiff::Span;
 use jiff::civil::Date;
@@ -32,6 +36,16 @@ pub struct AbcClass {
     pub rank: Option<usize>,
     /// How many customers were ranked.
     pub ranked: usize,
+    /// How many of the ranked customers the shares make A, and A or B.
+    pub a_count: usize,
+    pub ab_count: usize,
+    /// Her class by spend alone, ranked among every customer, probation or not: what she
+    /// would be if evaluated today.
+    pub by_spend: ValueClass,
+    /// Her 1-based rank by spend among every customer.
+    pub spend_rank: usize,
+    /// How many customers that ranking has (all of them).
+    pub of_all: usize,
 }
 
 impl AbcClass {
@@ -46,18 +60,41 @@ fn share(count: usize, bp: u32) -> usize {
     ((count as u64 * u64::from(bp) + 5_000) / 10_000) as usize
 }
 
+/// The customers at `included` positions, best spend first, and how many are A and A or B.
+struct Ranking {
+    order: Vec<usize>,
+    a_count: usize,
+    ab_count: usize,
+}
+
+impl Ranking {
+    fn of(customers: &[Facts], included: impl Fn(&Facts) -> bool, policy: &Policy) -> Ranking {
+        let mut order: Vec<usize> = (0..customers.len()).filter(|&i| included(&customers[i])).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&customers[a], &customers[b]);
+            b.period_spend.cmp(&a.period_spend).then_with(|| a.number.cmp(&b.number)).then_with(|| a.id.cmp(&b.id))
+        });
+        let a_count = share(order.len(), policy.a_share_bp);
+        let ab_count = share(order.len(), policy.ab_share_bp).max(a_count);
+        Ranking { order, a_count, ab_count }
+    }
+
+    fn class_at(&self, position: usize, spend: Fen) -> ValueClass {
+        match position {
+            _ if spend <= Fen::ZERO => ValueClass::C,
+            p if p < self.a_count => ValueClass::A,
+            p if p < self.ab_count => ValueClass::B,
+            _ => ValueClass::C,
+        }
+    }
+}
+
 /// Classifies every customer. The result is in the order of `customers`.
 pub fn classify(customers: &[Facts], policy: &Policy, today: Date) -> Vec<AbcClass> {
     let end_of_probation =
         |since: Date| since.checked_add(Span::new().months(policy.probation_months)).unwrap_or(Date::MAX);
-    let mut ranked: Vec<usize> =
-        (0..customers.len()).filter(|&i| end_of_probation(customers[i].since) <= today).collect();
-    ranked.sort_by(|&a, &b| {
-        let (a, b) = (&customers[a], &customers[b]);
-        b.period_spend.cmp(&a.period_spend).then_with(|| a.number.cmp(&b.number)).then_with(|| a.id.cmp(&b.id))
-    });
-    let a_count = share(ranked.len(), policy.a_share_bp);
-    let ab_count = share(ranked.len(), policy.ab_share_bp).max(a_count);
+    let evaluated = Ranking::of(customers, |c| end_of_probation(c.since) <= today, policy);
+    let everyone = Ranking::of(customers, |_| true, policy);
     let mut out: Vec<AbcClass> = customers
         .iter()
         .map(|c| AbcClass {
@@ -66,19 +103,24 @@ pub fn classify(customers: &[Facts], policy: &Policy, today: Date) -> Vec<AbcCla
             spend: c.period_spend,
             probation: true,
             rank: None,
-            ranked: ranked.len(),
+            ranked: evaluated.order.len(),
+            a_count: evaluated.a_count,
+            ab_count: evaluated.ab_count,
+            by_spend: ValueClass::C,
+            spend_rank: 0,
+            of_all: customers.len(),
         })
         .collect();
-    for (position, &index) in ranked.iter().enumerate() {
+    for (position, &index) in evaluated.order.iter().enumerate() {
         let entry = &mut out[index];
         entry.probation = false;
         entry.rank = Some(position + 1);
-        entry.class = match position {
-            _ if entry.spend <= Fen::ZERO => ValueClass::C,
-            p if p < a_count => ValueClass::A,
-            p if p < ab_count => ValueClass::B,
-            _ => ValueClass::C,
-        };
+        entry.class = evaluated.class_at(position, entry.spend);
+    }
+    for (position, &index) in everyone.order.iter().enumerate() {
+        let entry = &mut out[index];
+        entry.spend_rank = position + 1;
+        entry.by_spend = everyone.class_at(position, entry.spend);
     }
     out
 }
@@ -153,6 +195,26 @@ mod tests {
         assert!(result[0].probation && result[0].class == ValueClass::C && result[0].rank.is_none());
         assert!(!result[1].probation, "exactly six months old: evaluated");
         assert_eq!(result[1].ranked, 2);
+    }
+
+    #[test]
+    fn a_salon_that_starts_today_still_sees_who_spends_most() {
+        // Twenty customers whose files and first visits are all this week: all in probation.
+        let week = TODAY.checked_sub(Span::new().days(3)).expect("date");
+        let customers: Vec<Facts> = (1..=20).map(|n| customer(n, 100 * n as i64, week)).collect();
+        let result = classify(&customers, &Policy::default(), TODAY);
+        assert!(result.iter().all(|c| c.probation && c.class == ValueClass::C), "in probation: C for now");
+        let top = &result[19];
+        assert_eq!((top.spend_rank, top.of_all, top.by_spend), (1, 20, ValueClass::A), "by spend she is A");
+        let by_spend = |class| result.iter().filter(|c| c.by_spend == class).count();
+        assert_eq!((by_spend(ValueClass::A), by_spend(ValueClass::B), by_spend(ValueClass::C)), (1, 3, 16));
+        // Evaluated customers keep their own ranking: probation customers do not take places.
+        let mut mixed = customers.clone();
+        mixed.push(customer(21, 50, old()));
+        let result = classify(&mixed, &Policy::default(), TODAY);
+        assert_eq!((result[20].rank, result[20].ranked), (Some(1), 1));
+        assert_eq!((result[20].a_count, result[20].ab_count), (0, 0), "one ranked customer: 5% and 20% of 1 is none");
+        assert_eq!(result[20].by_spend, ValueClass::C, "and by spend she is last of 21");
     }
 
     #[test]

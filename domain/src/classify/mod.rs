@@ -13,6 +13,7 @@
 pub mod abc;
 pub mod ahp;
 pub mod composite;
+pub mod filter;
 pub mod grade;
 pub mod lifecycle;
 pub mod overrides;
@@ -29,6 +30,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer::{Account, CustomerFile, MoneyKind, Source, SourceValue};
 use crate::money::Fen;
+
+/// Treatment days a customer needs before her own cadence (her usual interval) counts: two
+/// intervals between three different days.
+pub const CADENCE_MIN_DAYS: usize = 3;
 
 /// What a visit was, for the lifecycle rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,9 +74,7 @@ impl Ledger {
     pub fn with(file: &CustomerFile, account: &Account, today: Date) -> Self {
         let profile = &file.customer.profile;
         let free_card = matches!(profile.source(), Some(SourceValue::BuiltIn(Source::FreeCard | Source::FamilyCard)));
-        let days = file.customer.created_at.as_second().div_euclid(86_400);
-        let created = Date::constant(1970, 1, 1).checked_add(Span::new().days(days)).unwrap_or(today);
-        let mut since = created.min(today);
+        let mut since = file.customer.created_on().min(today);
         let visits: Vec<(Date, Fen, VisitKind)> = file
             .visits
             .iter()
@@ -117,9 +120,10 @@ pub struct Facts {
     pub since: Date,
     /// Spend in the rolling period: visits paid and cards bought, whatever the means.
     pub period_spend: Fen,
-    /// Visits in the rolling period.
+    /// Days she came in the rolling period (two services on one afternoon are one visit).
     pub period_visits: u32,
-    /// Days of every non-voided treatment visit (services done), oldest first.
+    /// Every day with at least one non-voided treatment (services done), oldest first, each
+    /// day once: face and eyes on one afternoon are one visit, not two.
     pub treatments: Vec<Date>,
     /// Visits where only products were bought.
     pub product_visits: u32,
@@ -166,10 +170,11 @@ impl Facts {
             referrer: ledger.referrer.clone(),
             card_value: ledger.card_value,
         };
+        let mut visit_days = std::collections::BTreeSet::new();
         for &(day, amount, kind) in &ledger.visits {
             if in_period(day) {
                 facts.period_spend = facts.period_spend + amount;
-                facts.period_visits += 1;
+                visit_days.insert(day);
             }
             match kind {
                 VisitKind::Treatment => facts.treatments.push(day),
@@ -182,7 +187,9 @@ impl Facts {
                 facts.period_spend = facts.period_spend + price;
             }
         }
+        facts.period_visits = visit_days.len() as u32;
         facts.treatments.sort_unstable();
+        facts.treatments.dedup();
         facts
     }
 
@@ -191,9 +198,11 @@ impl Facts {
         self.treatments.last().map(|last| (today - *last).get_days())
     }
 
-    /// Her own average number of days between treatments, once she has at least three.
+    /// Her own average number of days between treatment days, once she came on at least
+    /// [`CADENCE_MIN_DAYS`] different days; before that she has no cadence of her own and only
+    /// the salon's windows apply.
     pub fn usual_interval(&self) -> Option<i32> {
-        if self.treatments.len() < 3 {
+        if self.treatments.len() < CADENCE_MIN_DAYS {
             return None;
         }
         let (first, last) = (self.treatments.first()?, self.treatments.last()?);
@@ -241,6 +250,7 @@ mod tests {
     use super::*;
     use crate::generator;
     use crate::ids::DeviceId;
+    use jiff::Span;
     use jiff::civil::date;
 
     const TODAY: Date = date(2026, 11, 24);
@@ -254,6 +264,42 @@ mod tests {
                 Facts::of(&file, &policy, TODAY)
             })
             .collect()
+    }
+
+    fn ledger(visit_days_ago: &[i64]) -> Ledger {
+        let day = |d: i64| TODAY.checked_sub(Span::new().days(d)).expect("date");
+        let oldest = visit_days_ago.iter().copied().max().unwrap_or(0);
+        Ledger {
+            since: day(oldest),
+            visits: visit_days_ago.iter().map(|d| (day(*d), Fen::yuan(300), VisitKind::Treatment)).collect(),
+            cards: Vec::new(),
+            topped_up: false,
+            debt: Fen::ZERO,
+            free_card: false,
+            referrer: None,
+            card_value: Fen::ZERO,
+        }
+    }
+
+    #[test]
+    fn several_visits_on_one_day_are_one_visit_day_and_give_no_cadence_of_her_own() {
+        let policy = Policy::default();
+        // Face, eyes and a massage yesterday afternoon: one visit.
+        let facts = Facts::of_ledger("c", "AAAA-0001", &ledger(&[1, 1, 1]), &policy, TODAY);
+        assert_eq!(facts.treatments.len(), 1, "one visit day");
+        assert_eq!(facts.period_visits, 1);
+        assert_eq!(facts.usual_interval(), None, "one day is no rhythm");
+        assert!(!facts.past_cadence(&policy, TODAY));
+        let stage = lifecycle::classify(&facts, &policy, TODAY);
+        assert_eq!(stage.lifecycle, lifecycle::Lifecycle::New { free_card: false }, "she came yesterday: new");
+        let segment = rfm::classify(std::slice::from_ref(&facts), &policy, TODAY).remove(0).segment;
+        assert_ne!(segment, rfm::Segment::AtRisk);
+        // Two days, each with two services: still too few days for a cadence.
+        let two_days = Facts::of_ledger("c", "AAAA-0001", &ledger(&[9, 9, 2, 2]), &policy, TODAY);
+        assert_eq!((two_days.treatments.len(), two_days.usual_interval()), (2, None));
+        // Three different days: her cadence is between the days, not the services.
+        let three_days = Facts::of_ledger("c", "AAAA-0001", &ledger(&[20, 20, 10, 10, 10, 0]), &policy, TODAY);
+        assert_eq!(three_days.usual_interval(), Some(10));
     }
 
     #[test]

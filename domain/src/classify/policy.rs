@@ -256,12 +256,12 @@ impl PolicyForm {
         if let (Some(a), Some(ab)) = (n(PolicyField::AShare), n(PolicyField::AbShare))
             && ab < a
         {
-            errors.fields.push(PolicyField::AbShare, FieldProblem::NotInRange { min: (a + 99) / 100, max: 100 });
+            errors.fields.push(PolicyField::AbShare, FieldProblem::AbBelowA { a_bp: a as u32 });
         }
         if let (Some(silent), Some(lost)) = (n(PolicyField::SilentDays), n(PolicyField::LostDays))
             && lost <= silent
         {
-            errors.fields.push(PolicyField::LostDays, FieldProblem::MustExceed { min: silent });
+            errors.fields.push(PolicyField::LostDays, FieldProblem::LostNotAfterSilent { silent_days: silent });
         }
         for (higher, lower) in [
             (PolicyField::ASpend, PolicyField::BSpend),
@@ -346,8 +346,12 @@ mod tests {
         let errors = form.validate(&policy.comparisons).expect_err("refused");
         let f = &errors.fields;
         assert_eq!(f.get(PolicyField::PeriodMonths), Some(&FieldProblem::NotInRange { min: 1, max: 36 }));
-        assert_eq!(f.get(PolicyField::AbShare), Some(&FieldProblem::NotInRange { min: 30, max: 100 }));
-        assert_eq!(f.get(PolicyField::LostDays), Some(&FieldProblem::MustExceed { min: 200 }));
+        assert_eq!(
+            f.get(PolicyField::AbShare),
+            Some(&FieldProblem::AbBelowA { a_bp: 3_000 }),
+            "A+B includes A: not below it"
+        );
+        assert_eq!(f.get(PolicyField::LostDays), Some(&FieldProblem::LostNotAfterSilent { silent_days: 200 }));
         assert_eq!(f.get(PolicyField::BSpend), Some(&FieldProblem::BarOutOfOrder));
         assert_eq!(f.get(PolicyField::DebtLimit), Some(&FieldProblem::NotAnAmount));
         assert_eq!(f.get(PolicyField::NewDays), Some(&FieldProblem::Required));

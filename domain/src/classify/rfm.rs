@@ -1,6 +1,11 @@
 //! RFM: recency, frequency and monetary scores 1–5 by quintile over the ranked customers, and
-//! a named segment. A customer with at least three treatments who is past her own usual
+//! a named segment. A customer with at least three treatment days who is past her own usual
 //! interval (by the policy's factor) is "at risk" whatever her scores.
+//!
+//! Scores compare customers with each other, so in a young salon one visit can score 5 on
+//! every axis. Segments that speak of a habit (champion, loyal) therefore also need the habit:
+//! treatments on at least [`CADENCE_MIN_DAYS`] different days. Before that a recent customer
+//! is promising, whatever her scores.
 //!
 //! Quintiles by rank: the best fifth scores 5, the next 4 ... Ties share the better score
 //! (equal values never land in different quintiles), so a salon where everyone spent the
@@ -9,7 +14,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{Facts, Policy};
+use super::{CADENCE_MIN_DAYS, Facts, Policy};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Segment {
@@ -30,6 +35,15 @@ pub struct Rfm {
     pub scores: Option<(u8, u8, u8)>,
     pub segment: Segment,
     pub past_cadence: bool,
+    /// Days she had a treatment on: champion and loyal need [`CADENCE_MIN_DAYS`] of them.
+    pub treatment_days: usize,
+}
+
+impl Rfm {
+    /// Enough history for the segments that describe a habit.
+    pub fn established(&self) -> bool {
+        self.treatment_days >= CADENCE_MIN_DAYS
+    }
 }
 
 /// Scores `values` (higher is better) into quintiles 1–5; ties get the same, better score.
@@ -60,21 +74,30 @@ pub fn classify(customers: &[Facts], policy: &Policy, today: Date) -> Vec<Rfm> {
     let (r, f, m) = (quintiles(&recency), quintiles(&frequency), quintiles(&monetary));
     let mut out: Vec<Rfm> = customers
         .iter()
-        .map(|c| Rfm { id: c.id.clone(), scores: None, segment: Segment::NoHistory, past_cadence: false })
+        .map(|c| Rfm {
+            id: c.id.clone(),
+            scores: None,
+            segment: Segment::NoHistory,
+            past_cadence: false,
+            treatment_days: 0,
+        })
         .collect();
     for (k, &i) in scored.iter().enumerate() {
         let scores = (r[k], f[k], m[k]);
         let past_cadence = customers[i].past_cadence(policy, today);
+        let treatment_days = customers[i].treatments.len();
+        let established = treatment_days >= CADENCE_MIN_DAYS;
         let segment = match scores {
             _ if past_cadence => Segment::AtRisk,
-            (r, f, m) if r >= 4 && f >= 4 && m >= 4 => Segment::Champion,
-            (r, f, _) if r >= 3 && f >= 4 => Segment::Loyal,
+            (r, f, m) if established && r >= 4 && f >= 4 && m >= 4 => Segment::Champion,
+            (r, f, _) if established && r >= 3 && f >= 4 => Segment::Loyal,
+            (r, _, _) if !established && r >= 3 => Segment::Promising,
             (r, f, _) if r >= 4 && f <= 2 => Segment::Promising,
             (r, f, _) if r <= 2 && f >= 3 => Segment::AtRisk,
             (r, f, _) if r <= 2 && f <= 2 => Segment::Hibernating,
             _ => Segment::NeedsAttention,
         };
-        out[i] = Rfm { id: customers[i].id.clone(), scores: Some(scores), segment, past_cadence };
+        out[i] = Rfm { id: customers[i].id.clone(), scores: Some(scores), segment, past_cadence, treatment_days };
     }
     out
 }
@@ -124,5 +147,20 @@ mod tests {
         assert_eq!(result[3].segment, Segment::AtRisk);
         assert_eq!(result[4].segment, Segment::NoHistory);
         assert_eq!(result[4].scores, None);
+    }
+
+    #[test]
+    fn one_visit_is_never_loyal_however_it_scores() {
+        // A salon that opened this week: everyone came once, so everyone scores at the top.
+        let customers: Vec<Facts> = (1..=5).map(|n| customer(n, &[1], 1, 300 * i64::from(n))).collect();
+        let result = classify(&customers, &Policy::default(), TODAY);
+        assert!(result.iter().all(|r| r.scores.is_some_and(|(r, f, _)| r == 5 && f == 5)), "{result:?}");
+        assert!(result.iter().all(|r| r.segment == Segment::Promising), "{result:?}");
+        assert!(!result[4].established());
+        // Her third visit day makes the habit: the same top scores now mean champion.
+        let mut regular = customers.clone();
+        regular[4] = customer(5, &[30, 15, 1], 3, 1_500);
+        let result = classify(&regular, &Policy::default(), TODAY);
+        assert_eq!(result[4].segment, Segment::Champion);
     }
 }

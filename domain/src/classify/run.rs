@@ -52,11 +52,17 @@ impl Classified {
                 class: self.abc.class,
                 a_bp: policy.a_share_bp,
                 ab_bp: policy.ab_share_bp,
+                a_count: self.abc.a_count,
+                ab_count: self.abc.ab_count,
             },
             _ => Why::ValueProbation {
                 spend: self.abc.spend,
+                months: policy.period_months,
                 since: self.since,
                 until: self.since.checked_add(Span::new().months(policy.probation_months)).unwrap_or(Date::MAX),
+                by_spend: self.abc.by_spend,
+                spend_rank: self.abc.spend_rank,
+                of_all: self.abc.of_all,
             },
         };
         vec![
@@ -87,6 +93,7 @@ impl Classified {
                 past_cadence: self.rfm.past_cadence,
                 usual_interval: self.stage.usual_interval,
                 days_since_last: self.stage.days_since_last,
+                treatment_days: self.rfm.treatment_days,
             },
             Why::Composite { index: self.composite.index, rank: self.composite.rank, values: self.composite.values },
         ]
@@ -106,12 +113,21 @@ pub enum Why {
         class: ValueClass,
         a_bp: u32,
         ab_bp: u32,
+        /// How many ranked customers those shares make A, and A or B (a small salon may have
+        /// none: 5% of 9 rounds to 0).
+        a_count: usize,
+        ab_count: usize,
     },
-    /// Too new to rank: C, in probation until `until`.
+    /// Too new to rank: C, in probation until `until`; by spend alone she would be `by_spend`
+    /// (rank `spend_rank` of all `of_all` customers).
     ValueProbation {
         spend: Fen,
+        months: i8,
         since: Date,
         until: Date,
+        by_spend: ValueClass,
+        spend_rank: usize,
+        of_all: usize,
     },
     Lifecycle {
         stage: Lifecycle,
@@ -139,6 +155,8 @@ pub enum Why {
         past_cadence: bool,
         usual_interval: Option<i32>,
         days_since_last: Option<i32>,
+        /// Days she had a treatment on; below [`super::CADENCE_MIN_DAYS`] no habit is judged.
+        treatment_days: usize,
     },
     Composite {
         index: f64,
@@ -232,6 +250,18 @@ impl Classification {
                 }
             })
             .collect()
+    }
+
+    /// The customers still in probation (C for now), and how many of them are A, B and C by
+    /// spend alone: what the owner would see if they were evaluated today.
+    pub fn in_probation(&self) -> (usize, [usize; 3]) {
+        let mut by_spend = [0; 3];
+        let mut count = 0;
+        for c in self.customers.iter().filter(|c| c.abc.probation) {
+            count += 1;
+            by_spend[c.abc.by_spend as usize] += 1;
+        }
+        (count, by_spend)
     }
 
     /// The Pareto curve: customers sorted by period spend, largest first, and the share of
@@ -336,6 +366,29 @@ mod tests {
         assert_eq!(curve.last(), Some(&(10_000, 10_000)));
         assert!(curve.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1), "{curve:?}");
         assert_eq!(classes.top_share(2_000), bp((81..=100).sum::<i64>(), (1..=100).sum()));
+    }
+
+    #[test]
+    fn a_salon_that_starts_today_says_who_is_in_probation_and_their_class_by_spend() {
+        let policy = Policy::default();
+        let salon: Vec<(Facts, Vec<Override>)> = (0..10)
+            .map(|n| {
+                let mut f = customer(n, 100 * (n as i64 + 1));
+                f.since = TODAY;
+                (f, Vec::new())
+            })
+            .collect();
+        let classes = classify(&salon, &policy, TODAY);
+        assert_eq!(classes.in_probation(), (10, [1, 1, 8]), "all ten in probation; by spend one A and one B");
+        let top = classes.get(&salon[9].0.id).expect("classified");
+        match &top.why(&policy)[0] {
+            Why::ValueProbation { by_spend, spend_rank, of_all, until, .. } => {
+                assert_eq!((*by_spend, *spend_rank, *of_all), (ValueClass::A, 1, 10));
+                assert_eq!(*until, date(2027, 5, 24));
+            }
+            other => panic!("expected probation, got {other:?}"),
+        }
+        assert_eq!(classes.distribution(Dimension::Value)[0].customers, 0, "no A yet: probation is C");
     }
 
     #[test]

@@ -132,17 +132,19 @@ pub fn transitions(from: &Snapshot, to: &Snapshot, dimension: Dimension) -> BTre
     table
 }
 
-/// One customer's classes month by month, oldest first, only the months where some class
-/// differs from the month before (the first month always).
-pub fn moves(snapshots: &[Snapshot], id: &str) -> Vec<(Month, ClassSet)> {
+/// One customer's classes as recorded, oldest first, only the records where some class
+/// differs from the one before (the first always): (month, the day it was recorded, classes).
+/// A record is the classes on the day it was taken (early in its month, usually), so the app
+/// labels it with that day, not as the month's result.
+pub fn moves(snapshots: &[Snapshot], id: &str) -> Vec<(Month, Date, ClassSet)> {
     let mut ordered: Vec<&Snapshot> = snapshots.iter().collect();
     ordered.sort_by_key(|s| s.month);
-    let mut out: Vec<(Month, ClassSet)> = Vec::new();
+    let mut out: Vec<(Month, Date, ClassSet)> = Vec::new();
     for snapshot in ordered {
         if let Some(classes) = snapshot.rows.get(id)
-            && out.last().is_none_or(|(_, last)| last != classes)
+            && out.last().is_none_or(|(_, _, last)| last != classes)
         {
-            out.push((snapshot.month, *classes));
+            out.push((snapshot.month, snapshot.taken_on, *classes));
         }
     }
     out
@@ -222,7 +224,7 @@ mod tests {
         assert_eq!(table.values().sum::<u32>(), 3, "the customer new in November moved from nowhere");
         let moved = moves(&[after.clone(), before.clone()], &"1".repeat(32));
         assert_eq!(
-            moved.iter().map(|(m, c)| (*m, c.value)).collect::<Vec<_>>(),
+            moved.iter().map(|(m, _, c)| (*m, c.value)).collect::<Vec<_>>(),
             vec![(oct, ValueClass::B), (nov, ValueClass::A)]
         );
         assert_eq!(moves(&[before, after], &"3".repeat(32)).len(), 1, "no move, one line");

@@ -84,6 +84,15 @@ pub struct Customer {
     pub profile: Profile,
 }
 
+impl Customer {
+    /// The UTC calendar date her file was made. The domain knows no time zone; for a salon in
+    /// China (UTC+8) a file made during opening hours has the same date in UTC and locally.
+    pub fn created_on(&self) -> Date {
+        let days = self.created_at.as_second().div_euclid(86_400);
+        Date::constant(1970, 1, 1).checked_add(jiff::Span::new().days(days)).unwrap_or(Date::MIN)
+    }
+}
+
 /// The whole file: the customer and every entry, plus whether she is in the bin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerFile {

@@ -96,9 +96,18 @@ pub struct MoneyEntry {
     pub on: Date,
     pub kind: MoneyKind,
     pub amount: Fen,
+    /// How the money came in. A debt brings no money in: its stored placeholder (cash)
+    /// means nothing, see [`MoneyEntry::paid_by`].
     pub payment: Payment,
     pub note: String,
     pub voided: bool,
+}
+
+impl MoneyEntry {
+    /// How the money came in; `None` for a debt, which records money that did not.
+    pub fn paid_by(&self) -> Option<Payment> {
+        (self.kind != MoneyKind::Debt).then_some(self.payment)
+    }
 }
 
 crate::customer::fields::choice! {
@@ -210,6 +219,13 @@ impl VisitForm {
         };
         let payment = Payment::parse(&self.payment).map_err(|p| errors.push(EntryField::Payment, p)).ok();
         let notes = bounded(&self.notes, limits::TEXT).map_err(|p| errors.push(EntryField::Notes, p)).ok();
+        // One device never takes the prepaid balance below zero (two offline devices still
+        // can; the account then shows it as overdrawn).
+        if let (Some(amount), Some(Payment::Prepaid)) = (amount, payment)
+            && amount > account.prepaid
+        {
+            errors.push(EntryField::Amount, FieldProblem::PrepaidShort { balance: account.prepaid.max(Fen::ZERO) });
+        }
         let mut card_uses = BTreeMap::new();
         for raw in &self.cards {
             let status = EntryId::parse(raw).ok().and_then(|id| account.card(&id));
@@ -269,7 +285,9 @@ pub struct CardForm {
 }
 
 impl CardForm {
-    pub fn validate(&self, id: EntryId, today: Date) -> Result<Card, FieldErrors<EntryField>> {
+    /// Checks the form; a card paid from the prepaid balance must fit in it (`account` is
+    /// the file as this device sees it).
+    pub fn validate(&self, id: EntryId, account: &Account, today: Date) -> Result<Card, FieldErrors<EntryField>> {
         let mut errors = FieldErrors::default();
         let item = match bounded(&self.item, limits::SHORT) {
             Ok(item) if item.is_empty() => {
@@ -292,6 +310,11 @@ impl CardForm {
         };
         let price = Fen::parse(&self.price).map_err(|p| errors.push(EntryField::Price, p)).ok();
         let payment = Payment::parse(&self.payment).map_err(|p| errors.push(EntryField::Payment, p)).ok();
+        if let (Some(price), Some(Payment::Prepaid)) = (price, payment)
+            && price > account.prepaid
+        {
+            errors.push(EntryField::Price, FieldProblem::PrepaidShort { balance: account.prepaid.max(Fen::ZERO) });
+        }
         let bought_on = day_not_after(&self.bought_on, today).map_err(|p| errors.push(EntryField::Date, p)).ok();
         let expires_on = if self.expires_on.trim().is_empty() {
             Some(None)
@@ -467,6 +490,12 @@ impl Account {
 
     /// Something merged from offline devices overdrew a card or the prepaid balance.
     pub fn overdrawn(&self) -> bool {
-        self.prepaid < Fen::ZERO || self.cards.iter().any(CardStatus::overdrawn)
+        self.prepaid_overdrawn() || self.cards.iter().any(CardStatus::overdrawn)
+    }
+
+    /// More was paid from the prepaid balance than was topped up: offline devices each took
+    /// from the same balance (one device refuses to).
+    pub fn prepaid_overdrawn(&self) -> bool {
+        self.prepaid < Fen::ZERO
     }
 }

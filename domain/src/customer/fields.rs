@@ -135,6 +135,31 @@ pub fn parse_date(raw: &str) -> Result<Date, FieldProblem> {
     }
 }
 
+/// A date as spreadsheets write it, in the `YYYY-MM-DD` form the rest of the domain reads:
+/// `1990-4-1`, `1990/4/1`, `1990/04/01 0:00`, `1990.4.1`, `1990年4月1日`. Anything else (or a
+/// day that does not exist) comes back as typed, for the field's own check to refuse.
+pub fn spreadsheet_date(raw: &str) -> String {
+    let trimmed = raw.trim();
+    // Excel adds a time of midnight to dates it re-saves ("1990/4/1 0:00").
+    let day_part = trimmed.split_whitespace().next().unwrap_or("");
+    let unified: String = day_part
+        .trim_end_matches('日')
+        .chars()
+        .map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c })
+        .collect();
+    let parts: Vec<&str> = unified.split('-').collect();
+    let parsed = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) => {
+            match (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) {
+                (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).ok(),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    parsed.map(|d| d.to_string()).unwrap_or_else(|| trimmed.to_owned())
+}
+
 /// A date that has happened: not after today, not before `earliest_year`.
 fn past_date(raw: &str, today: Date, earliest_year: i16) -> Result<Date, FieldProblem> {
     let date = parse_date(raw)?;
@@ -519,12 +544,13 @@ impl Field {
 }
 
 /// Checks one non-tag field's input and returns its canonical stored form ("" for blank).
-/// `referrer` turns a typed customer number into that customer's id.
+/// `referrer` turns what was typed for a customer (her number or her name) into her id, or
+/// says why it cannot.
 pub(crate) fn canonical(
     field: Field,
     raw: &str,
     today: Date,
-    referrer: &dyn Fn(&str) -> Option<CustomerId>,
+    referrer: &dyn Fn(&str) -> Result<CustomerId, FieldProblem>,
 ) -> Result<String, FieldProblem> {
     let blank = raw.trim().is_empty();
     match field.kind() {
@@ -537,7 +563,7 @@ pub(crate) fn canonical(
             keys.iter().find(|k| **k == raw.trim()).map(|k| (*k).to_owned()).ok_or(FieldProblem::UnknownChoice)
         }
         Kind::Source => SourceValue::parse(raw).map(|s| s.as_str().to_owned()),
-        Kind::Customer => referrer(raw.trim()).map(|id| id.as_str().to_owned()).ok_or(FieldProblem::UnknownCustomer),
+        Kind::Customer => referrer(raw.trim()).map(|id| id.as_str().to_owned()),
         Kind::Line(max) | Kind::Text(max) => bounded(raw, max),
         Kind::Tags => Tag::parse_list(raw).map(|tags| Tag::join(&tags)),
     }
@@ -552,6 +578,22 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// This profile with `fields` taken from `other` (blank there means blank here): an
+    /// import that names an existing customer updates only the columns the file has.
+    pub fn with_fields_from(&self, other: &Profile, fields: &BTreeSet<Field>) -> Profile {
+        let mut merged = self.clone();
+        for field in fields {
+            if field.kind() == Kind::Tags {
+                merged.tags = other.tags.clone();
+            } else if other.get(*field).is_empty() {
+                merged.values.remove(field);
+            } else {
+                merged.values.insert(*field, other.get(*field).to_owned());
+            }
+        }
+        merged
+    }
+
     /// A field's canonical value; "" when blank. (Tags: see [`Profile::tags`].)
     pub fn get(&self, field: Field) -> &str {
         self.values.get(&field).map(String::as_str).unwrap_or("")
@@ -623,7 +665,7 @@ impl Profile {
                 Kind::Customer => any_customer(&raw).map(|id| id.as_str().to_owned()),
                 // Text that grew past a limit through concurrent edits is still shown whole.
                 Kind::Text(_) | Kind::Line(_) => Some(raw),
-                _ => canonical(field, &raw, far_future, &|_| None).ok(),
+                _ => canonical(field, &raw, far_future, &|_| Err(FieldProblem::UnknownCustomer)).ok(),
             };
             match (field, value) {
                 (_, Some(value)) if !value.is_empty() => {

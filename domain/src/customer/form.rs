@@ -6,12 +6,12 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::fields::{Field, Kind, Profile, Tag, canonical};
-use crate::FieldErrors;
 use crate::ids::CustomerId;
+use crate::{FieldErrors, FieldProblem};
 
 /// What the create/edit form holds while someone types: one plain string per [`Field`], so the
 /// form can show exactly what was typed next to the problem with it. Tags are typed in one
-/// box, separated by commas or spaces; the referrer is typed as her customer number.
+/// box, separated by commas or spaces; the referrer is typed as her customer number or name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerForm(BTreeMap<Field, String>);
 
@@ -49,8 +49,13 @@ impl CustomerForm {
     }
 
     /// Validates every field (not just the first bad one) so the form can mark them all at
-    /// once. `referrer` finds the customer with a typed customer number.
-    pub fn validate(&self, today: Date, referrer: &dyn Fn(&str) -> Option<CustomerId>) -> Result<Profile, FieldErrors> {
+    /// once. `referrer` finds the customer typed in the referrer field (by number or name; see
+    /// [`crate::customer::find_customer`]).
+    pub fn validate(
+        &self,
+        today: Date,
+        referrer: &dyn Fn(&str) -> Result<CustomerId, FieldProblem>,
+    ) -> Result<Profile, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut values = BTreeMap::new();
         let mut tags = Default::default();

@@ -17,9 +17,9 @@ pub use entries::{
 pub(crate) use fields::choice;
 pub use fields::{
     AgeBand, Birthday, BloodType, Field, Gender, Kind, Marital, Name, Outcome, Phone, Profile, PsychType, Section,
-    SkinType, Source, SourceValue, Tag, limits, parse_date,
+    SkinType, Source, SourceValue, Tag, limits, parse_date, spreadsheet_date,
 };
 pub use form::CustomerForm;
 pub use number::CustomerNumber;
 pub use pinyin::NameKeys;
-pub use summary::{Book, CustomerSummary, SearchQuery, search};
+pub use summary::{Book, CustomerSummary, SearchQuery, beauticians, find_customer, same_phone, search};

@@ -13,6 +13,8 @@ use super::doc::CustomerFile;
 use super::entries::EXPIRING_SOON_DAYS;
 use super::fields::Field;
 use super::pinyin::{NameKeys, normalize};
+use crate::FieldProblem;
+use crate::ids::CustomerId;
 use crate::money::{Fen, Payment};
 
 /// One row of the customer list. Derived from a [`CustomerFile`]; never edited directly.
@@ -30,6 +32,10 @@ pub struct CustomerSummary {
     pub gender: String,
     pub beautician: String,
     pub has_health_alert: bool,
+    /// Allergies recorded (the list's 过敏 badge).
+    pub has_allergy: bool,
+    /// Contraindications recorded (the list's 禁忌 badge: pregnancy, after surgery ...).
+    pub has_contraindication: bool,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
     pub tags: Vec<String>,
@@ -93,6 +99,8 @@ impl CustomerSummary {
             gender: profile.gender().key().to_owned(),
             beautician: profile.beautician().to_owned(),
             has_health_alert: profile.has_health_alert(),
+            has_allergy: !profile.get(Field::Allergies).is_empty(),
+            has_contraindication: !profile.get(Field::Contraindications).is_empty(),
             created_at: customer.created_at.as_millisecond(),
             tags: profile.tags().iter().map(|t| t.as_str().to_owned()).collect(),
             source: profile.get(Field::Source).to_owned(),
@@ -235,6 +243,48 @@ impl SearchQuery {
 /// thousands of customers.
 fn contains_folded(hay: &str, needle: &str) -> bool {
     if hay.chars().any(char::is_uppercase) { hay.to_lowercase().contains(needle) } else { hay.contains(needle) }
+}
+
+/// The beauticians customers are assigned to (not in the bin), sorted, each once: who a
+/// worklist or a hand-over can be for.
+pub fn beauticians(all: &[CustomerSummary]) -> Vec<String> {
+    let names: std::collections::BTreeSet<&str> = all
+        .iter()
+        .filter(|s| s.deleted_at.is_none() && !s.beautician.is_empty())
+        .map(|s| s.beautician.as_str())
+        .collect();
+    names.into_iter().map(str::to_owned).collect()
+}
+
+/// The customer someone typed into a field that names a customer (the referrer): her number
+/// (any case, bin included: she still referred), or else her exact name when exactly one
+/// customer not in the bin has it. Several with that name: pick by number.
+pub fn find_customer(all: &[CustomerSummary], typed: &str) -> Result<CustomerId, FieldProblem> {
+    let typed = typed.trim();
+    let id = |s: &CustomerSummary| CustomerId::parse(&s.id).map_err(|_| FieldProblem::UnknownCustomer);
+    if let Some(by_number) = all.iter().find(|s| s.number.eq_ignore_ascii_case(typed)) {
+        return id(by_number);
+    }
+    let named: Vec<&CustomerSummary> = all.iter().filter(|s| s.deleted_at.is_none() && s.name == typed).collect();
+    match named.as_slice() {
+        [one] => id(one),
+        [] => Err(FieldProblem::UnknownCustomer),
+        many => Err(FieldProblem::AmbiguousCustomer { count: many.len() }),
+    }
+}
+
+/// The customers, not in the bin, who already have this phone number (other than `except`,
+/// the file being edited): a second file for one person is usually a mistake, sometimes not
+/// (a mother and daughter sharing a phone), so the form warns and lets it be saved on purpose.
+/// `+86` numbers and the same number without it are one number.
+pub fn same_phone<'a>(all: &'a [CustomerSummary], phone: &str, except: Option<&str>) -> Vec<&'a CustomerSummary> {
+    let national = |p: &str| p.strip_prefix("+86").unwrap_or(p).to_owned();
+    let Ok(phone) = super::fields::Phone::parse(phone) else { return Vec::new() };
+    let wanted = national(phone.as_str());
+    all.iter()
+        .filter(|s| s.deleted_at.is_none() && Some(s.id.as_str()) != except)
+        .filter(|s| !s.phone.is_empty() && national(&s.phone) == wanted)
+        .collect()
 }
 
 /// A book as shown: its customers matching the query. The general books list the newest

@@ -1,0 +1,39 @@
+//! The bar that says what became of a join code, under the header on every page: what is
+//! wrong with a bad one, that a device joined, or a question before a working connection is
+//! changed. A link opened on a tablet never silently drops it off its salon.
+
+use leptos::prelude::*;
+
+use crate::i18n::{Ui, use_i18n};
+use crate::state::{JoinOutcome, use_app};
+
+#[component]
+pub fn JoinBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let accept = move |_| {
+        leptos::task::spawn_local(async move { state.accept_join().await });
+    };
+    move || {
+        let outcome = state.join.get()?;
+        let (class, asks) = match &outcome {
+            JoinOutcome::Bad(_) | JoinOutcome::Refused { .. } => ("problem-bar", false),
+            JoinOutcome::Ask { .. } => ("notice-bar notice-ask", true),
+            JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_) => ("notice-bar", false),
+        };
+        let message = move || i18n.t().join_outcome(&outcome);
+        Some(view! {
+            <div class=class role="alert" data-test="join-bar">
+                <span data-test="join-message">{message}</span>
+                {asks.then(|| view! {
+                    <button type="button" class="button button-primary" data-test="join-accept" on:click=accept>
+                        {move || i18n.t().ui(Ui::JoinSwitch)}
+                    </button>
+                })}
+                <button type="button" class="button button-secondary" data-test="join-dismiss" on:click=move |_| state.join.set(None)>
+                    {move || i18n.t().ui(if asks { Ui::JoinKeep } else { Ui::Close })}
+                </button>
+            </div>
+        })
+    }
+}
