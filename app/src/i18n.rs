@@ -114,8 +114,6 @@ pub struct Texts {
     pub settings_join_code: &'static str,
     pub settings_join_help: &'static str,
     pub settings_join_button: &'static str,
-    pub settings_join_bad: &'static str,
-    pub settings_join_done: fn(&str) -> String,
 
     pub storage_error: fn(&str) -> String,
     pub storage_unavailable: &'static str,
@@ -682,8 +680,6 @@ pub static ZH_CN: Texts = Texts {
     settings_join_code: "门店连接码",
     settings_join_help: "粘贴店长提供的连接码或链接（形如 门店:令牌）。",
     settings_join_button: "连接",
-    settings_join_bad: "连接码格式不对，应为“门店:令牌”或包含 #join= 的链接。",
-    settings_join_done: |salon| format!("已连接门店 {salon}"),
 
     storage_error: |detail| format!("无法写入本机存储，刚才的修改没有保存：{detail}"),
     storage_unavailable: "无法打开本机存储（IndexedDB）。请关闭无痕模式或允许本站存储数据后重新打开。",
@@ -756,8 +752,6 @@ pub static EN: Texts = Texts {
     settings_join_code: "Salon code",
     settings_join_help: "Paste the code or link the owner gave you (salon:token).",
     settings_join_button: "Connect",
-    settings_join_bad: "That code is not in the form salon:token, nor a link containing #join=.",
-    settings_join_done: |salon| format!("Connected to salon {salon}"),
 
     storage_error: |detail| {
         format!("Could not write to this device's storage; the last change was not saved: {detail}")
@@ -864,7 +858,6 @@ ui! {
     OverrideUntil => "有效至（可不填）", "Until (optional)";
     ClassHistory => "每月分类记录", "Classes month by month";
     NoClassHistory => "还没有月度快照。", "No monthly snapshot yet.";
-    Month => "月份", "Month";
     FilterClass => "按分类筛选", "Filter by class";
     AllClasses => "全部分类", "All classes";
     ClassCustomers => "人数", "Customers";
@@ -921,7 +914,6 @@ ui! {
     HandoverDo => "交接所选顾客", "Hand over the selected customers";
     HandoverDone => "交接完成，新美容师的首次联系任务已生成。", "Handed over; first-contact tasks were created for the new beautician.";
     HandoverNone => "没有这位美容师的顾客。", "No customers assigned to this beautician.";
-    HandoverToMissing => "请填写接手的美容师。", "Enter who takes over.";
     CarePlan => "回访规则", "Care plan";
     ComplaintTitle => "记录投诉 / 意见", "Record a complaint or suggestion";
     ComplaintCategory => "类别", "Category";
@@ -960,6 +952,7 @@ ui! {
     SamePhoneAllow => "是不同的人（如母女共用一个电话），仍然保存", "They are different people (a mother and daughter sharing a phone, say): save anyway";
     JoinSwitch => "改用这个连接", "Switch to it";
     JoinKeep => "保持现在的连接", "Keep the current one";
+    ChooseRole => "设置本机使用者", "Say who uses this device";
     ContraindicationBadge => "禁忌", "Contraindication";
     ImportUpdate => "将更新现有档案", "Updates her file";
     LeaveUnsaved => "修改还没有保存。确定离开吗？", "The changes are not saved. Leave anyway?";

@@ -439,7 +439,10 @@ impl AppState {
             Ok(()) => {
                 self.join.set(Some(JoinOutcome::Joined(salon)));
                 self.nudge(SyncEvent::ConfigChanged);
-                self.clear_join_notice_later();
+                // A device with no role yet keeps the notice: it offers to set one up.
+                if crate::io::browser::saved_role() != domain::staff::Role::Unset {
+                    self.clear_join_notice_later();
+                }
             }
             Err(error) => self.report(error),
         }

@@ -37,7 +37,9 @@ fn main() -> Result<()> {
             ensure_browser()
         }
         _ => {
-            eprintln!("usage: cargo xtask <run [--port N] | test | build | size | bench [N [visits%]] | install>");
+            eprintln!(
+                "usage: cargo xtask <run [--port N] | test | build | size | bench [N [visits%]] [--native] | install>"
+            );
             eprintln!("  run      build the app and start the relay serving it (embedded SQLite store)");
             eprintln!("  test     run every test: domain, relay, and end-to-end in headless Chromium");
             eprintln!("  build    build the app into dist/");
@@ -289,6 +291,14 @@ fn test(root: &Path) -> Result<()> {
 }
 
 fn bench(root: &Path, args: &[String]) -> Result<()> {
+    // `--native` measures the rules alone: no app, relay or browser needed.
+    let native = args.iter().any(|a| a == "--native");
+    if native {
+        step("benchmark: the generated salon's rules, natively");
+        return must(
+            Command::new("cargo").args(["run", "--release", "--package", "e2e", "--bin", "bench", "--"]).args(args),
+        );
+    }
     ensure_app_tools(root)?;
     ensure_browser()?;
     build_app(root)?;

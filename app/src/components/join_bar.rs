@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{Ui, use_i18n};
+use crate::io::browser::{self, Role};
 use crate::state::{JoinOutcome, use_app};
 
 #[component]
@@ -21,10 +22,18 @@ pub fn JoinBar() -> impl IntoView {
             JoinOutcome::Ask { .. } => ("notice-bar notice-ask", true),
             JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_) => ("notice-bar", false),
         };
+        // Just joined, and nobody said who uses this device: offer to, so a beautician's
+        // tablet opens on her own worklist from the start.
+        let set_up = matches!(outcome, JoinOutcome::Joined(_)) && browser::saved_role() == Role::Unset;
         let message = move || i18n.t().join_outcome(&outcome);
         Some(view! {
             <div class=class role="alert" data-test="join-bar">
                 <span data-test="join-message">{message}</span>
+                {set_up.then(|| view! {
+                    <a href="/settings" class="button button-primary" data-test="join-set-up" on:click=move |_| state.join.set(None)>
+                        {move || i18n.t().ui(Ui::ChooseRole)}
+                    </a>
+                })}
                 {asks.then(|| view! {
                     <button type="button" class="button button-primary" data-test="join-accept" on:click=accept>
                         {move || i18n.t().ui(Ui::JoinSwitch)}

@@ -443,28 +443,36 @@ impl CareFacts {
     /// (under its own id), not on its old day. A first contact is also closed by any contact
     /// after her first treatment.
     pub fn open(&self, classes: &ClassSet, care: &CarePolicy, policy: &Policy, today: Date) -> Vec<Task> {
-        self.undecided(classes, care, policy, today)
-            .filter_map(|(mut task, state)| match state {
-                Some(TaskState::Done | TaskState::Skipped { .. }) => None,
-                Some(TaskState::Snoozed { until, .. }) if *until > today => None,
-                Some(TaskState::Snoozed { until, .. }) => {
-                    task.due = *until;
-                    Some(task)
-                }
-                None => Some(task),
-            })
-            .collect()
+        self.worklist(classes, care, policy, today).0
     }
 
     /// The raised tasks snoozed to a day after `today`, with that day: what the worklist shows
     /// as snoozed, with an undo.
     pub fn snoozed(&self, classes: &ClassSet, care: &CarePolicy, policy: &Policy, today: Date) -> Vec<(Task, Date)> {
-        self.undecided(classes, care, policy, today)
-            .filter_map(|(task, state)| match state {
-                Some(TaskState::Snoozed { until, .. }) if *until > today => Some((task, *until)),
-                _ => None,
-            })
-            .collect()
+        self.worklist(classes, care, policy, today).1
+    }
+
+    /// Her open tasks and her snoozed ones, from one pass over the raised tasks.
+    pub fn worklist(
+        &self,
+        classes: &ClassSet,
+        care: &CarePolicy,
+        policy: &Policy,
+        today: Date,
+    ) -> (Vec<Task>, Vec<(Task, Date)>) {
+        let (mut open, mut snoozed) = (Vec::new(), Vec::new());
+        for (mut task, state) in self.undecided(classes, care, policy, today) {
+            match state {
+                Some(TaskState::Done | TaskState::Skipped { .. }) => {}
+                Some(TaskState::Snoozed { until }) if *until > today => snoozed.push((task, *until)),
+                Some(TaskState::Snoozed { until }) => {
+                    task.due = *until;
+                    open.push(task);
+                }
+                None => open.push(task),
+            }
+        }
+        (open, snoozed)
     }
 
     /// Raised tasks no contact answered, with their stored state.
@@ -530,9 +538,9 @@ pub fn salon_tasks(
     for summary in customers.iter().filter(|s| s.deleted_at.is_none()) {
         let Some(classified) = classes.get(&summary.id) else { continue };
         let effective = classified.effective;
-        let facts = &summary.care;
-        tasks.open.extend(facts.open(&effective, care, policy, today).into_iter().map(|t| (t, effective.value)));
-        tasks.snoozed.extend(facts.snoozed(&effective, care, policy, today));
+        let (open, snoozed) = summary.care.worklist(&effective, care, policy, today);
+        tasks.open.extend(open.into_iter().map(|t| (t, effective.value)));
+        tasks.snoozed.extend(snoozed);
     }
     tasks
         .snoozed

@@ -60,7 +60,7 @@ fn share(count: usize, bp: u32) -> usize {
     ((count as u64 * u64::from(bp) + 5_000) / 10_000) as usize
 }
 
-/// The customers at `included` positions, best spend first, and how many are A and A or B.
+/// Customers in rank order (best spend first), and how many of them are A, and A or B.
 struct Ranking {
     order: Vec<usize>,
     a_count: usize,
@@ -68,12 +68,7 @@ struct Ranking {
 }
 
 impl Ranking {
-    fn of(customers: &[Facts], included: impl Fn(&Facts) -> bool, policy: &Policy) -> Ranking {
-        let mut order: Vec<usize> = (0..customers.len()).filter(|&i| included(&customers[i])).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&customers[a], &customers[b]);
-            b.period_spend.cmp(&a.period_spend).then_with(|| a.number.cmp(&b.number)).then_with(|| a.id.cmp(&b.id))
-        });
+    fn of(order: Vec<usize>, policy: &Policy) -> Ranking {
         let a_count = share(order.len(), policy.a_share_bp);
         let ab_count = share(order.len(), policy.ab_share_bp).max(a_count);
         Ranking { order, a_count, ab_count }
@@ -93,8 +88,15 @@ impl Ranking {
 pub fn classify(customers: &[Facts], policy: &Policy, today: Date) -> Vec<AbcClass> {
     let end_of_probation =
         |since: Date| since.checked_add(Span::new().months(policy.probation_months)).unwrap_or(Date::MAX);
-    let evaluated = Ranking::of(customers, |c| end_of_probation(c.since) <= today, policy);
-    let everyone = Ranking::of(customers, |_| true, policy);
+    let mut all: Vec<usize> = (0..customers.len()).collect();
+    all.sort_by(|&a, &b| {
+        let (a, b) = (&customers[a], &customers[b]);
+        b.period_spend.cmp(&a.period_spend).then_with(|| a.number.cmp(&b.number)).then_with(|| a.id.cmp(&b.id))
+    });
+    // The evaluated customers in the same order: one sort serves both rankings.
+    let evaluated: Vec<usize> =
+        all.iter().copied().filter(|&i| end_of_probation(customers[i].since) <= today).collect();
+    let (evaluated, everyone) = (Ranking::of(evaluated, policy), Ranking::of(all, policy));
     let mut out: Vec<AbcClass> = customers
         .iter()
         .map(|c| AbcClass {

@@ -170,11 +170,18 @@ impl Facts {
             referrer: ledger.referrer.clone(),
             card_value: ledger.card_value,
         };
-        let mut visit_days = std::collections::BTreeSet::new();
+        // Visit days in the period, counted as the visits go by: they come oldest first, so a
+        // day is new when it differs from the one before (any other order is counted apart).
+        let (mut days, mut last, mut in_order) = (0u32, None::<Date>, true);
         for &(day, amount, kind) in &ledger.visits {
             if in_period(day) {
                 facts.period_spend = facts.period_spend + amount;
-                visit_days.insert(day);
+                match last {
+                    Some(previous) if previous == day => {}
+                    Some(previous) if previous > day => in_order = false,
+                    _ => days += 1,
+                }
+                last = Some(day);
             }
             match kind {
                 VisitKind::Treatment => facts.treatments.push(day),
@@ -187,7 +194,14 @@ impl Facts {
                 facts.period_spend = facts.period_spend + price;
             }
         }
-        facts.period_visits = visit_days.len() as u32;
+        facts.period_visits = if in_order {
+            days
+        } else {
+            let mut all: Vec<Date> = ledger.visits.iter().map(|v| v.0).filter(|d| in_period(*d)).collect();
+            all.sort_unstable();
+            all.dedup();
+            all.len() as u32
+        };
         facts.treatments.sort_unstable();
         facts.treatments.dedup();
         facts
@@ -300,6 +314,11 @@ mod tests {
         // Three different days: her cadence is between the days, not the services.
         let three_days = Facts::of_ledger("c", "AAAA-0001", &ledger(&[20, 20, 10, 10, 10, 0]), &policy, TODAY);
         assert_eq!(three_days.usual_interval(), Some(10));
+        assert_eq!(three_days.period_visits, 3);
+        let mut shuffled = ledger(&[20, 20, 10, 10, 10, 0]);
+        shuffled.visits.reverse();
+        let counted = Facts::of_ledger("c", "AAAA-0001", &shuffled, &policy, TODAY);
+        assert_eq!((counted.period_visits, counted.usual_interval()), (3, Some(10)), "any order counts the same");
     }
 
     #[test]
