@@ -573,6 +573,12 @@ impl Texts {
             (FieldProblem::AmbiguousCustomer { count }, false) => {
                 format!("{count} customers have this name: pick one from the list or type her number.")
             }
+            (FieldProblem::NumberOfAnother { name }, true) => format!(
+                "这个编号是本机顾客 {name} 的，但这一行的姓名和电话都不是她的。可能是别家门店的编号：请清空编号（作为新顾客导入）或改正。"
+            ),
+            (FieldProblem::NumberOfAnother { name }, false) => format!(
+                "This number belongs to {name} here, but neither the name nor the phone on this row is hers. It may be another salon's number: clear it (to import her as new) or correct it."
+            ),
             (FieldProblem::PhoneScientific, true) => {
                 "电话号码被表格改成了科学计数法（如 1.39E+10），数字已丢失。请在表格中把这一列设为“文本”后重新填写。".into()
             }

@@ -48,9 +48,9 @@ pub enum JoinOutcome {
         code: JoinCode,
         current: String,
     },
-    /// Another salon, on a device holding the current salon's customers: taking it would
-    /// send them to the other salon, so it is refused (a separate store per salon comes with
-    /// device pairing).
+    /// Another salon, on a device holding anything of the current salon (a customer, a salon
+    /// document, a change not yet uploaded): taking it would send that to the other salon, so
+    /// it is refused (a separate store per salon comes with device pairing).
     Refused {
         current: String,
         offered: String,
@@ -396,7 +396,10 @@ impl AppState {
             Err(error) => return self.report(error),
         };
         let effect = code.effect(current.as_ref().map(|c| (&c.salon, c.token.as_str())));
-        let holds_customers = self.customers.with_untracked(|all| !all.is_empty());
+        let holds_customers = match self.store().holds_salon_data().await {
+            Ok(holds) => holds,
+            Err(error) => return self.report(error),
+        };
         let outcome = match (effect, current) {
             (JoinEffect::First, _) | (_, None) => return self.take_join(code).await,
             (JoinEffect::Same, Some(c)) => {
@@ -434,9 +437,19 @@ impl AppState {
 
     async fn take_join(&self, code: JoinCode) {
         let salon = code.salon.to_string();
+        let same_salon = matches!(self.store().relay_config().await, Ok(Some(c)) if c.salon == code.salon);
         let config = RelayConfig { salon: code.salon, token: code.token };
-        match self.store().set_relay_config(&config).await {
+        // A new token for the same salon keeps the sync position; another salon starts over.
+        let stored = if same_salon {
+            self.store().set_relay_config(&config).await
+        } else {
+            self.store().switch_salon(&config).await
+        };
+        match stored {
             Ok(()) => {
+                if !same_salon {
+                    self.sync.update(|s| s.last_synced = None);
+                }
                 self.join.set(Some(JoinOutcome::Joined(salon)));
                 self.nudge(SyncEvent::ConfigChanged);
                 // A device with no role yet keeps the notice: it offers to set one up.
@@ -446,6 +459,10 @@ impl AppState {
             }
             Err(error) => self.report(error),
         }
+    }
+
+    pub fn connection(&self) -> Connection {
+        self.sync.with_untracked(|s| s.connection)
     }
 
     pub fn set_connection(&self, connection: Connection) {

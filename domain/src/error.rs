@@ -65,6 +65,9 @@ pub enum FieldProblem {
     LostNotAfterSilent { silent_days: i64 },
     /// A name typed for a customer that several customers have: pick one by number.
     AmbiguousCustomer { count: usize },
+    /// An imported row's number is a customer here, but neither her name nor her phone:
+    /// probably another salon's number, not an update of `name`.
+    NumberOfAnother { name: String },
 }
 
 /// Every problem found in one form submission, in field order. Empty means valid. `F` names

@@ -516,7 +516,10 @@ impl Labels for Zh {
     }
 }
 
-fn import(bytes: &[u8], existing: &dyn Fn(&str) -> Option<CustomerId>) -> Result<transfer::ImportPlan, ImportError> {
+fn import(
+    bytes: &[u8],
+    existing: &dyn Fn(&str) -> Option<transfer::Existing>,
+) -> Result<transfer::ImportPlan, ImportError> {
     let mut n = 0u8;
     let mut new_id = || {
         n = n.wrapping_add(1);
@@ -524,10 +527,12 @@ fn import(bytes: &[u8], existing: &dyn Fn(&str) -> Option<CustomerId>) -> Result
     };
     let labels: [&dyn Labels; 1] = [&Zh];
     let find = |_: &str| Err(FieldProblem::UnknownCustomer);
-    transfer::import_csv(
-        bytes,
-        &mut ImportContext { today: TODAY, labels: &labels, new_id: &mut new_id, existing, find: &find },
-    )
+    let gbk = |bytes: &[u8]| {
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).map(|t| t.into_owned())
+    };
+    let mut ctx =
+        ImportContext { today: TODAY, labels: &labels, new_id: &mut new_id, existing, find: &find, gbk: &gbk };
+    transfer::import_csv(bytes, &mut ctx)
 }
 
 #[test]
@@ -580,7 +585,13 @@ fn import_reports_every_bad_cell_by_row_and_imports_nothing_then() {
                ,,12ab,robot,1990-02-30,-5,面部|11/10|1,\r\n\
                K7QX-0001,李娜,,男,,,,\r\n\
                ,,,,,,,\r\n";
-    let existing = |n: &str| (n == "K7QX-0001").then(|| CustomerId::from_random([1; 16]));
+    let existing = |n: &str| {
+        (n == "K7QX-0001").then(|| transfer::Existing {
+            id: CustomerId::from_random([1; 16]),
+            name: "李娜".into(),
+            phone: String::new(),
+        })
+    };
     let plan = import(csv.as_bytes(), &existing).expect("readable");
     assert_eq!(plan.ignored_columns, ["备注栏"]);
     assert_eq!(plan.rows.len(), 3, "the blank row is skipped");
@@ -644,7 +655,9 @@ fn an_exported_file_edited_in_a_spreadsheet_updates_the_customers_it_names() {
     // The owner edits the name column in Excel and keeps only some columns.
     let edited = format!("编号,姓名,电话\r\n{number},王丽娟,\"=\"\"05718888888\"\"\"\r\n");
     let id = files[0].customer.id.clone();
-    let existing = |n: &str| (n == number).then(|| id.clone());
+    let existing = |n: &str| {
+        (n == number).then(|| transfer::Existing { id: id.clone(), name: "王丽".into(), phone: "05718888888".into() })
+    };
     let plan = import(edited.as_bytes(), &existing).expect("readable");
     let row = plan.customers().expect("valid")[0];
     assert!(row.update && row.id == id && plan.updates() == 1);
@@ -657,6 +670,23 @@ fn an_exported_file_edited_in_a_spreadsheet_updates_the_customers_it_names() {
     let row = again.customers().expect("valid")[0];
     assert!(row.update && row.money.is_empty() && row.cards.is_empty());
     assert_eq!(row.profile_over(&files[0].customer.profile), files[0].customer.profile);
+    // A short row (Excel drops trailing empty cells) leaves the missing columns alone.
+    let short = format!("编号,姓名,电话,列hobbies\r\n{number},王丽\r\n");
+    let row = import(short.as_bytes(), &existing).expect("readable").customers().expect("valid")[0].clone();
+    assert_eq!(row.profile_over(&files[0].customer.profile).get(Field::Hobbies), "瑜伽");
+    // A blank referrer cell (the export leaves it blank when the referring customer is not on
+    // the exporting device) keeps the one she has.
+    let referred = CustomerForm::with(&[(Field::Name, "王丽"), (Field::Referrer, "K7QX-0009")])
+        .validate(TODAY, &|_| Ok(CustomerId::from_random([7; 16])))
+        .expect("valid");
+    let blank = format!("编号,姓名,列referrer\r\n{number},王丽,\r\n");
+    let row = import(blank.as_bytes(), &existing).expect("readable").customers().expect("valid")[0].clone();
+    assert_eq!(row.profile_over(&referred).referrer(), Some(CustomerId::from_random([7; 16])));
+    // Another salon's file whose number happens to be hers: neither name nor phone is hers.
+    let stranger = format!("编号,姓名,电话\r\n{number},赵敏,13700000000\r\n");
+    let plan = import(stranger.as_bytes(), &existing).expect("readable");
+    let problems = plan.rows[0].result.as_ref().expect_err("not an update of her");
+    assert_eq!(problems[0].problem, FieldProblem::NumberOfAnother { name: "王丽".into() });
 }
 
 /// List entries of customers with these (name, phone) pairs, numbered K7QX-0001 ….

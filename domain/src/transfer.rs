@@ -118,7 +118,7 @@ pub struct ImportedCustomer {
     /// The number is an existing customer's (`id` is hers): update her file with the
     /// columns the file has instead of creating one.
     pub update: bool,
-    /// The fields the file has columns for (an update writes only these).
+    /// The fields the row has cells for (an update writes only these).
     pub fields: BTreeSet<Field>,
     pub profile: Profile,
     /// Opening entries (prepaid top-up, debt) and cards, dated the import day.
@@ -160,9 +160,18 @@ impl ImportPlan {
 }
 
 impl ImportedCustomer {
-    /// Her profile after this row: for an update, `current` with the file's columns applied.
+    /// Her profile after this row: for an update, `current` with the row's cells applied. A
+    /// blank referrer keeps hers: the export leaves it blank when the referring customer is
+    /// not on the exporting device, and that must not erase it.
     pub fn profile_over(&self, current: &Profile) -> Profile {
-        if self.update { current.with_fields_from(&self.profile, &self.fields) } else { self.profile.clone() }
+        if !self.update {
+            return self.profile.clone();
+        }
+        let mut fields = self.fields.clone();
+        if self.profile.get(Field::Referrer).is_empty() {
+            fields.remove(&Field::Referrer);
+        }
+        current.with_fields_from(&self.profile, &fields)
     }
 }
 
@@ -183,15 +192,25 @@ fn spreadsheet_phone(raw: &str) -> Result<String, FieldProblem> {
 }
 
 /// Decodes a CSV file: UTF-8 (with or without a BOM) or, failing that, GBK (GB18030), what
-/// Chinese Excel and WPS write by default.
-fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ImportError> {
+/// Chinese Excel and WPS write by default, through `gbk` (the caller's decoder: every
+/// browser has one built in, so the app does not download its tables).
+fn decode<'b>(
+    bytes: &'b [u8],
+    gbk: &dyn Fn(&[u8]) -> Option<String>,
+) -> Result<std::borrow::Cow<'b, str>, ImportError> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(std::borrow::Cow::Borrowed(text.strip_prefix(BOM).unwrap_or(text)));
     }
-    encoding_rs::GB18030
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|text| std::borrow::Cow::Owned(text.into_owned()))
-        .ok_or(ImportError::UnknownEncoding)
+    gbk(bytes).map(std::borrow::Cow::Owned).ok_or(ImportError::UnknownEncoding)
+}
+
+/// A customer already on this device, as an import row naming her number sees her.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    pub id: CustomerId,
+    pub name: String,
+    /// Her phone as stored (digits, maybe a leading `+`), blank when none.
+    pub phone: String,
 }
 
 /// Everything an import needs from the device: fresh ids (drawn by the caller: this crate has
@@ -201,9 +220,12 @@ pub struct ImportContext<'a> {
     pub labels: &'a [&'a dyn Labels],
     pub new_id: &'a mut dyn FnMut() -> [u8; 16],
     /// The customer with this number on this device, if any.
-    pub existing: &'a dyn Fn(&str) -> Option<CustomerId>,
+    pub existing: &'a dyn Fn(&str) -> Option<Existing>,
     /// The customer typed as a referrer (number or name), when not a row of the file.
     pub find: &'a dyn Fn(&str) -> Result<CustomerId, FieldProblem>,
+    /// Decodes GBK (GB18030) bytes strictly, `None` when they are not GBK: the WHATWG
+    /// decoder, which the browser has as `TextDecoder("gb18030")` and tests as `encoding_rs`.
+    pub gbk: &'a dyn Fn(&[u8]) -> Option<String>,
 }
 
 /// The CSV of `files` (BOM, title row, one row per customer), in the order given.
@@ -315,7 +337,7 @@ pub fn export_json(files: &[CustomerFile], today: Date) -> String {
 /// key; choice cells by label or key; every row is checked like the customer form, plus the
 /// number (unused, or blank for a new one), balances and cards.
 pub fn import_csv(bytes: &[u8], ctx: &mut ImportContext<'_>) -> Result<ImportPlan, ImportError> {
-    let text = decode(bytes)?;
+    let text = decode(bytes, ctx.gbk)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -363,25 +385,18 @@ pub fn import_csv(bytes: &[u8], ctx: &mut ImportContext<'_>) -> Result<ImportPla
         let number = cells.get(&Column::Number).map(|n| n.trim()).unwrap_or("");
         let number = CustomerNumber::parse(number).ok();
         let existing = number.as_ref().and_then(|n| (ctx.existing)(&n.to_string()));
-        let id = existing.unwrap_or_else(|| CustomerId::from_random((ctx.new_id)()));
+        let id = existing.map(|e| e.id).unwrap_or_else(|| CustomerId::from_random((ctx.new_id)()));
         if let Some(number) = number {
             in_file.entry(number.to_string()).or_insert_with(|| id.clone());
         }
         ids.push(id);
     }
-    let fields: BTreeSet<Field> = columns
-        .iter()
-        .flatten()
-        .filter_map(|c| match c {
-            Column::Field(field) => Some(*field),
-            _ => None,
-        })
-        .collect();
+
     let mut seen_numbers = BTreeSet::new();
     let mut plan = ImportPlan { rows: Vec::new(), ignored_columns: ignored };
     for ((line, cells), id) in rows.into_iter().zip(ids) {
         let name = cells.get(&Column::Field(Field::Name)).map(|n| n.trim().to_owned()).unwrap_or_default();
-        let result = import_row(&cells, id, ctx, &in_file, &mut seen_numbers, &fields);
+        let result = import_row(&cells, id, ctx, &in_file, &mut seen_numbers);
         plan.rows.push(ImportRow { line, name, result });
     }
     Ok(plan)
@@ -393,11 +408,19 @@ fn import_row(
     ctx: &mut ImportContext<'_>,
     in_file: &BTreeMap<String, CustomerId>,
     seen_numbers: &mut BTreeSet<String>,
-    fields: &BTreeSet<Field>,
 ) -> Result<ImportedCustomer, Vec<CellProblem>> {
     let mut problems = Vec::new();
     let mut push = |column, problem| problems.push(CellProblem { column, problem });
-    let mut update = false;
+    // The fields this row has a cell for (a short row leaves the rest out): an update
+    // writes only these.
+    let fields: BTreeSet<Field> = cells
+        .keys()
+        .filter_map(|c| match c {
+            Column::Field(field) => Some(*field),
+            _ => None,
+        })
+        .collect();
+    let mut existing = None;
     let number = match cells.get(&Column::Number).map(|n| n.trim()).unwrap_or("") {
         "" => None,
         raw => match CustomerNumber::parse(raw) {
@@ -406,7 +429,7 @@ fn import_row(
                 None
             }
             Ok(number) => {
-                update = (ctx.existing)(&number.to_string()).is_some();
+                existing = (ctx.existing)(&number.to_string());
                 Some(number)
             }
             Err(_) => {
@@ -442,6 +465,15 @@ fn import_row(
             push(Column::Field(*field), problem.clone());
         }
     });
+    // A number that is a customer here updates her, unless the row is plainly someone else
+    // (neither her name nor her phone): numbers from another salon's file can collide.
+    if let (Some(her), Ok(row)) = (&existing, &profile)
+        && row.name() != her.name
+        && row.phone().is_none_or(|p| p.as_str() != her.phone)
+    {
+        push(Column::Number, FieldProblem::NumberOfAnother { name: her.name.clone() });
+    }
+    let update = existing.is_some();
     let mut money = Vec::new();
     for (column, kind) in [(Column::Prepaid, MoneyKind::TopUp), (Column::Debt, MoneyKind::Debt)] {
         let raw = cells.get(&column).map(|v| v.trim()).unwrap_or("");

@@ -150,6 +150,26 @@ impl Relay {
         Ok(())
     }
 
+    /// Freezes the relay process (SIGSTOP): its sockets stay open but nothing answers, as when
+    /// the machine it runs on hangs or drops off the network while the tablet keeps Wi-Fi.
+    pub async fn pause(&self) -> Result<()> {
+        self.signal("-STOP").await
+    }
+
+    /// Lets a paused relay run again (SIGCONT).
+    pub async fn resume(&self) -> Result<()> {
+        self.signal("-CONT").await
+    }
+
+    async fn signal(&self, signal: &str) -> Result<()> {
+        let pid = self.child.as_ref().and_then(|c| c.id()).context("the relay is not running")?;
+        let status = Command::new("kill").args([signal, &pid.to_string()]).status().await?;
+        if !status.success() {
+            bail!("kill {signal} {pid} failed");
+        }
+        Ok(())
+    }
+
     /// Starts the relay again on the same address and data directory.
     pub async fn restart(&mut self) -> Result<()> {
         let dist = self.dist.clone();

@@ -207,6 +207,20 @@ async fn the_status_says_offline_within_seconds_of_the_network_going() -> Result
     tablet.wait_for_text("a.sync-offline", "1 项待上传").await?;
     tablet.set_offline(false).await?;
     tablet.wait_for("a.sync-online").await?;
+
+    // The relay's machine hangs while the tablet keeps its Wi-Fi: no offline event, and the
+    // socket stays open. The liveness check still says 离线 within seconds, not minutes.
+    relay.pause().await?;
+    let deadline = Instant::now() + Duration::from_secs(25);
+    while tablet.client.find(Locator::Css("a.sync-offline")).await.is_err() {
+        if Instant::now() > deadline {
+            relay.resume().await?;
+            bail!("a relay that stopped answering still showed as connected after 25 s");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    relay.resume().await?;
+    tablet.wait_for("a.sync-online").await?;
     tablet.close().await?;
     Ok(())
 }

@@ -91,15 +91,16 @@ pub fn ClassPanel(id: CustomerId) -> impl IntoView {
             return view! { <p class="muted">{move || i18n.t().ui(Ui::NoClassHistory)}</p> }.into_any();
         }
         view! {
+            <div class="table-scroll">
             <table class="class-history" data-test="class-history">
                 <thead><tr>
                     <th>{move || i18n.t().ui(Ui::RecordedOn)}</th>
                     {Dimension::ALL.into_iter().map(|d| view! { <th>{move || i18n.t().dimension(d)}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
-                    {moves.into_iter().rev().map(|(month, taken_on, classes)| view! {
+                    {moves.into_iter().rev().map(|(_, taken_on, classes)| view! {
                         <tr>
-                            <td data-test="history-when">{move || i18n.t().recorded_on(&month.to_string(), &taken_on.to_string())}</td>
+                            <td data-test="history-when">{taken_on.to_string()}</td>
                             {Dimension::ALL.into_iter().map(|d| {
                                 let class = classes.get(d);
                                 view! { <td>{move || i18n.t().class(class)}</td> }
@@ -108,6 +109,7 @@ pub fn ClassPanel(id: CustomerId) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         }
         .into_any()
     };

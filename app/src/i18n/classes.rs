@@ -298,11 +298,6 @@ impl Texts {
         }
     }
 
-    /// A class record's label: its month and the day it was recorded.
-    pub fn recorded_on(&self, month: &str, day: &str) -> String {
-        if self.zh() { format!("{month}（{day} 记录）") } else { format!("{month} (recorded {day})") }
-    }
-
     pub fn snapshot_taken(&self, month: &str, on: &str) -> String {
         if self.zh() {
             format!("{month} 月快照（{on} 记录）")

@@ -165,6 +165,17 @@ pub fn saved_role() -> Role {
     Role::parse(&key)
 }
 
+/// Files as this device may hand them out: the psychology screening is left out unless its
+/// role may see it (an export is a copy of what the screen shows).
+pub fn for_export(mut files: Vec<domain::customer::CustomerFile>) -> Vec<domain::customer::CustomerFile> {
+    if !saved_role().sees_psychology() {
+        for file in &mut files {
+            file.customer.profile = file.customer.profile.without(domain::customer::Field::PsychType);
+        }
+    }
+    files
+}
+
 pub fn save_role(role: Role) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(ROLE_KEY, role.key());
@@ -183,6 +194,15 @@ pub fn save_beautician(name: &str) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(BEAUTICIAN_KEY, name);
     }
+}
+
+/// GBK (GB18030) bytes as text with the browser's own decoder (the WHATWG one: no tables to
+/// download), strictly: `None` when the bytes are not GBK.
+pub fn decode_gbk(bytes: &[u8]) -> Option<String> {
+    let options = web_sys::TextDecoderOptions::new();
+    options.set_fatal(true);
+    let decoder = web_sys::TextDecoder::new_with_label_and_options("gb18030", &options).ok()?;
+    decoder.decode_with_u8_array(bytes).ok()
 }
 
 /// The bytes of a file the user picked.

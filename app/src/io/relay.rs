@@ -24,13 +24,15 @@ const BACKOFF_MAX_MS: u32 = 30_000;
 /// How often the loop checks the connection, and asks an idle relay for news (its answer
 /// proves the connection is alive).
 const TICK_MS: u32 = 4_000;
-/// How long a request may go unanswered before the connection counts as dead: a socket to a
-/// relay that vanished (Wi-Fi gone, the tablet carried out of range) can linger for minutes
-/// without closing, and the status must say 离线 within seconds.
+/// How long the idle check (a pull asking for news) may go unanswered before the connection
+/// counts as dead: a socket to a relay that vanished (the tablet carried out of range, the
+/// relay's machine gone) can linger for minutes without closing, and the status must say 离线
+/// within seconds. (Losing the network itself is told at once by the browser.)
 const LIVENESS_MS: f64 = 10_000.0;
-/// The same while a photo is being uploaded, which on poor Wi-Fi takes a while: a shorter
-/// limit would restart the upload forever.
-const LIVENESS_BLOB_MS: f64 = 60_000.0;
+/// The same while real work is under way (a page being pulled, changes or a photo being
+/// pushed, bytes still leaving the socket): on poor Wi-Fi that takes a while, and a short
+/// limit would restart it forever.
+const LIVENESS_BUSY_MS: f64 = 60_000.0;
 
 /// Everything the sync loop reacts to, on one channel.
 #[derive(Debug)]
@@ -122,6 +124,11 @@ impl Socket {
         self.waiting_since.set(None);
     }
 
+    /// Bytes sent but not yet on the network (a big upload on slow Wi-Fi).
+    fn sending(&self) -> u32 {
+        self.ws.buffered_amount()
+    }
+
     /// How long the oldest unanswered message has waited, in ms (0 when none waits).
     fn unanswered_for(&self) -> f64 {
         self.waiting_since.get().map(|since| browser::elapsed_ms() - since).unwrap_or(0.0)
@@ -175,7 +182,11 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
             continue;
         }
         generation += 1;
-        state.set_connection(Connection::Connecting);
+        // After a lost connection the status stays 离线 while reconnecting: "connecting" is for
+        // the first connection, not for every retry of one that is gone.
+        if state.connection() != Connection::Offline {
+            state.set_connection(Connection::Connecting);
+        }
         match session(&state, &store, &config, &url, generation, &sender, &mut events).await {
             SessionEnd::Refused(code) => {
                 state.set_connection(Connection::Refused(code));
@@ -243,6 +254,8 @@ async fn session(
     let mut client = SyncClient::new(config.salon.clone(), config.token.clone(), cursor);
     let mut in_flight: Option<InFlight> = None;
     let mut was_ready = false;
+    // The only message waiting for an answer is the idle check.
+    let mut only_polling = false;
     // Blobs the relay did not have when asked, not asked for again until something changes.
     let mut blobs_missing: Vec<BlobHash> = Vec::new();
 
@@ -256,6 +269,7 @@ async fn session(
             }
             SyncEvent::Socket { event: SocketEvent::Message(frame), .. } => {
                 socket.answered();
+                only_polling = false;
                 let Ok(msg) = ServerMsg::decode(&frame) else {
                     return SessionEnd::Lost { was_ready };
                 };
@@ -338,13 +352,19 @@ async fn session(
                 return SessionEnd::Lost { was_ready };
             }
             SyncEvent::Tick => {
-                let limit = if client.blob_in_flight() { LIVENESS_BLOB_MS } else { LIVENESS_MS };
+                // Opening (until the relay's welcome) and the idle check get the short limit.
+                let idle = !was_ready
+                    || (only_polling && in_flight.is_none() && !client.blob_in_flight() && socket.sending() == 0);
+                let limit = if idle { LIVENESS_MS } else { LIVENESS_BUSY_MS };
                 if socket.unanswered_for() > limit {
                     client.on_close();
                     return SessionEnd::Lost { was_ready };
                 }
-                if let Some(msg) = client.poll() {
+                if socket.unanswered_for() == 0.0
+                    && let Some(msg) = client.poll()
+                {
                     socket.send(&msg);
+                    only_polling = true;
                 }
                 // A photo the relay lacked a moment ago may have been uploaded since (its
                 // device uploads without announcing): ask again at this slow pace.

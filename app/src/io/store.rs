@@ -633,6 +633,28 @@ impl Store {
         self.set_meta(META_RELAY, config).await
     }
 
+    /// Whether this device holds anything of its salon: a document (customer or salon-wide)
+    /// or a change not yet uploaded. Such a device must not be switched to another salon: its
+    /// data would go there.
+    pub async fn holds_salon_data(&self) -> Result<bool, AppError> {
+        let tx = self.db.transaction([DOCS, OUTBOX]).build()?;
+        let docs = tx.object_store(DOCS)?.count().primitive()?.await?;
+        let outbox = tx.object_store(OUTBOX)?.count().primitive()?.await?;
+        Ok(docs + outbox > 0)
+    }
+
+    /// Connects this device to another salon: the new code, and the sync position of the old
+    /// salon forgotten (the new salon's changes are pulled from its start), in one transaction.
+    pub async fn switch_salon(&self, config: &RelayConfig) -> Result<(), AppError> {
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let meta = tx.object_store(META)?;
+        meta.put(config).with_key(META_RELAY.to_owned()).without_key_type().serde()?;
+        meta.delete(META_CURSOR.to_owned()).primitive()?;
+        meta.delete(META_LAST_SYNCED.to_owned()).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn last_synced(&self) -> Result<Option<i64>, AppError> {
         self.meta(META_LAST_SYNCED).await
     }

@@ -189,7 +189,8 @@ fn file_bottom(file: &CustomerFile, confirming: RwSignal<bool>) -> AnyView {
     let export = {
         let file = file.clone();
         move |_| {
-            let json = transfer::export_json(std::slice::from_ref(&file), browser::today());
+            let files = browser::for_export(vec![file.clone()]);
+            let json = transfer::export_json(&files, browser::today());
             browser::download(&format!("meike-{}.json", file.customer.number), "application/json", json.as_bytes());
         }
     };

@@ -66,6 +66,7 @@ pub fn CustomerListPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match state.store().customer_files(&ids).await {
                 Ok(files) => {
+                    let files = browser::for_export(files);
                     let today = browser::today();
                     let stamp = today.to_string();
                     if json {

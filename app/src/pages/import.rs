@@ -36,9 +36,9 @@ pub fn ImportPage() -> impl IntoView {
             let labels: [&dyn Labels; 2] = [&ZH_CN, &EN];
             let existing = |number: &str| {
                 state.customers.with_untracked(|all| {
-                    all.iter()
-                        .find(|s| s.number.eq_ignore_ascii_case(number))
-                        .and_then(|s| CustomerId::parse(&s.id).ok())
+                    let her = all.iter().find(|s| s.number.eq_ignore_ascii_case(number))?;
+                    let id = CustomerId::parse(&her.id).ok()?;
+                    Some(transfer::Existing { id, name: her.name.clone(), phone: her.phone.clone() })
                 })
             };
             let mut new_id = browser::random_16;
@@ -49,6 +49,7 @@ pub fn ImportPage() -> impl IntoView {
                 new_id: &mut new_id,
                 existing: &existing,
                 find: &find,
+                gbk: &browser::decode_gbk,
             };
             plan.set(Some(transfer::import_csv(&bytes, &mut ctx)));
         });

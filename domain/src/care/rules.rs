@@ -236,9 +236,10 @@ pub struct Task {
 }
 
 impl Task {
-    /// Snoozing it `days` from `today`.
+    /// Snoozing it `days` from `today`, or from its due day when that is still ahead (a task
+    /// due on Friday snoozed a day comes back on Saturday, never earlier than it was).
     pub fn snooze(&self, days: i32, today: Date) -> SnoozePlan {
-        let until = plus(today, days.max(1));
+        let until = plus(today.max(self.due), days.max(1));
         SnoozePlan { until, misses: self.reason.deadline().filter(|day| *day < until) }
     }
 }
@@ -344,6 +345,7 @@ impl CareFacts {
     pub fn raised(&self, classes: &ClassSet, care: &CarePolicy, policy: &Policy, today: Date) -> Vec<Task> {
         let (from, to) = (plus(today, -care.overdue_days), plus(today, 7));
         let created = self.created.unwrap_or(Date::MIN);
+        let any_snoozed = self.states.values().any(|s| matches!(s, TaskState::Snoozed { .. }));
         let mut out = Vec::new();
         let mut raise = |reason: Reason, due: Date| {
             let due = match due {
@@ -351,15 +353,19 @@ impl CareFacts {
                 _ if reason.carries_over(created) => created,
                 _ => return,
             };
-            if due >= from && due <= to {
-                out.push(Task {
-                    id: format!("{}@{due}", reason.key()),
-                    customer: self.id.clone(),
-                    reason,
-                    due,
-                    beautician: self.beautician.clone(),
-                });
+            if due > to {
+                return;
             }
+            let id = format!("{}@{due}", reason.key());
+            // Older than the window, it is still shown when it was snoozed into it (a task
+            // snoozed never vanishes for good); only customers with a snooze pay for the look.
+            if due < from
+                && !(any_snoozed
+                    && matches!(self.states.get(&id), Some(TaskState::Snoozed { until }) if *until >= from))
+            {
+                return;
+            }
+            out.push(Task { id, customer: self.id.clone(), reason, due, beautician: self.beautician.clone() });
         };
         let first = self.treatments.first().copied();
         let last_treatment = self.treatments.last().copied();
@@ -810,6 +816,28 @@ mod tests {
         // Undo: the state is cleared and the task is what it was.
         facts.states.remove(id);
         assert!(facts.snoozed(&regular_c(), &CarePolicy::default(), &Policy::default(), TODAY).is_empty());
+    }
+
+    #[test]
+    fn snoozing_never_brings_a_task_back_earlier_and_a_long_overdue_one_never_vanishes() {
+        let mut facts = her();
+        // The week-after call of a purchase two days ago is due in five days.
+        facts.product_days = vec![date(2026, 11, 22)];
+        let week = open(&facts, &regular_c(), TODAY)
+            .into_iter()
+            .find(|t| t.id == "product-2026-11-22-2@2026-11-29")
+            .expect("due this week");
+        assert_eq!(week.snooze(1, TODAY).until, date(2026, 11, 30), "a day after its due day, not tomorrow");
+        // Twenty-five days overdue, snoozed a week: it is due then, though its own day has
+        // left the worklist's 30-day window by then.
+        let mut late = her();
+        late.product_days = vec![date(2026, 10, 29)];
+        let id = "product-2026-10-29-1@2026-10-30";
+        assert!(reasons(&open(&late, &regular_c(), TODAY)).contains(&id.to_owned()));
+        late.states.insert(id.into(), TaskState::Snoozed { until: date(2026, 12, 1) });
+        let day = date(2026, 12, 1);
+        let back = open(&late, &regular_c(), day);
+        assert_eq!(back.iter().find(|t| t.id == id).map(|t| t.due), Some(day), "{back:?}");
     }
 
     #[test]

@@ -92,6 +92,8 @@ pub fn classify(customers: &[Facts], policy: &Policy, today: Date) -> Vec<Rfm> {
             (r, f, m) if established && r >= 4 && f >= 4 && m >= 4 => Segment::Champion,
             (r, f, _) if established && r >= 3 && f >= 4 => Segment::Loyal,
             (r, _, _) if !established && r >= 3 => Segment::Promising,
+            // No habit yet and not recent: asleep, not "at risk" of losing a habit she never had.
+            _ if !established => Segment::Hibernating,
             (r, f, _) if r >= 4 && f <= 2 => Segment::Promising,
             (r, f, _) if r <= 2 && f >= 3 => Segment::AtRisk,
             (r, f, _) if r <= 2 && f <= 2 => Segment::Hibernating,
@@ -162,5 +164,11 @@ mod tests {
         regular[4] = customer(5, &[30, 15, 1], 3, 1_500);
         let result = classify(&regular, &Policy::default(), TODAY);
         assert_eq!(result[4].segment, Segment::Champion);
+        // One visit long ago among recent regulars: frequency ties give her a good F, but she
+        // has no habit to be at risk of losing.
+        let mut salon: Vec<Facts> = (1..=9).map(|n| customer(n, &[40, 20, 3], 3, 900)).collect();
+        salon.push(customer(10, &[120], 1, 300));
+        let result = classify(&salon, &Policy::default(), TODAY);
+        assert_eq!(result[9].segment, Segment::Hibernating, "{:?}", result[9]);
     }
 }

@@ -222,6 +222,7 @@ impl VisitForm {
         // One device never takes the prepaid balance below zero (two offline devices still
         // can; the account then shows it as overdrawn).
         if let (Some(amount), Some(Payment::Prepaid)) = (amount, payment)
+            && amount > Fen::ZERO
             && amount > account.prepaid
         {
             errors.push(EntryField::Amount, FieldProblem::PrepaidShort { balance: account.prepaid.max(Fen::ZERO) });
@@ -311,6 +312,7 @@ impl CardForm {
         let price = Fen::parse(&self.price).map_err(|p| errors.push(EntryField::Price, p)).ok();
         let payment = Payment::parse(&self.payment).map_err(|p| errors.push(EntryField::Payment, p)).ok();
         if let (Some(price), Some(Payment::Prepaid)) = (price, payment)
+            && price > Fen::ZERO
             && price > account.prepaid
         {
             errors.push(EntryField::Price, FieldProblem::PrepaidShort { balance: account.prepaid.max(Fen::ZERO) });

@@ -594,6 +594,13 @@ impl Profile {
         merged
     }
 
+    /// This profile with `field` left blank (an export from a device that may not show it).
+    pub fn without(&self, field: Field) -> Profile {
+        let mut out = self.clone();
+        out.values.remove(&field);
+        out
+    }
+
     /// A field's canonical value; "" when blank. (Tags: see [`Profile::tags`].)
     pub fn get(&self, field: Field) -> &str {
         self.values.get(&field).map(String::as_str).unwrap_or("")
