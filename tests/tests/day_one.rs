@@ -207,6 +207,8 @@ async fn the_status_says_offline_within_seconds_of_the_network_going() -> Result
     tablet.wait_for_text("a.sync-offline", "1 项待上传").await?;
     tablet.set_offline(false).await?;
     tablet.wait_for("a.sync-online").await?;
+    // Uploaded: nothing waits for the relay any more (an upload under way gets a minute).
+    tablet.wait_for_text("a.sync-online [data-test=sync-detail]", "上次同步").await?;
 
     // The relay's machine hangs while the tablet keeps its Wi-Fi: no offline event, and the
     // socket stays open. The liveness check still says 离线 within seconds, not minutes.
