@@ -353,16 +353,15 @@ impl CareFacts {
                 _ if reason.carries_over(created) => created,
                 _ => return,
             };
-            if due > to {
+            // Most candidates lie far in the past (every call after every old purchase): drop
+            // them before building an id. One older than the window is still shown when it was
+            // snoozed into it (a snoozed task never vanishes); only a customer with a snooze
+            // pays for that look.
+            if due > to || (due < from && !any_snoozed) {
                 return;
             }
             let id = format!("{}@{due}", reason.key());
-            // Older than the window, it is still shown when it was snoozed into it (a task
-            // snoozed never vanishes for good); only customers with a snooze pay for the look.
-            if due < from
-                && !(any_snoozed
-                    && matches!(self.states.get(&id), Some(TaskState::Snoozed { until }) if *until >= from))
-            {
+            if due < from && !matches!(self.states.get(&id), Some(TaskState::Snoozed { until }) if *until >= from) {
                 return;
             }
             out.push(Task { id, customer: self.id.clone(), reason, due, beautician: self.beautician.clone() });
