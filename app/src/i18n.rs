@@ -104,6 +104,7 @@ pub struct Texts {
     pub sync_pending: fn(u32) -> String,
     pub sync_last: fn(&str) -> String,
     pub sync_never: &'static str,
+    pub sync_receiving: &'static str,
 
     pub settings_title: &'static str,
     pub settings_language: &'static str,
@@ -676,6 +677,7 @@ pub static ZH_CN: Texts = Texts {
     sync_pending: |n| format!("{n} 项待上传"),
     sync_last: |when| format!("上次同步 {when}"),
     sync_never: "尚未同步",
+    sync_receiving: "正在接收更新…",
 
     settings_title: "设置",
     settings_language: "语言",
@@ -748,6 +750,7 @@ pub static EN: Texts = Texts {
     sync_pending: |n| format!("{n} to upload"),
     sync_last: |when| format!("Last synced {when}"),
     sync_never: "Never synced",
+    sync_receiving: "Receiving updates…",
 
     settings_title: "Settings",
     settings_language: "Language",

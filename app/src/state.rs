@@ -64,6 +64,8 @@ pub struct SyncStatus {
     pub pending: u32,
     /// When this device last had everything the relay had and the relay everything it had.
     pub last_synced: Option<i64>,
+    /// Connected but still reading what the relay has (the device is not up to date yet).
+    pub receiving: bool,
 }
 
 /// The salon classified on today's date, with how long that took on this device.
@@ -176,7 +178,12 @@ impl AppState {
             events: StoredValue::new_local(events),
             customers,
             revision: RwSignal::new(0),
-            sync: RwSignal::new(SyncStatus { connection: Connection::NotConfigured, pending: 0, last_synced }),
+            sync: RwSignal::new(SyncStatus {
+                connection: Connection::NotConfigured,
+                pending: 0,
+                last_synced,
+                receiving: false,
+            }),
             problem: RwSignal::new(None),
             join: RwSignal::new(None),
             device_tag: StoredValue::new(device_tag),
@@ -231,6 +238,17 @@ impl AppState {
 
     pub fn set_pending(&self, pending: u32) {
         self.sync.update(|s| s.pending = pending);
+    }
+
+    /// Whether the device is still catching up with the relay (only changes notify).
+    pub fn set_receiving(&self, receiving: bool) {
+        if self.sync.with_untracked(|s| s.receiving) != receiving {
+            self.sync.update(|s| s.receiving = receiving);
+        }
+    }
+
+    pub fn last_synced(&self) -> Option<i64> {
+        self.sync.with_untracked(|s| s.last_synced)
     }
 
     pub fn set_last_synced(&self, ms: i64) {

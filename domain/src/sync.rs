@@ -52,6 +52,25 @@ pub struct SyncClient {
     /// The one blob transfer in flight (photos are large: one at a time keeps frames small
     /// and lets changes pass between them).
     blob: Option<BlobHash>,
+    /// The blob in flight is being fetched (its answer is a photo, not a receipt).
+    fetching_blob: bool,
+}
+
+/// How long a device waits for the relay's answer before it calls the connection lost.
+pub mod liveness {
+    /// An answer that carries little (the idle check's, a receipt) comes within this, or the
+    /// relay (or the network to it) is gone.
+    pub const QUIET_MS: u32 = 10_000;
+    /// Time is added for what still has to travel, at this poor-Wi-Fi rate.
+    pub const SLOW_BYTES_PER_SECOND: u32 = 16 * 1024;
+    /// Never longer than this, however much is travelling.
+    pub const MAX_MS: u32 = 60_000;
+
+    /// The limit for an answer when `bytes` (sent and expected back) have to travel first.
+    pub fn limit_ms(bytes: usize) -> u32 {
+        let travel = bytes as u64 * 1000 / u64::from(SLOW_BYTES_PER_SECOND);
+        (u64::from(QUIET_MS) + travel).min(u64::from(MAX_MS)) as u32
+    }
 }
 
 impl SyncClient {
@@ -66,6 +85,7 @@ impl SyncClient {
             pushing: None,
             next_batch: 1,
             blob: None,
+            fetching_blob: false,
         }
     }
 
@@ -81,6 +101,18 @@ impl SyncClient {
     /// for its acknowledgement.
     pub fn is_caught_up(&self) -> bool {
         self.phase == Phase::Ready && self.cursor >= self.head && !self.pulling && self.pushing.is_none()
+    }
+
+    /// How long to wait for the relay's next answer, given the bytes sent since it last said
+    /// anything: a short limit for small exchanges (opening, the idle check, a small push), and
+    /// time for the travel of a big upload or of a page or photo the relay is sending.
+    pub fn answer_limit_ms(&self, unanswered_bytes: usize) -> u32 {
+        if self.phase != Phase::Ready {
+            return liveness::QUIET_MS;
+        }
+        let behind = self.pulling && self.cursor < self.head;
+        let expected = if behind || (self.blob.is_some() && self.fetching_blob) { limits::MAX_PAGE_BYTES } else { 0 };
+        liveness::limit_ms(unanswered_bytes + expected)
     }
 
     /// The socket opened: authenticate.
@@ -139,6 +171,7 @@ impl SyncClient {
             }
             ServerMsg::Blob { hash, bytes } if self.blob == Some(BlobHash::from_bytes(hash)) => {
                 self.blob = None;
+                self.fetching_blob = false;
                 let hash = BlobHash::from_bytes(hash);
                 let bytes = bytes.filter(|b| hash.matches(b));
                 vec![Effect::BlobArrived { hash, bytes }, Effect::BlobsIfPending]
@@ -154,6 +187,7 @@ impl SyncClient {
             return None;
         }
         self.blob = Some(hash);
+        self.fetching_blob = false;
         Some(ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes })
     }
 
@@ -163,6 +197,7 @@ impl SyncClient {
             return None;
         }
         self.blob = Some(hash);
+        self.fetching_blob = true;
         Some(ClientMsg::GetBlob { hash: *hash.as_bytes() })
     }
 
@@ -230,6 +265,39 @@ mod tests {
         client.on_open();
         client.on_message(ServerMsg::Welcome { head: 0 });
         client
+    }
+
+    #[test]
+    fn a_silent_relay_is_given_seconds_for_small_answers_and_time_for_big_transfers() {
+        let mut client = ready();
+        // Opening and the idle check of a caught-up device: the short limit.
+        assert_eq!(client.answer_limit_ms(0), liveness::QUIET_MS);
+        assert!(client.poll().is_some());
+        assert_eq!(client.answer_limit_ms(40), liveness::QUIET_MS + 2);
+        client.on_message(ServerMsg::Page { changes: Vec::new(), head: 0 });
+        client.page_applied(0);
+        // A small push (one new customer, a month's snapshot) is not a reason to wait a minute.
+        let change =
+            WireChange { doc: crate::ids::DocId::parse("c-1").expect("doc"), hash: [1; 32], bytes: vec![1; 900] };
+        client.push(&[change]).expect("push");
+        assert!(client.answer_limit_ms(2_000) < liveness::QUIET_MS + 200);
+        // A full upload on poor Wi-Fi gets the time its bytes need, never more than the cap.
+        assert_eq!(client.answer_limit_ms(160 * 1024), liveness::QUIET_MS + 10_000);
+        assert_eq!(client.answer_limit_ms(limits::MAX_FRAME_BYTES * 4), liveness::MAX_MS);
+        // Behind the relay: the answer is a page of up to its byte limit.
+        client.on_message(ServerMsg::Announce { head: 900 });
+        assert!(client.answer_limit_ms(40) > liveness::QUIET_MS + 40_000);
+        // A photo on its way in, likewise; a photo's receipt is small again.
+        let mut client = ready();
+        client.get_blob(BlobHash::of(b"photo")).expect("get");
+        assert!(client.answer_limit_ms(40) > liveness::QUIET_MS + 40_000);
+        let hash = BlobHash::of(b"photo");
+        client.on_message(ServerMsg::Blob { hash: *hash.as_bytes(), bytes: Some(b"photo".to_vec()) });
+        client.put_blob(BlobHash::of(b"mine"), b"mine".to_vec()).expect("put");
+        assert_eq!(client.answer_limit_ms(0), liveness::QUIET_MS);
+        // Not connected: the opening's short limit.
+        client.on_close();
+        assert_eq!(client.answer_limit_ms(1 << 20), liveness::QUIET_MS);
     }
 
     #[test]

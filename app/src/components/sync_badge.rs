@@ -1,4 +1,5 @@
-//! Sync status at a glance: connected or not, changes waiting to upload, last sync time.
+//! Sync status at a glance: connected or not, changes waiting to upload, still receiving, or
+//! the last time it was up to date.
 
 use leptos::prelude::*;
 
@@ -33,9 +34,12 @@ pub fn SyncBadge() -> impl IntoView {
     };
     let detail = move || {
         let t = i18n.t();
-        let (pending, last) = status.with(|s| (s.pending, s.last_synced));
+        let (pending, last, receiving) = status.with(|s| (s.pending, s.last_synced, s.receiving));
         if pending > 0 {
             (t.sync_pending)(pending)
+        } else if receiving {
+            // "Last synced" would claim the device is up to date while it is still reading.
+            t.sync_receiving.to_owned()
         } else {
             match last {
                 Some(ms) => (t.sync_last)(&browser::local_time_label(ms)),

@@ -24,15 +24,13 @@ const BACKOFF_MAX_MS: u32 = 30_000;
 /// How often the loop checks the connection, and asks an idle relay for news (its answer
 /// proves the connection is alive).
 const TICK_MS: u32 = 4_000;
-/// How long the idle check (a pull asking for news) may go unanswered before the connection
-/// counts as dead: a socket to a relay that vanished (the tablet carried out of range, the
-/// relay's machine gone) can linger for minutes without closing, and the status must say 离线
-/// within seconds. (Losing the network itself is told at once by the browser.)
-const LIVENESS_MS: f64 = 10_000.0;
-/// The same while real work is under way (a page being pulled, changes or a photo being
-/// pushed, bytes still leaving the socket): on poor Wi-Fi that takes a while, and a short
-/// limit would restart it forever.
-const LIVENESS_BUSY_MS: f64 = 60_000.0;
+// How long an answer may take before the connection counts as dead is the domain's rule
+// (`SyncClient::answer_limit_ms`): a socket to a relay that vanished (the tablet carried out of
+// range, the relay's machine hung) can linger for minutes without closing, and the status must
+// say 离线 within seconds; a big transfer on poor Wi-Fi is given the time its bytes need.
+// (Losing the network itself is told at once by the browser.)
+/// How often an idle connection records "last synced" (shown to the minute).
+const LAST_SYNCED_EVERY_MS: i64 = 30_000;
 
 /// Everything the sync loop reacts to, on one channel.
 #[derive(Debug)]
@@ -75,6 +73,8 @@ struct Socket {
     /// Since when (ms, monotonic) a message of ours has waited for any answer; `None` when
     /// the relay has answered everything sent. Opening counts as waiting.
     waiting_since: std::cell::Cell<Option<f64>>,
+    /// Bytes sent since the relay last said anything (they may still be travelling).
+    unanswered_bytes: std::cell::Cell<usize>,
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut()>,
@@ -108,12 +108,22 @@ impl Socket {
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         let waiting_since = std::cell::Cell::new(Some(browser::elapsed_ms()));
-        Some(Socket { ws, waiting_since, _on_open: on_open, _on_message: on_message, _on_close: on_close })
+        let unanswered_bytes = std::cell::Cell::new(0);
+        Some(Socket {
+            ws,
+            waiting_since,
+            unanswered_bytes,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
     }
 
     fn send(&self, msg: &ClientMsg) {
         // A failed send means the socket is closing; its close event ends the session.
-        let _ = self.ws.send_with_u8_array(&msg.encode());
+        let frame = msg.encode();
+        let _ = self.ws.send_with_u8_array(&frame);
+        self.unanswered_bytes.set(self.unanswered_bytes.get() + frame.len());
         if self.waiting_since.get().is_none() {
             self.waiting_since.set(Some(browser::elapsed_ms()));
         }
@@ -122,11 +132,12 @@ impl Socket {
     /// The relay sent something: the connection is alive.
     fn answered(&self) {
         self.waiting_since.set(None);
+        self.unanswered_bytes.set(0);
     }
 
-    /// Bytes sent but not yet on the network (a big upload on slow Wi-Fi).
-    fn sending(&self) -> u32 {
-        self.ws.buffered_amount()
+    /// Bytes sent since the relay last said anything.
+    fn unanswered_bytes(&self) -> usize {
+        self.unanswered_bytes.get()
     }
 
     /// How long the oldest unanswered message has waited, in ms (0 when none waits).
@@ -187,7 +198,9 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
         if state.connection() != Connection::Offline {
             state.set_connection(Connection::Connecting);
         }
-        match session(&state, &store, &config, &url, generation, &sender, &mut events).await {
+        let ended = session(&state, &store, &config, &url, generation, &sender, &mut events).await;
+        state.set_receiving(false);
+        match ended {
             SessionEnd::Refused(code) => {
                 state.set_connection(Connection::Refused(code));
                 wait(&state, &store, &mut events, None).await;
@@ -269,7 +282,8 @@ async fn session(
             }
             SyncEvent::Socket { event: SocketEvent::Message(frame), .. } => {
                 socket.answered();
-                only_polling = false;
+                // The answer to the idle check, or real news?
+                let only_polling_answer = std::mem::take(&mut only_polling);
                 let Ok(msg) = ServerMsg::decode(&frame) else {
                     return SessionEnd::Lost { was_ready };
                 };
@@ -334,10 +348,16 @@ async fn session(
                         }
                     }
                 }
+                state.set_receiving(was_ready && !client.is_caught_up());
+                // "Last synced" shows minutes: the idle check every few seconds need not
+                // rewrite it (and its IndexedDB record) each time it hears back.
                 if client.is_caught_up() && state.pending() == 0 {
                     let now = browser::now().as_millisecond();
-                    state.set_last_synced(now);
-                    let _ = store.set_last_synced(now).await;
+                    let stale = state.last_synced().is_none_or(|last| now - last >= LAST_SYNCED_EVERY_MS);
+                    if stale || !only_polling_answer {
+                        state.set_last_synced(now);
+                        let _ = store.set_last_synced(now).await;
+                    }
                 }
             }
             SyncEvent::OutboxChanged => {
@@ -352,11 +372,7 @@ async fn session(
                 return SessionEnd::Lost { was_ready };
             }
             SyncEvent::Tick => {
-                // Opening (until the relay's welcome) and the idle check get the short limit.
-                let idle = !was_ready
-                    || (only_polling && in_flight.is_none() && !client.blob_in_flight() && socket.sending() == 0);
-                let limit = if idle { LIVENESS_MS } else { LIVENESS_BUSY_MS };
-                if socket.unanswered_for() > limit {
+                if socket.unanswered_for() > f64::from(client.answer_limit_ms(socket.unanswered_bytes())) {
                     client.on_close();
                     return SessionEnd::Lost { was_ready };
                 }
