@@ -105,6 +105,9 @@ pub struct Texts {
     pub sync_last: fn(&str) -> String,
     pub sync_never: &'static str,
     pub sync_receiving: &'static str,
+    pub sync_needs_invite: &'static str,
+    pub sync_wrong_key: &'static str,
+    pub sync_unreadable: fn(u32) -> String,
 
     pub settings_title: &'static str,
     pub settings_language: &'static str,
@@ -449,6 +452,8 @@ impl Texts {
             (JoinOutcome::Bad(JoinProblem::BadSalon), false) => "The salon part of the code is wrong (lower-case letters, digits, - and _ only). Copy the whole link again.".into(),
             (JoinOutcome::Bad(JoinProblem::BadToken), true) => "连接码里的令牌有误（为空、太长或带有空格）。请重新复制整条链接。".into(),
             (JoinOutcome::Bad(JoinProblem::BadToken), false) => "The token in the code is wrong (empty, too long or with spaces). Copy the whole link again.".into(),
+            (JoinOutcome::Bad(JoinProblem::BadKey), true) => "邀请链接里的门店密钥不完整或有误，可能复制时被截断了。请在已连接门店的设备上重新生成邀请。".into(),
+            (JoinOutcome::Bad(JoinProblem::BadKey), false) => "The salon key in the invite is cut short or garbled; it was probably cut off when copied. Make a new invite on a device of the salon.".into(),
             (JoinOutcome::Joined(salon), true) => format!("已连接门店 {salon}，正在同步。"),
             (JoinOutcome::Joined(salon), false) => format!("Connected to salon {salon}; syncing."),
             (JoinOutcome::AlreadyJoined(salon), true) => format!("这台设备已经连接门店 {salon}，无需再连。"),
@@ -678,6 +683,9 @@ pub static ZH_CN: Texts = Texts {
     sync_last: |when| format!("上次同步 {when}"),
     sync_never: "尚未同步",
     sync_receiving: "正在接收更新…",
+    sync_needs_invite: "需要邀请",
+    sync_wrong_key: "密钥不符",
+    sync_unreadable: |n| format!("{n} 项暂无法读取"),
 
     settings_title: "设置",
     settings_language: "语言",
@@ -751,6 +759,9 @@ pub static EN: Texts = Texts {
     sync_last: |when| format!("Last synced {when}"),
     sync_never: "Never synced",
     sync_receiving: "Receiving updates…",
+    sync_needs_invite: "Invite needed",
+    sync_wrong_key: "Wrong key",
+    sync_unreadable: |n| format!("{n} can't be read yet"),
 
     settings_title: "Settings",
     settings_language: "Language",
@@ -938,6 +949,14 @@ ui! {
     OwnerHome => "店长首页", "Owner's overview";
     MovesThisMonth => "本月分类变动（价值分类）", "Class moves this month (value)";
     Role => "本机使用者", "Who uses this device";
+    InviteTitle => "邀请设备", "Invite a device";
+    InviteHelp => "在新设备（平板、手机）的浏览器里打开这条链接，它就会加入本店并能读取顾客档案。链接里带有门店密钥：只当面或通过可信渠道发给本店员工，不要发到群里。", "Open this link in the new device's browser (tablet, phone) and it joins this salon and can read the customer files. The link carries the salon key: give it only to your staff, in person or by a trusted channel, never in a group chat.";
+    InviteCopy => "复制邀请链接", "Copy invite link";
+    InviteCopied => "已复制", "Copied";
+    InviteNone => "本机还没有门店密钥，暂时不能邀请。连接门店后，第一台设备会自动生成密钥。", "This device has no salon key yet, so it cannot invite. The salon's first device makes the key when it connects.";
+    NeedsInviteHelp => "本店的档案已加密，本机还没有门店密钥。请在已连接门店的设备上打开「设置 → 邀请设备」，把邀请链接在本机打开。", "This salon's files are encrypted and this device has no salon key yet. On a device of the salon open Settings → Invite a device, then open that invite link on this device.";
+    WrongKeyHelp => "本机的门店密钥与本店的不符（可能来自别的门店）。请在已连接门店的设备上生成邀请链接，在本机打开。", "This device's salon key is not this salon's (it may be another salon's). Make an invite on a device of the salon and open it on this device.";
+    EncryptedNote => "顾客档案和照片在本机加密后才上传，同步服务器无法读取。", "Customer files and photos are encrypted on this device before upload; the sync server cannot read them.";
     RoleHelp => "决定打开应用时的首页：美容师看自己的回访任务，老板和店长看逾期任务、未处理投诉和本月分类变动。整形心理评估只在老板、店长和顾问的设备上显示。", "Decides the home screen: a beautician sees her follow-ups; the owner and manager see overdue tasks, open complaints and this month's class moves. The surgery psychology screening shows only on owner, manager and consultant devices.";
     CounsellingTitle => "心理评估提示", "Psychology screening";
     CounsellingText => "此类顾客术前术后都需要专业心理疏导，单靠手术解决不了问题。请先沟通，再安排项目。", "This type needs professional counselling before and after surgery; surgery alone will not satisfy her. Talk first, then plan treatments.";

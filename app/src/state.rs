@@ -32,6 +32,11 @@ pub enum Connection {
     /// The relay cannot be reached; edits keep working and wait in the outbox.
     Offline,
     Refused(ErrorCode),
+    /// The salon has a key and this device has not been invited with it: nothing is sent or
+    /// read until an invite from a device of the salon is opened.
+    NeedsInvite,
+    /// This device holds another key than the salon's.
+    WrongKey,
 }
 
 /// What became of a join code (a link opened, or a code pasted in Settings), shown in the
@@ -66,6 +71,8 @@ pub struct SyncStatus {
     pub last_synced: Option<i64>,
     /// Connected but still reading what the relay has (the device is not up to date yet).
     pub receiving: bool,
+    /// Changes from the relay kept aside because they did not open here.
+    pub unreadable: u32,
 }
 
 /// The salon classified on today's date, with how long that took on this device.
@@ -183,6 +190,7 @@ impl AppState {
                 pending: 0,
                 last_synced,
                 receiving: false,
+                unreadable: 0,
             }),
             problem: RwSignal::new(None),
             join: RwSignal::new(None),
@@ -238,6 +246,12 @@ impl AppState {
 
     pub fn set_pending(&self, pending: u32) {
         self.sync.update(|s| s.pending = pending);
+    }
+
+    pub fn set_unreadable(&self, count: u32) {
+        if self.sync.with_untracked(|s| s.unreadable) != count {
+            self.sync.update(|s| s.unreadable = count);
+        }
     }
 
     /// Whether the device is still catching up with the relay (only changes notify).
@@ -413,13 +427,14 @@ impl AppState {
             Ok(current) => current,
             Err(error) => return self.report(error),
         };
-        let effect = code.effect(current.as_ref().map(|c| (&c.salon, c.token.as_str())));
+        let current_key = current.as_ref().and_then(|c| c.key());
+        let effect = code.effect(current.as_ref().map(|c| (&c.salon, c.token.as_str(), current_key.as_ref())));
         let holds_customers = match self.store().holds_salon_data().await {
             Ok(holds) => holds,
             Err(error) => return self.report(error),
         };
         let outcome = match (effect, current) {
-            (JoinEffect::First, _) | (_, None) => return self.take_join(code).await,
+            (JoinEffect::First | JoinEffect::Invited, _) | (_, None) => return self.take_join(code).await,
             (JoinEffect::Same, Some(c)) => {
                 self.clear_join_notice_later();
                 JoinOutcome::AlreadyJoined(c.salon.to_string())
@@ -455,8 +470,15 @@ impl AppState {
 
     async fn take_join(&self, code: JoinCode) {
         let salon = code.salon.to_string();
-        let same_salon = matches!(self.store().relay_config().await, Ok(Some(c)) if c.salon == code.salon);
-        let config = RelayConfig { salon: code.salon, token: code.token };
+        let current = self.store().relay_config().await.ok().flatten();
+        let same_salon = matches!(&current, Some(c) if c.salon == code.salon);
+        // A code without a key (the relay's own link) keeps the key this device has.
+        let key = match (code.key, &current) {
+            (Some(key), _) => Some(key.to_text()),
+            (None, Some(c)) if same_salon => c.key.clone(),
+            (None, _) => None,
+        };
+        let config = RelayConfig { salon: code.salon, token: code.token, key };
         // A new token for the same salon keeps the sync position; another salon starts over.
         let stored = if same_salon {
             self.store().set_relay_config(&config).await

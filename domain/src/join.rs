@@ -1,16 +1,24 @@
-//! Salon join codes: how a device learns which salon it belongs to and the token the relay
-//! asks for. Until device pairing exists, the relay prints a link per salon; staff open it or
-//! paste it (or just `salon:token`) into Settings. A bad code says what is wrong with it, and
-//! a code for another salon than the one a device already syncs with is only taken when the
-//! person says so.
+//! Salon join codes: how a device learns which salon it belongs to, the token the relay asks
+//! for, and the salon key. The relay prints a link per salon without a key (it never has
+//! one): the salon's first device opens it and makes the key. Every other device is invited
+//! from a device of the salon, whose invite link adds `;key=…` (in the link's `#` part, which
+//! browsers never send to a server). Staff open the link or paste it (or `salon:token`) into
+//! Settings. A bad code says what is wrong with it, and a code for another salon than the one
+//! a device already syncs with is only taken when the person says so.
 
+use crate::crypto::SalonKey;
 use crate::ids::SalonId;
 use crate::wire::limits;
+
+/// Where an invite's key starts.
+const KEY_MARK: &str = ";key=";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinCode {
     pub salon: SalonId,
     pub token: String,
+    /// The salon key, in an invite from a device of the salon (not in the relay's link).
+    pub key: Option<SalonKey>,
 }
 
 /// What is wrong with a join code.
@@ -24,6 +32,8 @@ pub enum JoinProblem {
     BadSalon,
     /// The token is missing, too long or has spaces or other characters a token never has.
     BadToken,
+    /// The invite's key is cut short or garbled.
+    BadKey,
 }
 
 /// What taking a valid code would do on a device that may already sync with a salon.
@@ -33,6 +43,9 @@ pub enum JoinEffect {
     First,
     /// The device already uses exactly this code: nothing to do.
     Same,
+    /// The device syncs with this salon and this token but lacks the salon key, which this
+    /// invite carries: take it at once (the device could read nothing without it).
+    Invited,
     /// The device syncs with this salon under another token (a new link for it).
     NewToken,
     /// The device syncs with another salon: ask before switching.
@@ -53,6 +66,13 @@ impl JoinCode {
         if code.is_empty() {
             return Err(JoinProblem::Empty);
         }
+        let (code, key) = match code.rfind(KEY_MARK) {
+            Some(at) => {
+                let key = SalonKey::parse(&code[at + KEY_MARK.len()..]).map_err(|_| JoinProblem::BadKey)?;
+                (&code[..at], Some(key))
+            }
+            None => (code, None),
+        };
         let (salon, token) = code.split_once(':').ok_or(JoinProblem::Incomplete)?;
         let token = token.trim();
         let token_ok =
@@ -61,15 +81,29 @@ impl JoinCode {
         if !token_ok {
             return Err(JoinProblem::BadToken);
         }
-        Ok(JoinCode { salon, token: token.to_owned() })
+        Ok(JoinCode { salon, token: token.to_owned(), key })
     }
 
-    /// What taking this code does on a device whose current salon and token are `current`.
-    pub fn effect(&self, current: Option<(&SalonId, &str)>) -> JoinEffect {
+    /// The code as the part of a link after `#join=`.
+    pub fn to_text(&self) -> String {
+        match &self.key {
+            Some(key) => format!("{}:{}{KEY_MARK}{}", self.salon, self.token, key.to_text()),
+            None => format!("{}:{}", self.salon, self.token),
+        }
+    }
+
+    /// What taking this code does on a device whose current salon, token and key are
+    /// `current`. A code without a key never takes the device's key away.
+    pub fn effect(&self, current: Option<(&SalonId, &str, Option<&SalonKey>)>) -> JoinEffect {
         match current {
             None => JoinEffect::First,
-            Some((salon, token)) if *salon == self.salon && token == self.token => JoinEffect::Same,
-            Some((salon, _)) if *salon == self.salon => JoinEffect::NewToken,
+            Some((salon, token, key))
+                if *salon == self.salon && token == self.token && (self.key.is_none() || self.key.as_ref() == key) =>
+            {
+                JoinEffect::Same
+            }
+            Some((salon, token, None)) if *salon == self.salon && token == self.token => JoinEffect::Invited,
+            Some((salon, _, _)) if *salon == self.salon => JoinEffect::NewToken,
             Some(_) => JoinEffect::OtherSalon,
         }
     }
@@ -90,6 +124,25 @@ mod tests {
         assert_eq!(JoinCode::parse("de mo:token"), Err(JoinProblem::BadSalon));
         assert_eq!(JoinCode::parse("demo:"), Err(JoinProblem::BadToken));
         assert_eq!(JoinCode::parse("demo:tok en"), Err(JoinProblem::BadToken));
+        assert_eq!(JoinCode::parse("demo:tok;key=1.short"), Err(JoinProblem::BadKey), "a key cut short");
+    }
+
+    #[test]
+    fn an_invite_carries_the_salon_key_and_the_relays_link_does_not() {
+        let key = SalonKey::new([6; 32]);
+        let invite =
+            JoinCode { salon: SalonId::parse("demo").expect("id"), token: "t1".into(), key: Some(key.clone()) };
+        let link = format!("https://salon.example/#join={}", invite.to_text());
+        assert_eq!(JoinCode::parse(&link), Ok(invite.clone()));
+        let plain = JoinCode::parse("demo:t1").expect("the relay's code");
+        assert_eq!(plain.key, None);
+        let demo = SalonId::parse("demo").expect("id");
+        // A device with the key that opens the relay's link again keeps its key.
+        assert_eq!(plain.effect(Some((&demo, "t1", Some(&key)))), JoinEffect::Same);
+        // A device without the key takes it from an invite for its salon, keeping its data.
+        assert_eq!(invite.effect(Some((&demo, "t1", None))), JoinEffect::Invited);
+        assert_eq!(invite.effect(Some((&demo, "t0", None))), JoinEffect::NewToken, "another token still asks");
+        assert_eq!(invite.effect(Some((&demo, "t1", Some(&key)))), JoinEffect::Same);
     }
 
     #[test]
@@ -97,8 +150,8 @@ mod tests {
         let code = JoinCode::parse("demo:t1").expect("valid");
         let (demo, other) = (SalonId::parse("demo").expect("id"), SalonId::parse("other").expect("id"));
         assert_eq!(code.effect(None), JoinEffect::First);
-        assert_eq!(code.effect(Some((&demo, "t1"))), JoinEffect::Same);
-        assert_eq!(code.effect(Some((&demo, "t0"))), JoinEffect::NewToken);
-        assert_eq!(code.effect(Some((&other, "t1"))), JoinEffect::OtherSalon);
+        assert_eq!(code.effect(Some((&demo, "t1", None))), JoinEffect::Same);
+        assert_eq!(code.effect(Some((&demo, "t0", None))), JoinEffect::NewToken);
+        assert_eq!(code.effect(Some((&other, "t1", None))), JoinEffect::OtherSalon);
     }
 }

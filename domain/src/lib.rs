@@ -7,6 +7,7 @@
 pub mod blob;
 pub mod care;
 pub mod classify;
+pub mod crypto;
 pub mod customer;
 mod error;
 pub mod generator;

@@ -2,6 +2,7 @@
 //! events and its own progress, and sends what it returns. No sockets, no timers, no storage.
 
 use crate::blob::BlobHash;
+use crate::crypto::KeyId;
 use crate::ids::SalonId;
 use crate::wire::{ClientMsg, ErrorCode, SeqChange, ServerMsg, WireChange, limits};
 
@@ -11,6 +12,8 @@ pub enum Phase {
     Closed,
     /// `Hello` sent, waiting for `Welcome`.
     Authenticating,
+    /// The salon had no key: this device's claim is waiting for the relay's answer.
+    Claiming,
     Ready,
 }
 
@@ -34,6 +37,15 @@ pub enum Effect {
     BlobArrived { hash: BlobHash, bytes: Option<Vec<u8>> },
     /// Offer the next blob transfer with [`SyncClient::put_blob`] / [`SyncClient::get_blob`].
     BlobsIfPending,
+    /// The salon has no key and neither has this device: make one (random), keep it, and
+    /// claim it with [`SyncClient::claim`].
+    CreateKey,
+    /// The salon has a key and this device has none: it must be invited by a device of the
+    /// salon (the key never comes through the relay). Nothing is sent or received.
+    KeyNeeded,
+    /// This device's key is not the salon's (another device claimed first, or the device
+    /// belongs to another salon's key). Nothing is sent or received.
+    KeyMismatch,
 }
 
 /// Per-connection protocol state of one device.
@@ -54,6 +66,8 @@ pub struct SyncClient {
     blob: Option<BlobHash>,
     /// The blob in flight is being fetched (its answer is a photo, not a receipt).
     fetching_blob: bool,
+    /// The id of this device's salon key, if it has one.
+    key: Option<KeyId>,
 }
 
 /// How long a device waits for the relay's answer before it calls the connection lost.
@@ -74,7 +88,7 @@ pub mod liveness {
 }
 
 impl SyncClient {
-    pub fn new(salon: SalonId, token: String, cursor: u64) -> Self {
+    pub fn new(salon: SalonId, token: String, cursor: u64, key: Option<KeyId>) -> Self {
         SyncClient {
             salon,
             token,
@@ -86,7 +100,25 @@ impl SyncClient {
             next_batch: 1,
             blob: None,
             fetching_blob: false,
+            key,
         }
+    }
+
+    /// The key this device made on [`Effect::CreateKey`]: the claim to send.
+    pub fn claim(&mut self, key: KeyId) -> Option<ClientMsg> {
+        if self.phase != Phase::Claiming {
+            return None;
+        }
+        self.key = Some(key);
+        Some(ClientMsg::ClaimKey { id: key.0 })
+    }
+
+    fn ready(&mut self) -> Vec<Effect> {
+        self.phase = Phase::Ready;
+        let mut effects: Vec<Effect> = self.pull_if_behind().into_iter().map(Effect::Send).collect();
+        effects.push(Effect::PushIfPending);
+        effects.push(Effect::BlobsIfPending);
+        effects
     }
 
     pub fn phase(&self) -> Phase {
@@ -135,14 +167,37 @@ impl SyncClient {
 
     pub fn on_message(&mut self, msg: ServerMsg) -> Vec<Effect> {
         match msg {
-            ServerMsg::Welcome { head } => {
-                self.phase = Phase::Ready;
+            ServerMsg::Welcome { head, key } => {
                 self.head = head;
-                let mut effects: Vec<Effect> = self.pull_if_behind().into_iter().map(Effect::Send).collect();
-                effects.push(Effect::PushIfPending);
-                effects.push(Effect::BlobsIfPending);
-                effects
+                match (key.map(KeyId), self.key) {
+                    (Some(salon), Some(mine)) if salon == mine => self.ready(),
+                    (Some(_), Some(_)) => {
+                        self.phase = Phase::Closed;
+                        vec![Effect::KeyMismatch]
+                    }
+                    (Some(_), None) => {
+                        self.phase = Phase::Closed;
+                        vec![Effect::KeyNeeded]
+                    }
+                    (None, Some(mine)) => {
+                        self.phase = Phase::Claiming;
+                        vec![Effect::Send(ClientMsg::ClaimKey { id: mine.0 })]
+                    }
+                    (None, None) => {
+                        self.phase = Phase::Claiming;
+                        vec![Effect::CreateKey]
+                    }
+                }
             }
+            ServerMsg::SalonKey { id } if self.phase == Phase::Claiming => {
+                if Some(KeyId(id)) == self.key {
+                    self.ready()
+                } else {
+                    self.phase = Phase::Closed;
+                    vec![Effect::KeyMismatch]
+                }
+            }
+            ServerMsg::SalonKey { .. } => Vec::new(),
             ServerMsg::Announce { head } => {
                 self.head = self.head.max(head);
                 self.pull_if_behind().into_iter().map(Effect::Send).collect()
@@ -172,9 +227,8 @@ impl SyncClient {
             ServerMsg::Blob { hash, bytes } if self.blob == Some(BlobHash::from_bytes(hash)) => {
                 self.blob = None;
                 self.fetching_blob = false;
-                let hash = BlobHash::from_bytes(hash);
-                let bytes = bytes.filter(|b| hash.matches(b));
-                vec![Effect::BlobArrived { hash, bytes }, Effect::BlobsIfPending]
+                // Sealed bytes: the app opens them, which checks they are the photo named.
+                vec![Effect::BlobArrived { hash: BlobHash::from_bytes(hash), bytes }, Effect::BlobsIfPending]
             }
             // An answer to a transfer we no longer wait for (before a reconnect): ignored.
             ServerMsg::BlobStored { .. } | ServerMsg::Blob { .. } => Vec::new(),
@@ -260,11 +314,56 @@ impl SyncClient {
 mod tests {
     use super::*;
 
+    const KEY: KeyId = KeyId([7; 16]);
+
     fn ready() -> SyncClient {
-        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0);
+        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, Some(KEY));
         client.on_open();
-        client.on_message(ServerMsg::Welcome { head: 0 });
+        client.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) });
         client
+    }
+
+    fn opened(key: Option<KeyId>, head: u64) -> SyncClient {
+        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, key);
+        client.on_open();
+        let _ = head;
+        client
+    }
+
+    #[test]
+    fn the_first_device_makes_the_salon_key_and_the_relay_keeps_the_first_claim() {
+        let mut first = opened(None, 0);
+        assert_eq!(first.on_message(ServerMsg::Welcome { head: 0, key: None }), [Effect::CreateKey]);
+        assert_eq!(first.poll(), None, "nothing is pulled before the key is settled");
+        assert_eq!(first.claim(KEY), Some(ClientMsg::ClaimKey { id: KEY.0 }));
+        let effects = first.on_message(ServerMsg::SalonKey { id: KEY.0 });
+        assert_eq!(effects, [Effect::PushIfPending, Effect::BlobsIfPending]);
+        assert_eq!(first.phase(), Phase::Ready);
+        // Another device claimed at the same moment and lost: it is told, and stops.
+        let mut second = opened(None, 0);
+        second.on_message(ServerMsg::Welcome { head: 0, key: None });
+        second.claim(KeyId([8; 16]));
+        assert_eq!(second.on_message(ServerMsg::SalonKey { id: KEY.0 }), [Effect::KeyMismatch]);
+        assert_eq!(second.push(&[]), None);
+        assert_ne!(second.phase(), Phase::Ready);
+        // A device with a key on a relay that lost its database claims the key again.
+        let mut restored = opened(Some(KEY), 0);
+        let effects = restored.on_message(ServerMsg::Welcome { head: 0, key: None });
+        assert_eq!(effects, [Effect::Send(ClientMsg::ClaimKey { id: KEY.0 })]);
+    }
+
+    #[test]
+    fn a_device_without_the_salon_key_or_with_another_sends_and_reads_nothing() {
+        let mut uninvited = opened(None, 0);
+        assert_eq!(uninvited.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0) }), [Effect::KeyNeeded]);
+        assert_eq!(uninvited.poll(), None);
+        assert_eq!(uninvited.claim(KeyId([1; 16])), None, "no claim over an existing key");
+        let mut stranger = opened(Some(KeyId([9; 16])), 0);
+        assert_eq!(stranger.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0) }), [Effect::KeyMismatch]);
+        assert_eq!(stranger.poll(), None);
+        let mut member = opened(Some(KEY), 0);
+        let effects = member.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0) });
+        assert_eq!(effects[0], Effect::Send(ClientMsg::Pull { since: 0, limit: limits::MAX_PULL_LIMIT }));
     }
 
     #[test]
@@ -304,7 +403,7 @@ mod tests {
     fn one_blob_transfer_at_a_time_and_only_when_connected() {
         let photo = b"jpeg bytes".to_vec();
         let hash = BlobHash::of(&photo);
-        let mut closed = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0);
+        let mut closed = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, Some(KEY));
         assert_eq!(closed.put_blob(hash, photo.clone()), None);
         let mut client = ready();
         assert_eq!(
@@ -320,16 +419,13 @@ mod tests {
     }
 
     #[test]
-    fn a_fetched_blob_is_handed_over_only_when_its_bytes_match_its_name() {
-        let photo = b"the real photo".to_vec();
-        let hash = BlobHash::of(&photo);
+    fn a_fetched_blob_is_handed_over_only_when_asked_for() {
+        let sealed = b"sealed photo bytes".to_vec();
+        let name = BlobHash::of(b"its keyed name");
         let mut client = ready();
-        client.get_blob(hash);
-        let effects = client.on_message(ServerMsg::Blob { hash: *hash.as_bytes(), bytes: Some(b"tampered".to_vec()) });
-        assert_eq!(effects[0], Effect::BlobArrived { hash, bytes: None });
-        client.get_blob(hash);
-        let effects = client.on_message(ServerMsg::Blob { hash: *hash.as_bytes(), bytes: Some(photo.clone()) });
-        assert_eq!(effects[0], Effect::BlobArrived { hash, bytes: Some(photo) });
+        client.get_blob(name);
+        let effects = client.on_message(ServerMsg::Blob { hash: *name.as_bytes(), bytes: Some(sealed.clone()) });
+        assert_eq!(effects[0], Effect::BlobArrived { hash: name, bytes: Some(sealed) });
         let other = BlobHash::of(b"other");
         assert!(
             client.on_message(ServerMsg::Blob { hash: *other.as_bytes(), bytes: None }).is_empty(),
@@ -338,12 +434,34 @@ mod tests {
     }
 
     #[test]
-    fn a_put_blob_whose_bytes_do_not_match_its_name_is_refused_when_decoded() {
+    fn the_relay_refuses_plaintext_and_changes_under_a_hash_that_is_not_theirs() {
+        use crate::crypto::SalonKey;
+        use crate::ids::DocId;
         use crate::wire::FrameProblem;
-        let good = ClientMsg::PutBlob { hash: *BlobHash::of(b"a").as_bytes(), bytes: b"a".to_vec() };
+        let (key, salon, doc) =
+            (SalonKey::new([3; 32]), SalonId::parse("demo").expect("salon"), DocId::parse("c-1").expect("doc"));
+        let sealed = key.seal_change(&salon, &doc, b"a change", [1; 24]);
+        let honest = WireChange { doc: doc.clone(), hash: *BlobHash::of(&sealed).as_bytes(), bytes: sealed.clone() };
+        let push = |changes: Vec<WireChange>| ClientMsg::Push { batch: 1, changes };
+        assert_eq!(ClientMsg::decode(&push(vec![honest.clone()]).encode()), Ok(push(vec![honest.clone()])));
+        // Another change's hash claimed for these bytes (poisoning its slot): refused.
+        let liar = WireChange { hash: [9; 32], ..honest.clone() };
+        assert_eq!(ClientMsg::decode(&push(vec![honest.clone(), liar]).encode()), Err(FrameProblem::HashMismatch));
+        // Plaintext, with an honest hash: refused too.
+        let plain = WireChange {
+            doc,
+            hash: *BlobHash::of(b"plaintext change").as_bytes(),
+            bytes: b"plaintext change".to_vec(),
+        };
+        assert_eq!(ClientMsg::decode(&push(vec![plain]).encode()), Err(FrameProblem::NotSealed));
+        let photo = key.seal_blob(&salon, &BlobHash::of(b"jpeg"), b"jpeg", [2; 24]);
+        let good = ClientMsg::PutBlob { hash: [4; 32], bytes: photo };
         assert_eq!(ClientMsg::decode(&good.encode()), Ok(good));
-        let bad = ClientMsg::PutBlob { hash: *BlobHash::of(b"a").as_bytes(), bytes: b"b".to_vec() };
-        assert_eq!(ClientMsg::decode(&bad.encode()), Err(FrameProblem::BlobMismatch));
+        let bare = ClientMsg::PutBlob {
+            hash: [4; 32],
+            bytes: b"\xFF\xD8\xFF a bare jpeg of fifty bytes or so, unsealed".to_vec(),
+        };
+        assert_eq!(ClientMsg::decode(&bare.encode()), Err(FrameProblem::NotSealed));
         let empty = ClientMsg::PutBlob { hash: *BlobHash::of(b"").as_bytes(), bytes: Vec::new() };
         assert_eq!(ClientMsg::decode(&empty.encode()), Err(FrameProblem::Malformed));
         let huge = vec![7u8; limits::MAX_BLOB_BYTES + 1];

@@ -483,8 +483,14 @@ fn search_by_name_phone_and_number() {
 
 // ---- wire ----------------------------------------------------------------------------------
 
+/// A change of the sealed shape with `len` bytes of content (none at all for 0) and its
+/// honest hash.
 fn wire_change(doc: &str, n: u8, len: usize) -> WireChange {
-    WireChange { doc: DocId::parse(doc).expect("doc id"), hash: [n; 32], bytes: vec![n; len] }
+    let bytes = match len {
+        0 => Vec::new(),
+        _ => [&crate::crypto::MAGIC[..], &vec![n; len + crate::crypto::OVERHEAD_BYTES]].concat(),
+    };
+    WireChange { doc: DocId::parse(doc).expect("doc id"), hash: *crate::blob::BlobHash::of(&bytes).as_bytes(), bytes }
 }
 
 #[test]
@@ -511,7 +517,10 @@ fn bad_frames_are_refused_with_a_reason() {
     let hello = ClientMsg::Pull { since: 1, limit: 1 }.encode();
     assert_eq!(ClientMsg::decode(&[]), Err(FrameProblem::Empty));
     assert_eq!(ClientMsg::decode(&[PROTOCOL_VERSION]), Err(FrameProblem::Malformed));
-    assert_eq!(ClientMsg::decode(b"\x01garbage garbage"), Err(FrameProblem::Malformed));
+    assert_eq!(
+        ClientMsg::decode(&[&[PROTOCOL_VERSION][..], b"garbage garbage"].concat()),
+        Err(FrameProblem::Malformed)
+    );
     let mut wrong_version = hello.clone();
     wrong_version[0] = 99;
     assert_eq!(ClientMsg::decode(&wrong_version), Err(FrameProblem::UnsupportedVersion));
@@ -537,8 +546,10 @@ fn bad_frames_are_refused_with_a_reason() {
 
 // ---- sync state machine --------------------------------------------------------------------
 
+const KEY: crate::crypto::KeyId = crate::crypto::KeyId([5; 16]);
+
 fn client(cursor: u64) -> SyncClient {
-    SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), cursor)
+    SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), cursor, Some(KEY))
 }
 
 fn seq_change(seq: u64) -> SeqChange {
@@ -550,7 +561,7 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
     let mut c = client(3);
     assert!(matches!(c.on_open(), ClientMsg::Hello { .. }));
     assert_eq!(c.push(&[wire_change("c-1", 1, 1)]), None, "no push before the relay welcomes us");
-    let effects = c.on_message(ServerMsg::Welcome { head: 10 });
+    let effects = c.on_message(ServerMsg::Welcome { head: 10, key: Some(KEY.0) });
     assert_eq!(
         effects,
         vec![Effect::Send(ClientMsg::Pull { since: 3, limit: 500 }), Effect::PushIfPending, Effect::BlobsIfPending]
@@ -578,7 +589,10 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
 fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
     let mut c = client(0);
     c.on_open();
-    assert_eq!(c.on_message(ServerMsg::Welcome { head: 0 }), vec![Effect::PushIfPending, Effect::BlobsIfPending]);
+    assert_eq!(
+        c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) }),
+        vec![Effect::PushIfPending, Effect::BlobsIfPending]
+    );
     assert_eq!(
         c.on_message(ServerMsg::Announce { head: 2 }),
         vec![Effect::Send(ClientMsg::Pull { since: 0, limit: 500 })]
@@ -592,11 +606,11 @@ fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
 fn sync_client_forgets_in_flight_work_on_close_and_reports_refusals() {
     let mut c = client(0);
     c.on_open();
-    c.on_message(ServerMsg::Welcome { head: 0 });
+    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) });
     assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some());
     c.on_close();
     c.on_open();
-    c.on_message(ServerMsg::Welcome { head: 0 });
+    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) });
     assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some(), "the unacknowledged change is pushed again");
     assert_eq!(
         c.on_message(ServerMsg::Error { code: ErrorCode::Unauthorized }),
@@ -611,7 +625,7 @@ fn sync_client_polls_only_when_ready_and_idle() {
     assert_eq!(c.poll(), None, "not connected");
     c.on_open();
     assert_eq!(c.poll(), None, "not authenticated");
-    c.on_message(ServerMsg::Welcome { head: 5 });
+    c.on_message(ServerMsg::Welcome { head: 5, key: Some(KEY.0) });
     assert_eq!(c.poll(), Some(ClientMsg::Pull { since: 5, limit: 500 }));
     assert_eq!(c.poll(), None, "the first poll is still unanswered");
     c.on_message(ServerMsg::Page { changes: vec![], head: 5 });
@@ -622,7 +636,7 @@ fn sync_client_polls_only_when_ready_and_idle() {
 #[test]
 fn join_codes_come_as_pairs_or_links() {
     use crate::join::JoinCode;
-    let expected = Ok(JoinCode { salon: SalonId::parse("demo").expect("salon"), token: "a1b2".into() });
+    let expected = Ok(JoinCode { salon: SalonId::parse("demo").expect("salon"), token: "a1b2".into(), key: None });
     assert_eq!(JoinCode::parse("demo:a1b2"), expected);
     assert_eq!(JoinCode::parse("  demo : a1b2 "), expected);
     assert_eq!(JoinCode::parse("#join=demo:a1b2"), expected);
@@ -636,9 +650,32 @@ fn join_codes_come_as_pairs_or_links() {
 fn sync_client_splits_large_outboxes_into_frames_that_fit() {
     let mut c = client(0);
     c.on_open();
-    c.on_message(ServerMsg::Welcome { head: 0 });
+    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) });
     let big: Vec<WireChange> = (0..10).map(|i| wire_change("c-1", i, 200 << 10)).collect();
     let (msg, _, count) = c.push(&big).expect("push");
     assert_eq!(count, 3, "three 200 KiB changes fit in one 768 KiB push");
     assert!(msg.encode().len() <= crate::wire::limits::MAX_FRAME_BYTES);
+}
+
+// ---- sealing ------------------------------------------------------------------------------
+
+#[test]
+fn a_customers_change_names_her_readably_until_it_is_sealed() {
+    // Why the relay's files are searched for names after an e2e run: an automerge change
+    // carries her name and phone as plain UTF-8, so only sealing keeps them from the relay.
+    let form =
+        CustomerForm::with(&[(Field::Name, "林晓雯"), (Field::Phone, "13912345678"), (Field::Allergies, "青霉素过敏")]);
+    let new = new_customer(form.validate(TODAY, &no_referrer).expect("valid"));
+    let (_, change) = CustomerDoc::create(device(1), &new).expect("created");
+    let readable = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    for text in ["林晓雯", "13912345678", "青霉素过敏"] {
+        assert!(readable(&change.bytes, text), "{text} is in the plain change");
+    }
+    let key = crate::crypto::SalonKey::new([1; 32]);
+    let salon = SalonId::parse("demo").expect("salon");
+    let sealed = key.seal_change(&salon, &new.id.doc_id(), &change.bytes, [3; 24]);
+    for text in ["林晓雯", "13912345678", "青霉素过敏"] {
+        assert!(!readable(&sealed, text), "{text} is not in the sealed change");
+    }
+    assert_eq!(key.open_change(&salon, &new.id.doc_id(), &sealed), Ok(change.bytes));
 }

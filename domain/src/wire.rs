@@ -3,17 +3,20 @@
 //! Every frame is one binary WebSocket message: a version byte, then a postcard-encoded
 //! [`ClientMsg`] or [`ServerMsg`]. Sizes are checked before decoding, and decoding is bounded
 //! by the frame's length, so a hostile frame cannot make either side allocate much.
-//! The relay never looks inside a change's `bytes`, nor inside a blob's (photos); it only
-//! checks that a blob's bytes hash to its name.
+//! Every change and blob is sealed on its device ([`crate::crypto`]); the relay cannot look
+//! inside. It checks only what it can: that a change's hash is the SHA-256 of its (sealed)
+//! bytes, so one device cannot store garbage under another change's hash, and that changes
+//! and blobs have the sealed shape, so a device that forgot to seal is refused, not stored.
 
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::blob::BlobHash;
+use crate::crypto;
 use crate::ids::{DocId, SalonId};
 
 /// Bumped on any incompatible change to the messages below.
-pub const PROTOCOL_VERSION: u8 = 1;
+pub const PROTOCOL_VERSION: u8 = 2;
 
 /// Protocol limits, shared by both sides so a well-behaved client never hits them.
 pub mod limits {
@@ -38,7 +41,7 @@ pub mod limits {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireChange {
     pub doc: DocId,
-    /// The change's hash as its author computed it: the relay's deduplication key.
+    /// SHA-256 of `bytes` (the sealed change), checked by the relay: its deduplication key.
     pub hash: [u8; 32],
     pub bytes: Vec<u8>,
 }
@@ -60,17 +63,24 @@ pub enum ClientMsg {
     Push { batch: u64, changes: Vec<WireChange> },
     /// Send changes with a sequence number above `since`; answered by [`ServerMsg::Page`].
     Pull { since: u64, limit: u32 },
-    /// Store a blob under its name, the SHA-256 of `bytes`; answered by
-    /// [`ServerMsg::BlobStored`]. Storing it again is harmless.
+    /// Store a sealed blob under its name (keyed by the salon key, see
+    /// [`crate::crypto::SalonKey::blob_name`]); answered by [`ServerMsg::BlobStored`]. Storing
+    /// it again is harmless.
     PutBlob { hash: [u8; 32], bytes: Vec<u8> },
     /// Send the salon's blob with this name; answered by [`ServerMsg::Blob`].
     GetBlob { hash: [u8; 32] },
+    /// The salon has no key yet (`Welcome` said so): this device's key is the salon's, unless
+    /// another device claimed one first. Answered by [`ServerMsg::SalonKey`].
+    ClaimKey { id: [u8; 16] },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServerMsg {
-    /// The device is authenticated; `head` is the salon's newest sequence number.
-    Welcome { head: u64 },
+    /// The device is authenticated; `head` is the salon's newest sequence number and `key`
+    /// the id of the salon's key (`None` until a device claims one).
+    Welcome { head: u64, key: Option<[u8; 16]> },
+    /// The salon's key id after a `ClaimKey`: the claimed one, or the one claimed before it.
+    SalonKey { id: [u8; 16] },
     /// Every change of the batch is stored; `seqs[i]` is the sequence number of change `i`
     /// (the earlier one when the change was already stored).
     Ack { batch: u64, seqs: Vec<u64> },
@@ -100,8 +110,10 @@ pub enum ErrorCode {
     NotAuthenticated,
     /// The relay could not store or read; nothing was changed.
     Internal,
-    /// A blob's bytes do not hash to the name it was sent under.
-    BlobMismatch,
+    /// A change's bytes do not hash to the hash it was sent under.
+    HashMismatch,
+    /// A change or blob in plaintext: devices seal everything before it leaves them.
+    NotSealed,
 }
 
 /// Why a frame was refused.
@@ -111,7 +123,8 @@ pub enum FrameProblem {
     TooLarge,
     UnsupportedVersion,
     Malformed,
-    BlobMismatch,
+    HashMismatch,
+    NotSealed,
 }
 
 impl FrameProblem {
@@ -120,7 +133,8 @@ impl FrameProblem {
             FrameProblem::Empty | FrameProblem::Malformed => ErrorCode::Malformed,
             FrameProblem::TooLarge => ErrorCode::TooLarge,
             FrameProblem::UnsupportedVersion => ErrorCode::UnsupportedVersion,
-            FrameProblem::BlobMismatch => ErrorCode::BlobMismatch,
+            FrameProblem::HashMismatch => ErrorCode::HashMismatch,
+            FrameProblem::NotSealed => ErrorCode::NotSealed,
         }
     }
 }
@@ -165,11 +179,17 @@ impl ClientMsg {
             ClientMsg::Push { changes, .. } if changes.iter().any(|c| c.bytes.is_empty()) => {
                 Err(FrameProblem::Malformed)
             }
+            ClientMsg::Push { changes, .. } if changes.iter().any(|c| !crypto::is_sealed(&c.bytes)) => {
+                Err(FrameProblem::NotSealed)
+            }
+            ClientMsg::Push { changes, .. }
+                if changes.iter().any(|c| !BlobHash::from_bytes(c.hash).matches(&c.bytes)) =>
+            {
+                Err(FrameProblem::HashMismatch)
+            }
             ClientMsg::PutBlob { bytes, .. } if bytes.is_empty() => Err(FrameProblem::Malformed),
             ClientMsg::PutBlob { bytes, .. } if bytes.len() > limits::MAX_BLOB_BYTES => Err(FrameProblem::TooLarge),
-            ClientMsg::PutBlob { hash, bytes } if !BlobHash::from_bytes(*hash).matches(bytes) => {
-                Err(FrameProblem::BlobMismatch)
-            }
+            ClientMsg::PutBlob { bytes, .. } if !crypto::is_sealed(bytes) => Err(FrameProblem::NotSealed),
             _ => Ok(msg),
         }
     }

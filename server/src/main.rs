@@ -42,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
     // stdout, flushed at once. The token sits in the fragment, which browsers never send.
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "listening on http://{bound}")?;
+    writeln!(stdout, "open a join link on the salon's first device; invite the others from its 设置 → 邀请设备")?;
     for (salon, token) in &config.salons {
         writeln!(stdout, "join {salon}: http://{bound}/#join={salon}:{token}")?;
     }

@@ -140,7 +140,9 @@ where
 fn close_code_for(code: ErrorCode) -> u16 {
     match code {
         ErrorCode::TooLarge => close_code::SIZE,
-        ErrorCode::Malformed | ErrorCode::UnsupportedVersion | ErrorCode::BlobMismatch => close_code::PROTOCOL,
+        ErrorCode::Malformed | ErrorCode::UnsupportedVersion | ErrorCode::HashMismatch | ErrorCode::NotSealed => {
+            close_code::PROTOCOL
+        }
         ErrorCode::Unauthorized | ErrorCode::NotAuthenticated => close_code::POLICY,
         ErrorCode::Internal => close_code::ERROR,
     }
@@ -179,7 +181,11 @@ where
             Some(ClientMsg::Hello { salon, token }) if state.salons().verify(&salon, &token) => return Ok(salon),
             Some(ClientMsg::Hello { .. }) => return Err(End::Refused(ErrorCode::Unauthorized)),
             Some(
-                ClientMsg::Push { .. } | ClientMsg::Pull { .. } | ClientMsg::PutBlob { .. } | ClientMsg::GetBlob { .. },
+                ClientMsg::Push { .. }
+                | ClientMsg::Pull { .. }
+                | ClientMsg::PutBlob { .. }
+                | ClientMsg::GetBlob { .. }
+                | ClientMsg::ClaimKey { .. },
             ) => {
                 return Err(End::Refused(ErrorCode::NotAuthenticated));
             }
@@ -198,7 +204,8 @@ where
     // Subscribing before reading the head means no change can slip between the two unseen.
     let mut announcements = state.subscribe(salon);
     let head = state.store().head(salon.clone()).await.map_err(storage_failed)?;
-    send(outbound, ServerMsg::Welcome { head }).await?;
+    let key = state.store().salon_key(salon.clone()).await.map_err(storage_failed)?;
+    send(outbound, ServerMsg::Welcome { head, key }).await?;
     loop {
         tokio::select! {
             biased;
@@ -237,7 +244,12 @@ where
                         .map_err(storage_failed)?;
                     send(outbound, ServerMsg::Page { changes, head }).await?;
                 }
-                // `ClientMsg::decode` already refused a blob whose bytes are not its name.
+                // The first claim wins; the answer is the key id the salon has now.
+                Some(ClientMsg::ClaimKey { id }) => {
+                    let id = state.store().claim_key(salon.clone(), id, now_ms()).await.map_err(storage_failed)?;
+                    send(outbound, ServerMsg::SalonKey { id }).await?;
+                }
+                // `ClientMsg::decode` already refused a blob that is not sealed.
                 Some(ClientMsg::PutBlob { hash, bytes }) => {
                     let size = bytes.len();
                     state.store().put_blob(salon.clone(), hash, bytes, now_ms()).await.map_err(storage_failed)?;

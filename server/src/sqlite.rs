@@ -13,7 +13,7 @@ use crate::AppError;
 use crate::store::{ChangeStore, PushOutcome};
 
 /// The schema this code writes, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
     CREATE TABLE changes (
@@ -39,6 +39,15 @@ const SCHEMA_2: &str = "
     );
 ";
 
+/// Version 3: the id of each salon's key (the first device's claim; never the key itself).
+const SCHEMA_3: &str = "
+    CREATE TABLE salon_keys (
+        salon TEXT PRIMARY KEY,
+        key_id BLOB NOT NULL,
+        claimed_at INTEGER NOT NULL
+    );
+";
+
 /// A [`ChangeStore`] in one SQLite file.
 ///
 /// A single connection behind a mutex is enough: the relay's writes are small and serialised
@@ -52,13 +61,13 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, AppError> {
         let mut connection = Connection::open(path)?;
         // WAL lets readers of the file (backups, an operator's sqlite3 shell) work alongside
-        // the relay; NORMAL synchronisation is durable across application crashes in WAL mode
-        // and much faster than FULL.
+        // the relay. FULL synchronisation: a push is acknowledged (and the device drops it from
+        // its outbox) only once it would survive a power cut, not just a crash of the relay.
         let mode: String = connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(AppError::Storage(format!("SQLite refused WAL mode (got {mode})").into()));
         }
-        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
         connection.busy_timeout(Duration::from_secs(5))?;
         migrate(&mut connection)?;
         Ok(SqliteStore { connection: Arc::new(Mutex::new(connection)) })
@@ -87,13 +96,16 @@ impl SqliteStore {
 fn migrate(connection: &mut Connection) -> Result<(), AppError> {
     let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
     match version {
-        0 | 1 => {
-            // Each step in one transaction: a crash leaves the file at the old version.
+        0..=2 => {
+            // All steps in one transaction: a crash leaves the file at the old version.
             let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if version == 0 {
                 transaction.execute_batch(SCHEMA)?;
             }
-            transaction.execute_batch(SCHEMA_2)?;
+            if version <= 1 {
+                transaction.execute_batch(SCHEMA_2)?;
+            }
+            transaction.execute_batch(SCHEMA_3)?;
             transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             transaction.commit()?;
             Ok(())
@@ -223,6 +235,32 @@ impl ChangeStore for SqliteStore {
 
     fn head(&self, salon: SalonId) -> BoxFuture<'_, Result<u64, AppError>> {
         self.run(move |connection| head_of(connection, salon.as_str()))
+    }
+
+    fn salon_key(&self, salon: SalonId) -> BoxFuture<'_, Result<Option<[u8; 16]>, AppError>> {
+        self.run(move |connection| {
+            let id: Option<Vec<u8>> = connection
+                .query_row("SELECT key_id FROM salon_keys WHERE salon = ?1", params![salon.as_str()], |row| row.get(0))
+                .optional()?;
+            id.map(|id| id.try_into().map_err(|_| AppError::corrupt("key id is not 16 bytes"))).transpose()
+        })
+    }
+
+    fn claim_key(&self, salon: SalonId, id: [u8; 16], claimed_at_ms: u64) -> BoxFuture<'_, Result<[u8; 16], AppError>> {
+        self.run(move |connection| {
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            transaction.execute(
+                "INSERT OR IGNORE INTO salon_keys (salon, key_id, claimed_at) VALUES (?1, ?2, ?3)",
+                params![salon.as_str(), &id[..], to_sql_int(claimed_at_ms)],
+            )?;
+            let stored: Vec<u8> = transaction.query_row(
+                "SELECT key_id FROM salon_keys WHERE salon = ?1",
+                params![salon.as_str()],
+                |row| row.get(0),
+            )?;
+            transaction.commit()?;
+            stored.try_into().map_err(|_| AppError::corrupt("key id is not 16 bytes"))
+        })
     }
 
     fn put_blob(

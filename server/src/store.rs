@@ -20,7 +20,7 @@ pub struct PushOutcome {
     pub head: u64,
 }
 
-/// Stores opaque changes per salon and hands them back in sequence order.
+/// Stores opaque (sealed) changes per salon and hands them back in sequence order.
 ///
 /// Sequence numbers increase over the whole store, so one salon's numbers have gaps; a salon
 /// only ever sees its own rows. Implementations never look inside a change's bytes.
@@ -49,8 +49,15 @@ pub trait ChangeStore: Send + Sync {
     /// The salon's newest sequence number, 0 when it has no changes.
     fn head(&self, salon: SalonId) -> BoxFuture<'_, Result<u64, AppError>>;
 
-    /// Stores a blob (a photo) under its name for one salon. The caller has checked that the
-    /// name is the bytes' SHA-256; storing the same blob again is harmless.
+    /// The id of the salon's key, once a device has claimed one. The relay never has the key.
+    fn salon_key(&self, salon: SalonId) -> BoxFuture<'_, Result<Option<[u8; 16]>, AppError>>;
+
+    /// Records `id` as the salon's key id unless one is recorded already; returns the
+    /// salon's key id after the claim (the earlier one when there was one).
+    fn claim_key(&self, salon: SalonId, id: [u8; 16], claimed_at_ms: u64) -> BoxFuture<'_, Result<[u8; 16], AppError>>;
+
+    /// Stores a sealed blob (a photo) under its name for one salon; storing the same blob
+    /// again is harmless.
     fn put_blob(
         &self,
         salon: SalonId,

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use domain::blob::BlobHash;
 use domain::ids::{DocId, SalonId};
 use domain::wire::{ClientMsg, ErrorCode, ServerMsg, WireChange};
 use futures::StreamExt;
@@ -21,8 +22,10 @@ fn salon(raw: &str) -> SalonId {
     SalonId::parse(raw).expect("test salon id is valid")
 }
 
+/// A change of the sealed shape under its honest hash, as devices send them.
 fn change(doc: &str, n: u8, len: usize) -> WireChange {
-    WireChange { doc: DocId::parse(doc).expect("test doc id is valid"), hash: [n; 32], bytes: vec![n; len] }
+    let bytes = [&domain::crypto::MAGIC[..], &vec![n; len.max(domain::crypto::OVERHEAD_BYTES)]].concat();
+    WireChange { doc: DocId::parse(doc).expect("test doc id is valid"), hash: *BlobHash::of(&bytes).as_bytes(), bytes }
 }
 
 fn open_store(dir: &Path) -> SqliteStore {
@@ -105,7 +108,8 @@ async fn salons_see_only_their_own_changes_and_heads() {
     let store = open_store(dir.path());
     assert_eq!(store.head(salon("alpha")).await.expect("head"), 0);
     let alpha = store.push(salon("alpha"), vec![change("c-a", 1, 4), change("c-a", 2, 4)], 1).await.expect("push");
-    let beta = store.push(salon("beta"), vec![change("c-b", 3, 4)], 1).await.expect("push");
+    let beta_change = change("c-b", 3, 4);
+    let beta = store.push(salon("beta"), vec![beta_change.clone()], 1).await.expect("push");
 
     assert!(beta.head > alpha.head, "sequence numbers are shared by all salons");
     assert_eq!(store.head(salon("alpha")).await.expect("head"), alpha.head);
@@ -115,10 +119,10 @@ async fn salons_see_only_their_own_changes_and_heads() {
     let (page, head) = store.pull(salon("beta"), 0, 100, usize::MAX).await.expect("pull");
     assert_eq!(head, beta.head);
     assert_eq!(page.len(), 1);
-    assert_eq!(page[0].hash, [3; 32]);
+    assert_eq!(page[0].hash, beta_change.hash);
     let (page, head) = store.pull(salon("alpha"), 0, 100, usize::MAX).await.expect("pull");
     assert_eq!(head, alpha.head);
-    assert!(page.iter().all(|c| c.hash != [3; 32]));
+    assert!(page.iter().all(|c| c.hash != beta_change.hash));
     assert_eq!(page.len(), 2);
 }
 
@@ -144,7 +148,7 @@ async fn changes_survive_reopening_and_the_schema_is_versioned() {
 
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
     let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let mode: String = connection.query_row("PRAGMA journal_mode", [], |row| row.get(0)).expect("mode");
     assert_eq!(mode, "wal");
 }
@@ -154,14 +158,14 @@ fn a_database_from_a_newer_relay_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     drop(open_store(dir.path()));
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
-    connection.pragma_update(None, "user_version", 3).expect("version set");
+    connection.pragma_update(None, "user_version", 4).expect("version set");
     drop(connection);
     let opened = SqliteStore::open(&dir.path().join("relay.sqlite3"));
     assert!(matches!(opened, Err(AppError::Storage(_))));
 }
 
 #[tokio::test]
-async fn a_first_release_database_gains_the_blob_table_and_keeps_its_changes() {
+async fn a_first_release_database_gains_the_blob_and_key_tables_and_keeps_its_changes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("relay.sqlite3");
     {
@@ -182,6 +186,10 @@ async fn a_first_release_database_gains_the_blob_table_and_keeps_its_changes() {
     assert_eq!(page.len(), 1, "the old change is still there");
     store.put_blob(salon("alpha"), [9; 32], vec![1, 2, 3], 5).await.expect("blobs work");
     assert_eq!(store.get_blob(salon("alpha"), [9; 32]).await.expect("get"), Some(vec![1, 2, 3]));
+    assert_eq!(store.salon_key(salon("alpha")).await.expect("key"), None);
+    assert_eq!(store.claim_key(salon("alpha"), [4; 16], 6).await.expect("claim"), [4; 16]);
+    assert_eq!(store.claim_key(salon("alpha"), [5; 16], 7).await.expect("claim"), [4; 16], "the first claim stays");
+    assert_eq!(store.salon_key(salon("beta")).await.expect("key"), None, "salons have their own keys");
 }
 
 #[test]
@@ -290,7 +298,7 @@ async fn the_connection_loop_runs_over_plain_channels_and_stops_on_shutdown() {
 
     let (mut device, connection) = ChannelDevice::connect(&state);
     device.send(&ClientMsg::Hello { salon: salon("alpha"), token: "secret".to_owned() });
-    assert_eq!(device.next_message().await, ServerMsg::Welcome { head: 0 });
+    assert_eq!(device.next_message().await, ServerMsg::Welcome { head: 0, key: None });
     device.send(&ClientMsg::Push { batch: 7, changes: vec![change("c-a", 1, 4)] });
     let seqs = match device.next_message().await {
         ServerMsg::Ack { batch: 7, seqs } => seqs,

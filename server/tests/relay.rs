@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use domain::blob::BlobHash;
+use domain::crypto;
 use domain::ids::{DocId, SalonId};
 use domain::wire::{ClientMsg, ErrorCode, PROTOCOL_VERSION, SeqChange, ServerMsg, WireChange, limits};
 use futures::{SinkExt, StreamExt};
@@ -80,7 +81,7 @@ impl Relay {
         let mut socket = self.connect().await;
         send(&mut socket, &ClientMsg::Hello { salon: salon(salon_id), token: token.to_owned() }).await;
         match recv(&mut socket).await {
-            ServerMsg::Welcome { head } => (socket, head),
+            ServerMsg::Welcome { head, .. } => (socket, head),
             other => panic!("expected Welcome, got {other:?}"),
         }
     }
@@ -94,8 +95,18 @@ fn salon(raw: &str) -> SalonId {
     SalonId::parse(raw).expect("test salon id is valid")
 }
 
+/// A change of the sealed shape (at least the sealing overhead long; empty for 0) under its
+/// honest hash: what a device sends. The relay cannot tell it from a real sealed change.
 fn change(doc: &str, n: u8, len: usize) -> WireChange {
-    WireChange { doc: DocId::parse(doc).expect("test doc id is valid"), hash: [n; 32], bytes: vec![n; len] }
+    let bytes = sealed_shape(n, len);
+    WireChange { doc: DocId::parse(doc).expect("test doc id is valid"), hash: *BlobHash::of(&bytes).as_bytes(), bytes }
+}
+
+fn sealed_shape(n: u8, len: usize) -> Vec<u8> {
+    match len {
+        0 => Vec::new(),
+        _ => [&crypto::MAGIC[..], &vec![n; len.max(crypto::OVERHEAD_BYTES) - crypto::MAGIC.len()]].concat(),
+    }
 }
 
 fn database(dir: &Path) -> PathBuf {
@@ -518,9 +529,12 @@ fn count_blobs(dir: &Path) -> i64 {
     connection.query_row("SELECT COUNT(*) FROM blobs", [], |row| row.get(0)).expect("rows counted")
 }
 
+/// A sealed-shaped photo and a name for it (devices name photos with a keyed hash the relay
+/// cannot check, so any name will do).
 fn photo(seed: u8, len: usize) -> (BlobHash, Vec<u8>) {
-    let bytes: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(seed)).collect();
-    (BlobHash::of(&bytes), bytes)
+    let mut bytes: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(seed)).collect();
+    bytes[..2].copy_from_slice(&crypto::MAGIC);
+    (BlobHash::of(&[b"name".as_slice(), &bytes].concat()), bytes)
 }
 
 async fn put_blob(socket: &mut Socket, hash: BlobHash, bytes: Vec<u8>) {
@@ -560,18 +574,31 @@ async fn a_photo_blob_stored_by_one_device_is_served_to_its_salon_only_and_survi
 }
 
 #[tokio::test]
-async fn a_blob_that_is_not_what_its_name_says_is_refused_and_nothing_stored_is_harmed() {
+async fn plaintext_and_changes_under_another_changes_hash_are_refused_and_nothing_stored_is_harmed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let relay = Relay::start(dir.path()).await;
     let (mut tablet, _) = relay.alpha().await;
     let (hash, bytes) = photo(7, 1_000);
     put_blob(&mut tablet, hash, bytes.clone()).await;
-    push(&mut tablet, 1, vec![change("c-1", 1, 40)]).await;
+    let stored = change("c-1", 1, 40);
+    push(&mut tablet, 1, vec![stored.clone()]).await;
 
+    // A bare JPEG (a device that forgot to seal, or a hostile one) is not stored.
     let (mut hostile, _) = relay.alpha().await;
-    let (_, other_bytes) = photo(9, 1_000);
-    send(&mut hostile, &ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes: other_bytes }).await;
-    expect_refused(&mut hostile, ErrorCode::BlobMismatch).await;
+    let jpeg: Vec<u8> = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7; 1_000]].concat();
+    send(&mut hostile, &ClientMsg::PutBlob { hash: *BlobHash::of(&jpeg).as_bytes(), bytes: jpeg }).await;
+    expect_refused(&mut hostile, ErrorCode::NotSealed).await;
+    // Other bytes under the stored change's hash (to poison its slot): refused.
+    let (mut hostile, _) = relay.alpha().await;
+    let poison = WireChange { bytes: sealed_shape(2, 40), ..stored.clone() };
+    send(&mut hostile, &ClientMsg::Push { batch: 1, changes: vec![poison] }).await;
+    expect_refused(&mut hostile, ErrorCode::HashMismatch).await;
+    // A plaintext change under its honest hash: refused too.
+    let (mut hostile, _) = relay.alpha().await;
+    let plain = "{\"name\":\"王芳\"} a plaintext change".as_bytes().to_vec();
+    let plain = WireChange { doc: stored.doc.clone(), hash: *BlobHash::of(&plain).as_bytes(), bytes: plain };
+    send(&mut hostile, &ClientMsg::Push { batch: 1, changes: vec![plain] }).await;
+    expect_refused(&mut hostile, ErrorCode::NotSealed).await;
 
     let (mut huge_sender, _) = relay.alpha().await;
     let (huge_hash, huge) = photo(11, limits::MAX_BLOB_BYTES + 1);
@@ -584,7 +611,43 @@ async fn a_blob_that_is_not_what_its_name_says_is_refused_and_nothing_stored_is_
 
     let (mut phone, _) = relay.alpha().await;
     assert_eq!(get_blob(&mut phone, hash).await, Some(bytes), "the stored photo is untouched");
+    let kept = pull_all(&mut phone).await;
+    assert_eq!((kept.len(), &kept[0].bytes), (1, &stored.bytes), "the stored change is untouched");
     assert_eq!(count_blobs(dir.path()), 1);
     assert_eq!(count_rows(dir.path()), 1);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn the_first_claimed_key_id_is_the_salons_and_every_device_is_told_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let welcome_key = |msg: ServerMsg| match msg {
+        ServerMsg::Welcome { key, .. } => key,
+        other => panic!("expected Welcome, got {other:?}"),
+    };
+    let mut first = relay.connect().await;
+    send(&mut first, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned() }).await;
+    assert_eq!(welcome_key(recv(&mut first).await), None, "a new salon has no key");
+    // Before the first device hears back, a second claims another key: the first claim wins.
+    send(&mut first, &ClientMsg::ClaimKey { id: [1; 16] }).await;
+    assert_eq!(recv_reply(&mut first).await, ServerMsg::SalonKey { id: [1; 16] });
+    let (mut second, _) = relay.alpha().await;
+    send(&mut second, &ClientMsg::ClaimKey { id: [2; 16] }).await;
+    assert_eq!(recv_reply(&mut second).await, ServerMsg::SalonKey { id: [1; 16] });
+
+    // After a restart the id is still the salon's, and another salon's is its own.
+    relay.stop().await;
+    let relay = Relay::start(dir.path()).await;
+    let mut later = relay.connect().await;
+    send(&mut later, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned() }).await;
+    assert_eq!(welcome_key(recv(&mut later).await), Some([1; 16]));
+    let mut beta = relay.connect().await;
+    send(&mut beta, &ClientMsg::Hello { salon: salon("beta"), token: BETA_TOKEN.to_owned() }).await;
+    assert_eq!(welcome_key(recv(&mut beta).await), None);
+    // A claim before authenticating is refused.
+    let mut early = relay.connect().await;
+    send(&mut early, &ClientMsg::ClaimKey { id: [3; 16] }).await;
+    expect_refused(&mut early, ErrorCode::NotAuthenticated).await;
     relay.stop().await;
 }

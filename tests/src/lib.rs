@@ -15,6 +15,11 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 pub const SALON: &str = "demo";
+
+/// The salon key the tests' invites carry.
+pub fn test_salon_key() -> domain::crypto::SalonKey {
+    domain::crypto::SalonKey::new([0x5a; 32])
+}
 pub const TOKEN: &str = "e2e-token-7f3a9c";
 /// How long a test waits for something to appear before failing. Generous: CI has 2 cores,
 /// and a reconnect after the relay returns may wait out the client's backoff.
@@ -127,8 +132,15 @@ impl Relay {
         format!("http://{}", self.addr)
     }
 
-    /// The link staff open to connect a device to the salon.
+    /// An invite to the salon, as a device of the salon gives it: with the salon key (the
+    /// tests' fixed one; the first device to use it claims it for the salon).
     pub fn join_url(&self) -> String {
+        format!("{}/#join={SALON}:{TOKEN};key={}", self.url(), test_salon_key().to_text())
+    }
+
+    /// The link the relay prints for a salon: no key (the relay never has it). The salon's
+    /// first device that opens it makes the key; any other device is told to get an invite.
+    pub fn relay_link(&self) -> String {
         format!("{}/#join={SALON}:{TOKEN}", self.url())
     }
 

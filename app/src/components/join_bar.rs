@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser::{self, Role};
-use crate::state::{JoinOutcome, use_app};
+use crate::state::{Connection, JoinOutcome, use_app};
 
 #[component]
 pub fn JoinBar() -> impl IntoView {
@@ -17,15 +17,25 @@ pub fn JoinBar() -> impl IntoView {
     };
     move || {
         let outcome = state.join.get()?;
+        // Joined, but the salon's files are sealed with a key this device lacks: say that, not
+        // "syncing".
+        let keyless = matches!(state.sync.with(|s| s.connection), Connection::NeedsInvite | Connection::WrongKey);
         let (class, asks) = match &outcome {
             JoinOutcome::Bad(_) | JoinOutcome::Refused { .. } => ("problem-bar", false),
+            JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_) if keyless => ("problem-bar", false),
             JoinOutcome::Ask { .. } => ("notice-bar notice-ask", true),
             JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_) => ("notice-bar", false),
         };
         // Just joined, and nobody said who uses this device: offer to, so a beautician's
         // tablet opens on her own worklist from the start.
-        let set_up = matches!(outcome, JoinOutcome::Joined(_)) && browser::saved_role() == Role::Unset;
-        let message = move || i18n.t().join_outcome(&outcome);
+        let set_up = matches!(outcome, JoinOutcome::Joined(_)) && browser::saved_role() == Role::Unset && !keyless;
+        let wrong_key = state.sync.with(|s| s.connection) == Connection::WrongKey;
+        let message = move || match (&outcome, keyless) {
+            (JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_), true) => {
+                i18n.t().ui(if wrong_key { Ui::WrongKeyHelp } else { Ui::NeedsInviteHelp }).to_owned()
+            }
+            _ => i18n.t().join_outcome(&outcome),
+        };
         Some(view! {
             <div class=class role="alert" data-test="join-bar">
                 <span data-test="join-message">{message}</span>

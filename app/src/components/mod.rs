@@ -13,6 +13,7 @@ pub mod entry_field;
 pub mod follow_ups;
 pub mod form_field;
 pub mod health_alert;
+pub mod invite_device;
 pub mod join_bar;
 pub mod money_list;
 pub mod override_editor;

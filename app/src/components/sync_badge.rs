@@ -18,7 +18,7 @@ pub fn SyncBadge() -> impl IntoView {
             Connection::Connecting => "connecting",
             Connection::Offline => "offline",
             Connection::NotConfigured => "local",
-            Connection::Refused(_) => "refused",
+            Connection::Refused(_) | Connection::NeedsInvite | Connection::WrongKey => "refused",
         };
         format!("sync-badge sync-{kind}")
     };
@@ -30,12 +30,17 @@ pub fn SyncBadge() -> impl IntoView {
             Connection::Offline => t.sync_offline,
             Connection::NotConfigured => t.sync_not_configured,
             Connection::Refused(code) => t.refusal(code),
+            Connection::NeedsInvite => t.sync_needs_invite,
+            Connection::WrongKey => t.sync_wrong_key,
         }
     };
     let detail = move || {
         let t = i18n.t();
-        let (pending, last, receiving) = status.with(|s| (s.pending, s.last_synced, s.receiving));
-        if pending > 0 {
+        let (pending, last, receiving, unreadable) =
+            status.with(|s| (s.pending, s.last_synced, s.receiving, s.unreadable));
+        if unreadable > 0 {
+            (t.sync_unreadable)(unreadable)
+        } else if pending > 0 {
             (t.sync_pending)(pending)
         } else if receiving {
             // "Last synced" would claim the device is up to date while it is still reading.

@@ -55,6 +55,15 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// Bytes from the browser's cryptographic generator, for keys and nonces; `None` when it
+/// gives none (never a weaker stand-in).
+pub fn secret_bytes<const N: usize>() -> Option<[u8; N]> {
+    let mut bytes = [0u8; N];
+    let crypto = web_sys::window()?.crypto().ok()?;
+    crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
+    Some(bytes)
+}
+
 pub fn new_customer_id() -> CustomerId {
     CustomerId::from_random(random_bytes())
 }
@@ -105,6 +114,11 @@ pub fn take_join_fragment() -> Option<String> {
 /// connection can work.
 pub fn online() -> bool {
     web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+}
+
+/// Where this app was loaded from (`https://host:port`), for links to it.
+pub fn origin() -> Option<String> {
+    web_sys::window()?.location().origin().ok()
 }
 
 /// The relay's sync endpoint: the same host that served the app.

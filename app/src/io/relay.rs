@@ -3,7 +3,12 @@
 //! pulled pages are stored with their cursor in one transaction, so an interrupted sync
 //! resumes where it stopped and nothing is lost or applied twice.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use domain::blob::BlobHash;
+use domain::crypto::SalonKey;
+use domain::ids::SalonId;
 use domain::sync::{Effect, SyncClient};
 use domain::wire::{ClientMsg, ServerMsg, WireChange, limits};
 use futures::StreamExt;
@@ -61,9 +66,40 @@ pub enum SocketEvent {
 }
 
 enum SessionEnd {
-    Lost { was_ready: bool },
+    Lost {
+        was_ready: bool,
+    },
     Refused(domain::wire::ErrorCode),
+    /// The salon key is not settled on this device (no invite yet, or another key): nothing
+    /// can be sent or read until a new code comes.
+    Keyless(Connection),
     Reconfigured,
+}
+
+/// The salon and its key, for sealing what leaves and opening what comes: photos travel under
+/// a keyed name, remembered here to find the photo an answer is about.
+struct Sealer {
+    salon: SalonId,
+    key: SalonKey,
+    photos: RefCell<HashMap<BlobHash, BlobHash>>,
+}
+
+impl Sealer {
+    fn new(salon: SalonId, key: SalonKey) -> Self {
+        Sealer { salon, key, photos: RefCell::new(HashMap::new()) }
+    }
+
+    /// The relay's name for a photo.
+    fn name_of(&self, photo: BlobHash) -> BlobHash {
+        let name = self.key.blob_name(&photo);
+        self.photos.borrow_mut().insert(name, photo);
+        name
+    }
+
+    /// The photo a relay name stands for (one this session asked about).
+    fn photo_of(&self, name: &BlobHash) -> Option<BlobHash> {
+        self.photos.borrow().get(name).copied()
+    }
 }
 
 /// One WebSocket and the JS callbacks feeding its events into the sync channel. Dropping it
@@ -207,6 +243,12 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
                 backoff = BACKOFF_MIN_MS;
                 continue;
             }
+            SessionEnd::Keyless(connection) => {
+                state.set_connection(connection);
+                wait(&state, &store, &mut events, None).await;
+                backoff = BACKOFF_MIN_MS;
+                continue;
+            }
             SessionEnd::Reconfigured => {
                 backoff = BACKOFF_MIN_MS;
                 continue;
@@ -264,7 +306,12 @@ async fn session(
         return SessionEnd::Lost { was_ready: false };
     };
     let cursor = store.cursor().await.unwrap_or(0);
-    let mut client = SyncClient::new(config.salon.clone(), config.token.clone(), cursor);
+    let mut sealer = config.key().map(|key| Sealer::new(config.salon.clone(), key));
+    let mut client =
+        SyncClient::new(config.salon.clone(), config.token.clone(), cursor, sealer.as_ref().map(|s| s.key.id()));
+    // The key this session made (the salon's first device): dropped again if another device's
+    // claim came first.
+    let mut made_key = false;
     let mut in_flight: Option<InFlight> = None;
     let mut was_ready = false;
     // The only message waiting for an answer is the idle check.
@@ -292,8 +339,9 @@ async fn session(
                         Effect::Send(msg) => socket.send(&msg),
                         Effect::Apply { changes, cursor_after } => {
                             let unchanged = changes.is_empty() && cursor_after <= client.cursor();
+                            let Some(sealer) = sealer.as_ref() else { continue };
                             if !unchanged {
-                                match store.apply_remote(&changes, cursor_after).await {
+                                match store.apply_remote(&changes, cursor_after, &sealer.salon, &sealer.key).await {
                                     Ok(applied) => {
                                         state.customers_changed(applied.customers);
                                         if applied.salon_changed {
@@ -301,7 +349,8 @@ async fn session(
                                         }
                                         // New documents may refer to photos: look again.
                                         blobs_missing.clear();
-                                        blob_next(store, &mut client, &socket).await;
+                                        blob_next(store, &mut client, &socket, sealer).await;
+                                        refresh_unreadable(state, store).await;
                                     }
                                     Err(error) => {
                                         state.report(error);
@@ -319,33 +368,88 @@ async fn session(
                             {
                                 state.report(error);
                             }
-                            push_next(store, &mut client, &socket, &mut in_flight).await;
+                            push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
                             refresh_pending(state, store).await;
                         }
                         Effect::PushIfPending => {
                             was_ready = true;
                             state.set_connection(Connection::Online);
-                            push_next(store, &mut client, &socket, &mut in_flight).await;
+                            if let Some(sealer) = sealer.as_ref() {
+                                // Changes that did not open before (a newer app's, a damaged
+                                // device's) are tried again on every connection.
+                                match store.retry_quarantined(&sealer.salon, &sealer.key).await {
+                                    Ok(Some(applied)) => {
+                                        state.customers_changed(applied.customers);
+                                        if applied.salon_changed {
+                                            state.reload_salon();
+                                        }
+                                    }
+                                    Ok(None) => {}
+                                    Err(error) => state.report(error),
+                                }
+                                refresh_unreadable(state, store).await;
+                            }
+                            push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
                         }
                         Effect::Refused(code) => return SessionEnd::Refused(code),
                         Effect::BlobStored { hash } => {
-                            if let Err(error) = store.blob_uploaded(&hash.to_hex()).await {
+                            let photo = sealer.as_ref().and_then(|s| s.photo_of(&hash));
+                            if let Some(photo) = photo
+                                && let Err(error) = store.blob_uploaded(&photo.to_hex()).await
+                            {
                                 state.report(error);
                             }
                         }
-                        Effect::BlobArrived { hash, bytes } => match bytes {
-                            Some(bytes) => match store.blob_arrived(&hash.to_hex(), bytes).await {
-                                Ok(()) => state.blobs_arrived(),
-                                Err(error) => state.report(error),
-                            },
-                            // Not on the relay yet (its device has not uploaded it): try again
-                            // after the next change arrives or on the next connection.
-                            None => blobs_missing.push(hash),
-                        },
+                        Effect::BlobArrived { hash, bytes } => {
+                            let Some(sealer) = sealer.as_ref() else { continue };
+                            let Some(photo) = sealer.photo_of(&hash) else { continue };
+                            // Bytes that do not open as this photo count as not there yet.
+                            match bytes.and_then(|b| sealer.key.open_blob(&sealer.salon, &photo, &b).ok()) {
+                                Some(bytes) => match store.blob_arrived(&photo.to_hex(), bytes).await {
+                                    Ok(()) => state.blobs_arrived(),
+                                    Err(error) => state.report(error),
+                                },
+                                // Not on the relay yet (its device has not uploaded it): try
+                                // again after the next change arrives or on the next connection.
+                                None => blobs_missing.push(photo),
+                            }
+                        }
                         Effect::BlobsIfPending => {
                             skip_missing(&mut blobs_missing);
-                            blob_next_except(store, &mut client, &socket, &blobs_missing).await;
+                            if let Some(sealer) = sealer.as_ref() {
+                                blob_next_except(store, &mut client, &socket, sealer, &blobs_missing).await;
+                            }
                         }
+                        Effect::CreateKey => {
+                            let Some(bytes) = browser::secret_bytes::<32>() else {
+                                state.report(crate::error::AppError::Storage(
+                                    "this browser gives no secure random numbers (crypto.getRandomValues)".to_owned(),
+                                ));
+                                return SessionEnd::Keyless(Connection::NeedsInvite);
+                            };
+                            let key = SalonKey::new(bytes);
+                            let saved = RelayConfig { key: Some(key.to_text()), ..config.clone() };
+                            if let Err(error) = store.set_relay_config(&saved).await {
+                                state.report(error);
+                                return SessionEnd::Lost { was_ready };
+                            }
+                            made_key = true;
+                            if let Some(msg) = client.claim(key.id()) {
+                                socket.send(&msg);
+                            }
+                            sealer = Some(Sealer::new(config.salon.clone(), key));
+                        }
+                        Effect::KeyNeeded => return SessionEnd::Keyless(Connection::NeedsInvite),
+                        Effect::KeyMismatch if made_key => {
+                            // Another device made the salon's key a moment before: this one's
+                            // key is no one's, and nothing was sealed with it yet.
+                            let keyless = RelayConfig { key: None, ..config.clone() };
+                            if let Err(error) = store.set_relay_config(&keyless).await {
+                                state.report(error);
+                            }
+                            return SessionEnd::Keyless(Connection::NeedsInvite);
+                        }
+                        Effect::KeyMismatch => return SessionEnd::Keyless(Connection::WrongKey),
                     }
                 }
                 state.set_receiving(was_ready && !client.is_caught_up());
@@ -362,9 +466,13 @@ async fn session(
             }
             SyncEvent::OutboxChanged => {
                 refresh_pending(state, store).await;
-                push_next(store, &mut client, &socket, &mut in_flight).await;
+                push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
             }
-            SyncEvent::BlobsChanged => blob_next(store, &mut client, &socket).await,
+            SyncEvent::BlobsChanged => {
+                if let Some(sealer) = sealer.as_ref() {
+                    blob_next(store, &mut client, &socket, sealer).await;
+                }
+            }
             SyncEvent::ConfigChanged => return SessionEnd::Reconfigured,
             SyncEvent::NetworkOnline => {}
             SyncEvent::NetworkOffline => {
@@ -385,18 +493,28 @@ async fn session(
                 // A photo the relay lacked a moment ago may have been uploaded since (its
                 // device uploads without announcing): ask again at this slow pace.
                 blobs_missing.clear();
-                blob_next(store, &mut client, &socket).await;
+                if let Some(sealer) = sealer.as_ref() {
+                    blob_next(store, &mut client, &socket, sealer).await;
+                }
             }
         }
     }
     SessionEnd::Lost { was_ready }
 }
 
-async fn push_next(store: &Store, client: &mut SyncClient, socket: &Socket, in_flight: &mut Option<InFlight>) {
+async fn push_next(
+    store: &Store,
+    client: &mut SyncClient,
+    socket: &Socket,
+    in_flight: &mut Option<InFlight>,
+    sealer: Option<&Sealer>,
+) {
+    let Some(sealer) = sealer else { return };
     if in_flight.is_some() {
         return;
     }
-    let Ok(pending) = store.outbox_peek(limits::MAX_PUSH_CHANGES as u32).await else {
+    let Ok(pending) = store.outbox_peek_sealed(limits::MAX_PUSH_CHANGES as u32, &sealer.salon, &sealer.key).await
+    else {
         return;
     };
     let changes: Vec<WireChange> = pending.iter().map(|p| p.change.clone()).collect();
@@ -408,26 +526,28 @@ async fn push_next(store: &Store, client: &mut SyncClient, socket: &Socket, in_f
 
 /// Starts the next blob transfer, if none is in flight: uploads first (a photo taken here is
 /// only on this device until the relay has it), then fetches of photos documents refer to.
-async fn blob_next(store: &Store, client: &mut SyncClient, socket: &Socket) {
-    blob_next_except(store, client, socket, &[]).await;
+async fn blob_next(store: &Store, client: &mut SyncClient, socket: &Socket, sealer: &Sealer) {
+    blob_next_except(store, client, socket, sealer, &[]).await;
 }
 
-async fn blob_next_except(store: &Store, client: &mut SyncClient, socket: &Socket, skip: &[BlobHash]) {
+async fn blob_next_except(store: &Store, client: &mut SyncClient, socket: &Socket, sealer: &Sealer, skip: &[BlobHash]) {
     if client.blob_in_flight() {
         return;
     }
     if let Ok(uploads) = store.blobs_to_upload().await {
         for name in uploads {
-            let (Ok(hash), Ok(Some(bytes))) = (BlobHash::parse(&name), store.blob(&name).await) else { continue };
-            if let Some(msg) = client.put_blob(hash, bytes) {
+            let (Ok(photo), Ok(Some(bytes))) = (BlobHash::parse(&name), store.blob(&name).await) else { continue };
+            let Some(nonce) = browser::secret_bytes() else { return };
+            let sealed = sealer.key.seal_blob(&sealer.salon, &photo, &bytes, nonce);
+            if let Some(msg) = client.put_blob(sealer.name_of(photo), sealed) {
                 socket.send(&msg);
             }
             return;
         }
     }
     if let Ok(wanted) = store.blobs_wanted().await {
-        let next = wanted.iter().filter_map(|name| BlobHash::parse(name).ok()).find(|hash| !skip.contains(hash));
-        if let Some(msg) = next.and_then(|hash| client.get_blob(hash)) {
+        let next = wanted.iter().filter_map(|name| BlobHash::parse(name).ok()).find(|photo| !skip.contains(photo));
+        if let Some(msg) = next.and_then(|photo| client.get_blob(sealer.name_of(photo))) {
             socket.send(&msg);
         }
     }
@@ -438,6 +558,12 @@ fn skip_missing(missing: &mut Vec<BlobHash>) {
     const MAX: usize = 1_000;
     if missing.len() > MAX {
         missing.clear();
+    }
+}
+
+async fn refresh_unreadable(state: &AppState, store: &Store) {
+    if let Ok(count) = store.quarantined().await {
+        state.set_unreadable(count);
     }
 }
 

@@ -9,9 +9,11 @@
 use std::collections::BTreeMap;
 
 use domain::DomainError;
+use domain::blob::BlobHash;
 use domain::care::rules::CarePolicy;
 use domain::classify::Policy;
 use domain::classify::snapshot::Snapshot;
+use domain::crypto::SalonKey;
 use domain::customer::{
     CustomerDoc, CustomerFile, CustomerNumber, CustomerSummary, EntryEdit, LocalChange, NewCustomer, Photo, Profile,
 };
@@ -30,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 const DB_NAME: &str = "meike";
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 const DOCS: &str = "docs";
 const CUSTOMERS: &str = "customers";
 const OUTBOX: &str = "outbox";
@@ -41,6 +43,10 @@ const BLOBS: &str = "blobs";
 const BLOB_OUTBOX: &str = "blob_outbox";
 /// Hashes of blobs that documents refer to but this device does not have yet.
 const BLOB_WANTED: &str = "blob_wanted";
+/// Changes from the relay this device could not open or apply (sealed under a key it lacks,
+/// garbled, or from a newer app), by sequence number: kept, counted, and tried again on every
+/// connection, never skipped with the cursor moved past them as if they had been read.
+const QUARANTINE: &str = "quarantine";
 
 const META_DEVICE: &str = "device";
 const META_RELAY: &str = "relay";
@@ -75,12 +81,39 @@ struct OutboxRecord {
     hash: Vec<u8>,
     #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
+    /// `bytes` are sealed under the salon key and `hash` is theirs. A change made before the
+    /// device had its key is sealed when it is first pushed, and saved so: a push repeated
+    /// after a lost connection sends the very same bytes.
+    #[serde(default)]
+    sealed: bool,
 }
 
 impl OutboxRecord {
     fn new(doc: &DocId, change: &LocalChange) -> Self {
-        OutboxRecord { id: None, doc: doc.as_str().to_owned(), hash: change.hash.to_vec(), bytes: change.bytes.clone() }
+        OutboxRecord {
+            id: None,
+            doc: doc.as_str().to_owned(),
+            hash: change.hash.to_vec(),
+            bytes: change.bytes.clone(),
+            sealed: false,
+        }
     }
+}
+
+/// A change kept in quarantine, with why it did not open.
+#[derive(Serialize, Deserialize)]
+struct QuarantineRecord {
+    seq: u64,
+    doc: String,
+    #[serde(with = "serde_bytes")]
+    hash: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    bytes: Vec<u8>,
+    problem: String,
+}
+
+fn quarantine_key(seq: u64) -> String {
+    format!("{seq:020}")
 }
 
 #[derive(Serialize, Deserialize, Clone)]
@@ -90,11 +123,27 @@ struct DeviceRecord {
     next_number: u32,
 }
 
-/// Which salon this device syncs with, and its token.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+/// Which salon this device syncs with, its token, and the salon key (as text) once the device
+/// has made it (the salon's first device) or been invited with it.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct RelayConfig {
     pub salon: SalonId,
     pub token: String,
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+impl RelayConfig {
+    pub fn key(&self) -> Option<SalonKey> {
+        self.key.as_deref().and_then(|text| SalonKey::parse(text).ok())
+    }
+}
+
+impl std::fmt::Debug for RelayConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Token and key are secrets.
+        f.debug_struct("RelayConfig").field("salon", &self.salon).field("key", &self.key().map(|k| k.id())).finish()
+    }
 }
 
 /// One outbox entry, ready to push.
@@ -124,6 +173,10 @@ pub struct Store {
     tag: DeviceTag,
 }
 
+fn no_random() -> AppError {
+    AppError::Storage("this browser gives no secure random numbers (crypto.getRandomValues)".to_owned())
+}
+
 fn corrupt(what: &str) -> AppError {
     AppError::Storage(format!("unreadable {what} record"))
 }
@@ -144,6 +197,9 @@ impl Store {
                     db.create_object_store(BLOBS).build()?;
                     db.create_object_store(BLOB_OUTBOX).build()?;
                     db.create_object_store(BLOB_WANTED).build()?;
+                }
+                if event.old_version() < 3.0 {
+                    db.create_object_store(QUARANTINE).build()?;
                 }
                 Ok(())
             })
@@ -199,7 +255,7 @@ impl Store {
     }
 
     fn write_tx(&self) -> Result<Transaction<'_>, AppError> {
-        let stores = [DOCS, CUSTOMERS, OUTBOX, META, BLOBS, BLOB_OUTBOX, BLOB_WANTED];
+        let stores = [DOCS, CUSTOMERS, OUTBOX, META, BLOBS, BLOB_OUTBOX, BLOB_WANTED, QUARANTINE];
         Ok(self.db.transaction(stores).with_mode(TransactionMode::Readwrite).build()?)
     }
 
@@ -444,7 +500,50 @@ impl Store {
     /// list entries of the customers whose files changed, and whether a salon document
     /// (settings, snapshots) changed. Photos the changes refer to and this device lacks are
     /// queued for fetching.
-    pub async fn apply_remote(&self, changes: &[SeqChange], cursor: u64) -> Result<Applied, AppError> {
+    pub async fn apply_remote(
+        &self,
+        changes: &[SeqChange],
+        cursor: u64,
+        salon: &SalonId,
+        key: &SalonKey,
+    ) -> Result<Applied, AppError> {
+        self.apply_sealed(changes, Some(cursor), salon, key, false).await
+    }
+
+    /// Tries the quarantined changes again (after an update, or with a key the device did not
+    /// have): those that open now are applied; the others stay.
+    pub async fn retry_quarantined(&self, salon: &SalonId, key: &SalonKey) -> Result<Option<Applied>, AppError> {
+        let tx = self.db.transaction(QUARANTINE).build()?;
+        let rows = tx.object_store(QUARANTINE)?.get_all::<QuarantineRecord>().serde()?.await?;
+        let mut changes = Vec::new();
+        for row in rows {
+            let row = row?;
+            let (Ok(doc), Ok(hash)) = (DocId::parse(&row.doc), <[u8; 32]>::try_from(row.hash.as_slice())) else {
+                continue;
+            };
+            changes.push(SeqChange { seq: row.seq, doc, hash, bytes: row.bytes });
+        }
+        drop(tx);
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        self.apply_sealed(&changes, None, salon, key, true).await.map(Some)
+    }
+
+    /// How many changes wait in quarantine.
+    pub async fn quarantined(&self) -> Result<u32, AppError> {
+        let tx = self.db.transaction(QUARANTINE).build()?;
+        Ok(tx.object_store(QUARANTINE)?.count().primitive()?.await?)
+    }
+
+    async fn apply_sealed(
+        &self,
+        changes: &[SeqChange],
+        cursor: Option<u64>,
+        salon: &SalonId,
+        key: &SalonKey,
+        retrying: bool,
+    ) -> Result<Applied, AppError> {
         let today = crate::io::browser::today();
         let mut by_doc: BTreeMap<&DocId, Vec<&SeqChange>> = BTreeMap::new();
         for change in changes {
@@ -452,6 +551,7 @@ impl Store {
         }
         let tx = self.write_tx()?;
         let docs = tx.object_store(DOCS)?;
+        let quarantine = tx.object_store(QUARANTINE)?;
         let mut requests = Vec::with_capacity(by_doc.len());
         for doc_id in by_doc.keys() {
             requests.push(docs.get::<DocRecord, _, _>(doc_id.as_str().to_owned()).serde()?);
@@ -464,12 +564,30 @@ impl Store {
                 Some(record) => CustomerDoc::load(&record.bytes)?,
                 None => CustomerDoc::empty(),
             };
+            let mut applied_any = false;
             for change in doc_changes {
-                // A change this device cannot decode (a newer app version, or a broken
-                // device) must not stop the salon's sync: skip it, keep the rest.
-                if let Err(error) = doc.apply_changes([change.bytes.as_slice()]) {
-                    web_sys::console::warn_1(&format!("skipped change {} of {doc_id}: {error}", change.seq).into());
+                let opened = key.open_change(salon, doc_id, &change.bytes).map_err(|problem| problem.to_string());
+                let result = opened.and_then(|plain| doc.apply_changes([plain.as_slice()]).map_err(|e| e.to_string()));
+                if retrying {
+                    quarantine.delete(quarantine_key(change.seq)).primitive()?;
                 }
+                match result {
+                    Ok(()) => applied_any = true,
+                    // Kept, with why; the cursor still moves on so the rest of the salon syncs.
+                    Err(problem) => {
+                        let record = QuarantineRecord {
+                            seq: change.seq,
+                            doc: doc_id.as_str().to_owned(),
+                            hash: change.hash.to_vec(),
+                            bytes: change.bytes.clone(),
+                            problem,
+                        };
+                        quarantine.put(&record).with_key(quarantine_key(change.seq)).without_key_type().serde()?;
+                    }
+                }
+            }
+            if !applied_any {
+                continue;
             }
             let file = doc_id.customer().and_then(|_| doc.file().ok());
             let summary = file.as_ref().map(|f| CustomerSummary::of(f, today));
@@ -486,7 +604,9 @@ impl Store {
                 wanted.put(true).with_key(hash).without_key_type().serde()?;
             }
         }
-        tx.object_store(META)?.put(cursor).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
+        if let Some(cursor) = cursor {
+            tx.object_store(META)?.put(cursor).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
+        }
         tx.commit().await?;
         Ok(Applied { customers: updated, salon_changed })
     }
@@ -574,21 +694,34 @@ impl Store {
         Ok(())
     }
 
-    /// The oldest outbox entries, in the order they were made.
-    pub async fn outbox_peek(&self, limit: u32) -> Result<Vec<Pending>, AppError> {
-        let tx = self.db.transaction(OUTBOX).build()?;
+    /// The oldest outbox entries, in the order they were made, sealed under `key`: entries
+    /// still in plaintext (made before the device had its key) are sealed and saved so first.
+    pub async fn outbox_peek_sealed(
+        &self,
+        limit: u32,
+        salon: &SalonId,
+        key: &SalonKey,
+    ) -> Result<Vec<Pending>, AppError> {
+        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(OUTBOX)?;
         let rows = store.get_all::<OutboxRecord>().with_limit(limit).serde()?.await?;
         let mut pending = Vec::new();
         for row in rows {
-            let row = row?;
-            let (Some(key), Ok(doc), Ok(hash)) =
-                (row.id, DocId::parse(&row.doc), <[u8; 32]>::try_from(row.hash.as_slice()))
-            else {
+            let mut row = row?;
+            let (Some(key_no), Ok(doc)) = (row.id, DocId::parse(&row.doc)) else {
                 return Err(corrupt("outbox"));
             };
-            pending.push(Pending { key, change: WireChange { doc, hash, bytes: row.bytes } });
+            if !row.sealed {
+                let nonce = crate::io::browser::secret_bytes().ok_or_else(no_random)?;
+                row.bytes = key.seal_change(salon, &doc, &row.bytes, nonce);
+                row.hash = BlobHash::of(&row.bytes).as_bytes().to_vec();
+                row.sealed = true;
+                store.put(&row).serde()?;
+            }
+            let hash = <[u8; 32]>::try_from(row.hash.as_slice()).map_err(|_| corrupt("outbox"))?;
+            pending.push(Pending { key: key_no, change: WireChange { doc, hash, bytes: row.bytes } });
         }
+        tx.commit().await?;
         Ok(pending)
     }
 

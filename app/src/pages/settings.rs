@@ -1,11 +1,12 @@
 //! `/settings`: language, the salon this device syncs with (and its name, which messages to
-//! customers are signed with), who uses this device (a beautician picks her own name, so her
+//! customers are signed with), inviting another device, who uses this device (a beautician picks her own name, so her
 //! home is her worklist), and this device's code.
 
 use domain::customer::beauticians;
 use domain::salon::SalonName;
 use leptos::prelude::*;
 
+use crate::components::invite_device::InviteDevice;
 use crate::i18n::{Locale, Ui, use_i18n};
 use crate::io::browser::{self, Role};
 use crate::state::use_app;
@@ -84,6 +85,12 @@ pub fn SettingsPage() -> impl IntoView {
                     <p class="field-hint">{move || i18n.t().settings_join_help}</p>
                 </form>
             </div>
+
+            // Only the owner's and the manager's devices invite (and a device not set up yet,
+            // which is how the salon's first device starts).
+            <Show when=move || matches!(role.get(), Role::Owner | Role::Manager | Role::Unset)>
+                <InviteDevice/>
+            </Show>
 
             <div class="settings-block">
                 <h2>{move || i18n.t().ui(Ui::SalonNameTitle)}</h2>

@@ -1,0 +1,105 @@
+//! End-to-end tests of end-to-end encryption: the salon's first device makes the salon key,
+//! other devices join only with an invite that carries it, and the relay's database holds no
+//! name, phone number, allergy or photo in readable form. Real relay process, real built app,
+//! headless Chromium.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, test_picture};
+
+/// Every byte the relay keeps: its SQLite file with its WAL and any other file beside it.
+fn relay_bytes(data: &Path) -> Result<Vec<u8>> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(data)? {
+        let path = entry?.path();
+        if path.is_file() {
+            all.extend(std::fs::read(&path)?);
+        }
+    }
+    Ok(all)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn rows(data: &Path, table: &str) -> Result<i64> {
+    let connection = rusqlite::Connection::open(data.join("relay.sqlite3"))?;
+    Ok(connection.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| row.get(0))?)
+}
+
+#[tokio::test]
+async fn the_first_device_makes_the_key_others_need_its_invite_and_the_relay_reads_nothing() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+
+    // The salon's first device opens the relay's own link (no key in it) and makes the key.
+    let tablet = Browser::open(&driver, TABLET).await?;
+    tablet.goto(&relay.relay_link()).await?;
+    tablet.wait_for("a.sync-online").await?;
+    let file = create_customer(&tablet, "林晓雯", "13912345678", "青霉素过敏").await?;
+    let picture = data.path().join("face.bmp");
+    test_picture(&picture, 320, 240)?;
+    tablet.navigate(&format!("{file}/photos")).await?;
+    tablet.set_value("[data-test=photo-area]", "forehead").await?;
+    tablet.upload("[data-test=photo-file]", &picture).await?;
+    tablet.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
+
+    // Another device with the relay's link: it is told to get an invite, and reads nothing.
+    let phone = Browser::open(&driver, PHONE).await?;
+    phone.goto(&relay.relay_link()).await?;
+    phone.wait_for_text("[data-test=sync-badge]", "需要邀请").await?;
+    phone.wait_for_text("[data-test=join-message]", "本机还没有门店密钥").await?;
+    phone.navigate("/settings").await?;
+    phone.wait_for_text("[data-test=needs-invite]", "邀请设备").await?;
+    phone.screenshot("phone-needs-invite").await?;
+    phone.navigate("/customers").await?;
+    if phone.text("[data-test=list-count]").await.unwrap_or_default().contains("共 1 位") {
+        bail!("a device without the salon key shows the salon's customers");
+    }
+
+    // The tablet's settings give the invite; the phone opens it and syncs everything.
+    tablet.navigate("/settings").await?;
+    let invite = tablet.wait_for("[data-test=invite-link]").await?;
+    let link = invite.prop("value").await?.unwrap_or_default();
+    if !link.contains("#join=demo:") || !link.contains(";key=1.") {
+        bail!("the invite link carries no salon key: {link}");
+    }
+    tablet.screenshot("tablet-invite").await?;
+    phone.goto(&link).await?;
+    phone.wait_for("a.sync-online").await?;
+    phone.navigate("/customers").await?;
+    phone.wait_for_text("[data-test=row-name]", "林晓雯").await?;
+    phone.navigate(&file).await?;
+    phone.wait_for_text("[data-test=file-name]", "林晓雯").await?;
+    phone.wait_for_text("[data-test=health-alert]", "青霉素过敏").await?;
+    phone.navigate(&format!("{file}/photos")).await?;
+    phone.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
+    let size = phone
+        .client
+        .execute(
+            "const i = document.querySelector('[data-test=photo-img]'); return [i.naturalWidth, i.naturalHeight]",
+            vec![],
+        )
+        .await?;
+    assert_eq!(size, serde_json::json!([320, 240]), "the photo opened on the invited phone");
+
+    // The relay stored the changes and the photo, and can read none of it.
+    assert!(rows(data.path(), "changes")? > 0 && rows(data.path(), "blobs")? == 1, "the relay has the data");
+    let stored = relay_bytes(data.path())?;
+    for (what, needle) in [
+        ("her name", "林晓雯".as_bytes()),
+        ("her phone", b"13912345678".as_slice()),
+        ("her allergy", "青霉素".as_bytes()),
+        ("a JPEG header", b"\xFF\xD8\xFF\xE0\x00\x10JFIF".as_slice()),
+    ] {
+        if contains(&stored, needle) {
+            bail!("the relay's files contain {what} in readable form");
+        }
+    }
+    tablet.close().await?;
+    phone.close().await?;
+    Ok(())
+}
