@@ -679,3 +679,50 @@ fn a_customers_change_names_her_readably_until_it_is_sealed() {
     }
     assert_eq!(key.open_change(&salon, &new.id.doc_id(), &sealed), Ok(change.bytes));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// Whatever arrives on the socket, decoding answers (a message or a reason) and never
+    /// panics or allocates past the frame: random frames, and valid frames with bytes flipped,
+    /// cut or extended.
+    #[test]
+    fn no_frame_makes_either_side_panic(
+        noise in proptest::collection::vec(any::<u8>(), 0..600),
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6),
+        cut in any::<usize>(),
+    ) {
+        let _ = ClientMsg::decode(&noise);
+        let _ = ServerMsg::decode(&noise);
+        let mut with_version = noise.clone();
+        with_version.insert(0, PROTOCOL_VERSION);
+        let _ = ClientMsg::decode(&with_version);
+        let _ = ServerMsg::decode(&with_version);
+        let client_frames = 3;
+        let valid = [
+            ClientMsg::Push { batch: 3, changes: vec![wire_change("c-1", 1, 20), wire_change("c-2", 2, 5)] }.encode(),
+            ClientMsg::Hello { salon: SalonId::parse("demo").expect("salon"), token: "tok".into() }.encode(),
+            ClientMsg::ClaimKey { id: [4; 16] }.encode(),
+            ServerMsg::Welcome { head: 9, key: Some([1; 16]) }.encode(),
+            ServerMsg::Page { changes: vec![seq_change(4)], head: 9 }.encode(),
+        ];
+        for (i, frame) in valid.into_iter().enumerate() {
+            let mut bent = frame.clone();
+            for (at, xor) in &flips {
+                let at = at % bent.len();
+                bent[at] ^= xor;
+            }
+            let _ = ClientMsg::decode(&bent);
+            let _ = ServerMsg::decode(&bent);
+            let short = &frame[..cut % (frame.len() + 1)];
+            let _ = ClientMsg::decode(short);
+            let _ = ServerMsg::decode(short);
+            // A device's frame with anything after it is refused, not half-read.
+            let long = [&frame[..], &noise[..]].concat();
+            let _ = ServerMsg::decode(&long);
+            if i < client_frames && !noise.is_empty() {
+                prop_assert!(ClientMsg::decode(&long).is_err());
+            }
+        }
+    }
+}
