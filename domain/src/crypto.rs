@@ -9,7 +9,11 @@
 //! A sealed record is `MAGIC (2) | version (1) | key epoch (4, LE) | nonce (24) | ciphertext`.
 //! Its associated data binds what it is (a change or a photo), the salon, the document (or the
 //! photo's name) and the epoch: a record moved to another document or salon does not open.
-//! Nonces are the caller's (the browser's random generator): this crate has no randomness.
+//! Nonces are synthetic (SIV-style): an HMAC, under a subkey, of what is sealed and where it
+//! belongs. The same change of the same document always seals to the same bytes, so a push
+//! repeated after a lost connection, or every change re-uploaded to a relay restored from a
+//! backup, is recognised by the relay's hash and stored once; sealing needs no randomness.
+//! The relay learns only that two uploads were the same change, which it sees anyway.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -117,9 +121,9 @@ impl SalonKey {
     }
 
     /// Seals one automerge change of document `doc`.
-    pub fn seal_change(&self, salon: &SalonId, doc: &DocId, change: &[u8], nonce: [u8; NONCE_BYTES]) -> Vec<u8> {
+    pub fn seal_change(&self, salon: &SalonId, doc: &DocId, change: &[u8]) -> Vec<u8> {
         let aad = associated(b"change", salon, doc.as_str().as_bytes(), self.epoch);
-        self.seal(b"change", &aad, change, nonce)
+        self.seal(b"change", &aad, change)
     }
 
     /// Opens a change sealed for document `doc` of `salon`.
@@ -136,9 +140,9 @@ impl SalonKey {
     }
 
     /// Seals a photo's bytes (named by their SHA-256 `photo`).
-    pub fn seal_blob(&self, salon: &SalonId, photo: &BlobHash, bytes: &[u8], nonce: [u8; NONCE_BYTES]) -> Vec<u8> {
+    pub fn seal_blob(&self, salon: &SalonId, photo: &BlobHash, bytes: &[u8]) -> Vec<u8> {
         let aad = associated(b"blob", salon, photo.as_bytes(), self.epoch);
-        self.seal(b"blob", &aad, bytes, nonce)
+        self.seal(b"blob", &aad, bytes)
     }
 
     /// Opens a sealed photo and checks that its bytes are the photo `photo` names.
@@ -152,7 +156,11 @@ impl SalonKey {
         Ok(bytes)
     }
 
-    fn seal(&self, purpose: &[u8], aad: &[u8], plain: &[u8], nonce: [u8; NONCE_BYTES]) -> Vec<u8> {
+    fn seal(&self, purpose: &[u8], aad: &[u8], plain: &[u8]) -> Vec<u8> {
+        let subkey = prf(&self.bytes, &[b"meike/nonce-key/v1", purpose]);
+        let synthetic = prf(&subkey, &[aad, plain]);
+        let mut nonce = [0u8; NONCE_BYTES];
+        nonce.copy_from_slice(&synthetic[..NONCE_BYTES]);
         let mut out = Vec::with_capacity(plain.len() + OVERHEAD_BYTES);
         out.extend_from_slice(&MAGIC);
         out.push(FORMAT);
@@ -230,7 +238,7 @@ mod tests {
     #[test]
     fn a_sealed_change_opens_only_for_its_salon_document_and_key() {
         let k = key(7);
-        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), b"allergic to latex", [1; NONCE_BYTES]);
+        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), b"allergic to latex");
         assert!(is_sealed(&sealed));
         assert!(!sealed.windows(5).any(|w| w == b"latex"), "no plaintext in the sealed bytes");
         assert_eq!(sealed.len(), "allergic to latex".len() + OVERHEAD_BYTES);
@@ -247,14 +255,31 @@ mod tests {
         }
         // A change sealed as a photo (same bytes, other purpose) does not open as a change.
         let hash = BlobHash::of(b"x");
-        let as_blob = k.seal_blob(&salon("demo"), &hash, b"x", [1; NONCE_BYTES]);
+        let as_blob = k.seal_blob(&salon("demo"), &hash, b"x");
         assert!(k.open_change(&salon("demo"), &doc("c-1"), &as_blob).is_err());
+    }
+
+    #[test]
+    fn the_same_change_seals_to_the_same_bytes_and_different_ones_never_share_a_nonce() {
+        let (k, demo) = (key(7), salon("demo"));
+        let once = k.seal_change(&demo, &doc("c-1"), b"visit 1");
+        assert_eq!(once, k.seal_change(&demo, &doc("c-1"), b"visit 1"), "a repeated upload is the same record");
+        let nonce = |sealed: &[u8]| sealed[7..31].to_vec();
+        let others = [
+            k.seal_change(&demo, &doc("c-1"), b"visit 2"),
+            k.seal_change(&demo, &doc("c-2"), b"visit 1"),
+            k.seal_change(&salon("other"), &doc("c-1"), b"visit 1"),
+            key(8).seal_change(&demo, &doc("c-1"), b"visit 1"),
+        ];
+        for other in &others {
+            assert_ne!(nonce(other), nonce(&once));
+        }
     }
 
     #[test]
     fn a_record_of_another_epoch_or_format_or_in_plaintext_says_so() {
         let k = key(7);
-        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), b"x", [2; NONCE_BYTES]);
+        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), b"x");
         let mut later = sealed.clone();
         later[3] = 2;
         assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &later), Err(SealProblem::OtherEpoch(2)));
@@ -272,13 +297,14 @@ mod tests {
     fn known_answer_a_change_sealed_today_opens_in_every_later_version() {
         // Golden bytes: if this changes, devices in the field can no longer read their salon.
         // Computed independently (HChaCha20 by hand, then RFC 8439 ChaCha20-Poly1305 and HMAC
-        // from Python's `cryptography` and `hmac`), not copied from this code's output.
+        // from Python's `cryptography` and `hmac`, the synthetic nonce included), not copied
+        // from this code's output.
         let k = SalonKey::new(core::array::from_fn(|i| i as u8));
-        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), b"meike", [9; NONCE_BYTES]);
+        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), b"meike");
         let hex: String = sealed.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(
             hex,
-            "4d53010100000009090909090909090909090909090909090909090909090971d475f6cae4dee5ad19d85de7733ebe5d622347e2"
+            "4d530101000000674f2d2bfb2d60ca685491a08cc7d6d2a7007c28ce9e765316fea1813348dc5f26ae179fe52f2468290ff09cee"
         );
         assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &sealed).as_deref(), Ok(&b"meike"[..]));
         let id: String = k.id().0.iter().map(|b| format!("{b:02x}")).collect();
@@ -294,13 +320,13 @@ mod tests {
         assert_ne!(name, hash, "the relay never sees the photo's own hash");
         assert_eq!(name, k.blob_name(&hash), "every device of the salon finds it under the same name");
         assert_ne!(name, key(4).blob_name(&hash));
-        let sealed = k.seal_blob(&demo, &hash, &photo, [5; NONCE_BYTES]);
+        let sealed = k.seal_blob(&demo, &hash, &photo);
         assert!(!sealed.windows(3).any(|w| w == b"\xFF\xD8\xFF"), "no JPEG magic in the sealed bytes");
         assert_eq!(k.open_blob(&demo, &hash, &sealed), Ok(photo.clone()));
         // Sealed under another photo's name: it opens to bytes that are not that photo.
         let other = BlobHash::of(b"another photo");
         assert_eq!(k.open_blob(&demo, &other, &sealed), Err(SealProblem::Tampered));
-        let liar = k.seal_blob(&demo, &other, &photo, [5; NONCE_BYTES]);
+        let liar = k.seal_blob(&demo, &other, &photo);
         assert_eq!(k.open_blob(&demo, &other, &liar), Err(SealProblem::WrongPhoto));
     }
 

@@ -4,7 +4,7 @@
 use crate::blob::BlobHash;
 use crate::crypto::KeyId;
 use crate::ids::SalonId;
-use crate::wire::{ClientMsg, ErrorCode, SeqChange, ServerMsg, WireChange, limits};
+use crate::wire::{ClientMsg, ErrorCode, Position, SeqChange, ServerMsg, WireChange, limits};
 
 /// Where the connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,10 @@ pub enum Effect {
     /// This device's key is not the salon's (another device claimed first, or the device
     /// belongs to another salon's key). Nothing is sent or received.
     KeyMismatch,
+    /// The relay does not hold what this device last read (restored from an older backup, or
+    /// its database lost): set the stored cursor to 0 and put every change of every document
+    /// this device has back into the outbox. Reading starts again from the beginning.
+    RelayForgot,
 }
 
 /// Per-connection protocol state of one device.
@@ -68,6 +72,9 @@ pub struct SyncClient {
     fetching_blob: bool,
     /// The id of this device's salon key, if it has one.
     key: Option<KeyId>,
+    /// Where the device has read up to (its `seq` is the cursor), when known: sent in `Hello`
+    /// so the relay can say whether it still holds exactly that.
+    at: Option<Position>,
 }
 
 /// How long a device waits for the relay's answer before it calls the connection lost.
@@ -88,7 +95,7 @@ pub mod liveness {
 }
 
 impl SyncClient {
-    pub fn new(salon: SalonId, token: String, cursor: u64, key: Option<KeyId>) -> Self {
+    pub fn new(salon: SalonId, token: String, cursor: u64, key: Option<KeyId>, at: Option<Position>) -> Self {
         SyncClient {
             salon,
             token,
@@ -101,6 +108,7 @@ impl SyncClient {
             blob: None,
             fetching_blob: false,
             key,
+            at,
         }
     }
 
@@ -153,7 +161,8 @@ impl SyncClient {
         self.pulling = false;
         self.pushing = None;
         self.blob = None;
-        ClientMsg::Hello { salon: self.salon.clone(), token: self.token.clone() }
+        let at = self.at.filter(|at| self.cursor > 0 && at.seq == self.cursor);
+        ClientMsg::Hello { salon: self.salon.clone(), token: self.token.clone(), at }
     }
 
     /// The socket closed. Anything in flight is retried on the next connection: pushes are
@@ -167,9 +176,17 @@ impl SyncClient {
 
     pub fn on_message(&mut self, msg: ServerMsg) -> Vec<Effect> {
         match msg {
-            ServerMsg::Welcome { head, key } => {
+            ServerMsg::Welcome { head, key, lost } => {
                 self.head = head;
-                match (key.map(KeyId), self.key) {
+                let mut effects = Vec::new();
+                if lost {
+                    // Read everything again, and upload everything: the relay keeps one copy
+                    // of each change (the same change seals to the same bytes).
+                    self.cursor = 0;
+                    self.at = None;
+                    effects.push(Effect::RelayForgot);
+                }
+                effects.extend(match (key.map(KeyId), self.key) {
                     (Some(salon), Some(mine)) if salon == mine => self.ready(),
                     (Some(_), Some(_)) => {
                         self.phase = Phase::Closed;
@@ -187,7 +204,8 @@ impl SyncClient {
                         self.phase = Phase::Claiming;
                         vec![Effect::CreateKey]
                     }
-                }
+                });
+                effects
             }
             ServerMsg::SalonKey { id } if self.phase == Phase::Claiming => {
                 if Some(KeyId(id)) == self.key {
@@ -317,14 +335,14 @@ mod tests {
     const KEY: KeyId = KeyId([7; 16]);
 
     fn ready() -> SyncClient {
-        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, Some(KEY));
+        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, Some(KEY), None);
         client.on_open();
-        client.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) });
+        client.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false });
         client
     }
 
     fn opened(key: Option<KeyId>, head: u64) -> SyncClient {
-        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, key);
+        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, key, None);
         client.on_open();
         let _ = head;
         client
@@ -333,7 +351,7 @@ mod tests {
     #[test]
     fn the_first_device_makes_the_salon_key_and_the_relay_keeps_the_first_claim() {
         let mut first = opened(None, 0);
-        assert_eq!(first.on_message(ServerMsg::Welcome { head: 0, key: None }), [Effect::CreateKey]);
+        assert_eq!(first.on_message(ServerMsg::Welcome { head: 0, key: None, lost: false }), [Effect::CreateKey]);
         assert_eq!(first.poll(), None, "nothing is pulled before the key is settled");
         assert_eq!(first.claim(KEY), Some(ClientMsg::ClaimKey { id: KEY.0 }));
         let effects = first.on_message(ServerMsg::SalonKey { id: KEY.0 });
@@ -341,28 +359,59 @@ mod tests {
         assert_eq!(first.phase(), Phase::Ready);
         // Another device claimed at the same moment and lost: it is told, and stops.
         let mut second = opened(None, 0);
-        second.on_message(ServerMsg::Welcome { head: 0, key: None });
+        second.on_message(ServerMsg::Welcome { head: 0, key: None, lost: false });
         second.claim(KeyId([8; 16]));
         assert_eq!(second.on_message(ServerMsg::SalonKey { id: KEY.0 }), [Effect::KeyMismatch]);
         assert_eq!(second.push(&[]), None);
         assert_ne!(second.phase(), Phase::Ready);
         // A device with a key on a relay that lost its database claims the key again.
         let mut restored = opened(Some(KEY), 0);
-        let effects = restored.on_message(ServerMsg::Welcome { head: 0, key: None });
+        let effects = restored.on_message(ServerMsg::Welcome { head: 0, key: None, lost: false });
         assert_eq!(effects, [Effect::Send(ClientMsg::ClaimKey { id: KEY.0 })]);
+    }
+
+    #[test]
+    fn a_relay_that_lost_what_a_device_read_makes_it_read_and_upload_everything_again() {
+        let salon = SalonId::parse("demo").expect("salon");
+        // A device that has read up to seq 40 says so, with the hash stored there.
+        let at = Position { seq: 40, hash: [6; 32], read: 12 };
+        let mut device = SyncClient::new(salon.clone(), "t".into(), 40, Some(KEY), Some(at));
+        assert_eq!(device.on_open(), ClientMsg::Hello { salon: salon.clone(), token: "t".into(), at: Some(at) });
+        let effects = device.on_message(ServerMsg::Welcome { head: 25, key: Some(KEY.0), lost: true });
+        assert_eq!(effects[0], Effect::RelayForgot);
+        assert_eq!(
+            effects[1],
+            Effect::Send(ClientMsg::Pull { since: 0, limit: limits::MAX_PULL_LIMIT }),
+            "from the start"
+        );
+        assert!(effects.contains(&Effect::PushIfPending));
+        assert_eq!(device.cursor(), 0);
+        // The next connection says nothing about a position it no longer has.
+        assert!(matches!(device.on_open(), ClientMsg::Hello { at: None, .. }));
+        // A device that has read nothing has nothing to check.
+        let mut fresh = SyncClient::new(salon, "t".into(), 0, Some(KEY), Some(at));
+        assert!(matches!(fresh.on_open(), ClientMsg::Hello { at: None, .. }));
+        let effects = fresh.on_message(ServerMsg::Welcome { head: 25, key: Some(KEY.0), lost: false });
+        assert!(!effects.contains(&Effect::RelayForgot));
     }
 
     #[test]
     fn a_device_without_the_salon_key_or_with_another_sends_and_reads_nothing() {
         let mut uninvited = opened(None, 0);
-        assert_eq!(uninvited.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0) }), [Effect::KeyNeeded]);
+        assert_eq!(
+            uninvited.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0), lost: false }),
+            [Effect::KeyNeeded]
+        );
         assert_eq!(uninvited.poll(), None);
         assert_eq!(uninvited.claim(KeyId([1; 16])), None, "no claim over an existing key");
         let mut stranger = opened(Some(KeyId([9; 16])), 0);
-        assert_eq!(stranger.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0) }), [Effect::KeyMismatch]);
+        assert_eq!(
+            stranger.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0), lost: false }),
+            [Effect::KeyMismatch]
+        );
         assert_eq!(stranger.poll(), None);
         let mut member = opened(Some(KEY), 0);
-        let effects = member.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0) });
+        let effects = member.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0), lost: false });
         assert_eq!(effects[0], Effect::Send(ClientMsg::Pull { since: 0, limit: limits::MAX_PULL_LIMIT }));
     }
 
@@ -403,7 +452,7 @@ mod tests {
     fn one_blob_transfer_at_a_time_and_only_when_connected() {
         let photo = b"jpeg bytes".to_vec();
         let hash = BlobHash::of(&photo);
-        let mut closed = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, Some(KEY));
+        let mut closed = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, Some(KEY), None);
         assert_eq!(closed.put_blob(hash, photo.clone()), None);
         let mut client = ready();
         assert_eq!(
@@ -440,7 +489,7 @@ mod tests {
         use crate::wire::FrameProblem;
         let (key, salon, doc) =
             (SalonKey::new([3; 32]), SalonId::parse("demo").expect("salon"), DocId::parse("c-1").expect("doc"));
-        let sealed = key.seal_change(&salon, &doc, b"a change", [1; 24]);
+        let sealed = key.seal_change(&salon, &doc, b"a change");
         let honest = WireChange { doc: doc.clone(), hash: *BlobHash::of(&sealed).as_bytes(), bytes: sealed.clone() };
         let push = |changes: Vec<WireChange>| ClientMsg::Push { batch: 1, changes };
         assert_eq!(ClientMsg::decode(&push(vec![honest.clone()]).encode()), Ok(push(vec![honest.clone()])));
@@ -454,7 +503,7 @@ mod tests {
             bytes: b"plaintext change".to_vec(),
         };
         assert_eq!(ClientMsg::decode(&push(vec![plain]).encode()), Err(FrameProblem::NotSealed));
-        let photo = key.seal_blob(&salon, &BlobHash::of(b"jpeg"), b"jpeg", [2; 24]);
+        let photo = key.seal_blob(&salon, &BlobHash::of(b"jpeg"), b"jpeg");
         let good = ClientMsg::PutBlob { hash: [4; 32], bytes: photo };
         assert_eq!(ClientMsg::decode(&good.encode()), Ok(good));
         let bare = ClientMsg::PutBlob {

@@ -496,7 +496,7 @@ fn wire_change(doc: &str, n: u8, len: usize) -> WireChange {
 #[test]
 fn frames_round_trip() {
     let msgs = [
-        ClientMsg::Hello { salon: SalonId::parse("demo").expect("salon"), token: "secret".into() },
+        ClientMsg::Hello { salon: SalonId::parse("demo").expect("salon"), token: "secret".into(), at: None },
         ClientMsg::Push { batch: 9, changes: vec![wire_change("c-1", 1, 10), wire_change("c-2", 2, 3)] },
         ClientMsg::Pull { since: 41, limit: 100 },
     ];
@@ -549,7 +549,7 @@ fn bad_frames_are_refused_with_a_reason() {
 const KEY: crate::crypto::KeyId = crate::crypto::KeyId([5; 16]);
 
 fn client(cursor: u64) -> SyncClient {
-    SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), cursor, Some(KEY))
+    SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), cursor, Some(KEY), None)
 }
 
 fn seq_change(seq: u64) -> SeqChange {
@@ -561,7 +561,7 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
     let mut c = client(3);
     assert!(matches!(c.on_open(), ClientMsg::Hello { .. }));
     assert_eq!(c.push(&[wire_change("c-1", 1, 1)]), None, "no push before the relay welcomes us");
-    let effects = c.on_message(ServerMsg::Welcome { head: 10, key: Some(KEY.0) });
+    let effects = c.on_message(ServerMsg::Welcome { head: 10, key: Some(KEY.0), lost: false });
     assert_eq!(
         effects,
         vec![Effect::Send(ClientMsg::Pull { since: 3, limit: 500 }), Effect::PushIfPending, Effect::BlobsIfPending]
@@ -590,7 +590,7 @@ fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
     let mut c = client(0);
     c.on_open();
     assert_eq!(
-        c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) }),
+        c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false }),
         vec![Effect::PushIfPending, Effect::BlobsIfPending]
     );
     assert_eq!(
@@ -606,11 +606,11 @@ fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
 fn sync_client_forgets_in_flight_work_on_close_and_reports_refusals() {
     let mut c = client(0);
     c.on_open();
-    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) });
+    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false });
     assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some());
     c.on_close();
     c.on_open();
-    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) });
+    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false });
     assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some(), "the unacknowledged change is pushed again");
     assert_eq!(
         c.on_message(ServerMsg::Error { code: ErrorCode::Unauthorized }),
@@ -625,7 +625,7 @@ fn sync_client_polls_only_when_ready_and_idle() {
     assert_eq!(c.poll(), None, "not connected");
     c.on_open();
     assert_eq!(c.poll(), None, "not authenticated");
-    c.on_message(ServerMsg::Welcome { head: 5, key: Some(KEY.0) });
+    c.on_message(ServerMsg::Welcome { head: 5, key: Some(KEY.0), lost: false });
     assert_eq!(c.poll(), Some(ClientMsg::Pull { since: 5, limit: 500 }));
     assert_eq!(c.poll(), None, "the first poll is still unanswered");
     c.on_message(ServerMsg::Page { changes: vec![], head: 5 });
@@ -650,7 +650,7 @@ fn join_codes_come_as_pairs_or_links() {
 fn sync_client_splits_large_outboxes_into_frames_that_fit() {
     let mut c = client(0);
     c.on_open();
-    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0) });
+    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false });
     let big: Vec<WireChange> = (0..10).map(|i| wire_change("c-1", i, 200 << 10)).collect();
     let (msg, _, count) = c.push(&big).expect("push");
     assert_eq!(count, 3, "three 200 KiB changes fit in one 768 KiB push");
@@ -673,7 +673,7 @@ fn a_customers_change_names_her_readably_until_it_is_sealed() {
     }
     let key = crate::crypto::SalonKey::new([1; 32]);
     let salon = SalonId::parse("demo").expect("salon");
-    let sealed = key.seal_change(&salon, &new.id.doc_id(), &change.bytes, [3; 24]);
+    let sealed = key.seal_change(&salon, &new.id.doc_id(), &change.bytes);
     for text in ["林晓雯", "13912345678", "青霉素过敏"] {
         assert!(!readable(&sealed, text), "{text} is not in the sealed change");
     }
@@ -701,9 +701,9 @@ proptest! {
         let client_frames = 3;
         let valid = [
             ClientMsg::Push { batch: 3, changes: vec![wire_change("c-1", 1, 20), wire_change("c-2", 2, 5)] }.encode(),
-            ClientMsg::Hello { salon: SalonId::parse("demo").expect("salon"), token: "tok".into() }.encode(),
+            ClientMsg::Hello { salon: SalonId::parse("demo").expect("salon"), token: "tok".into(), at: None }.encode(),
             ClientMsg::ClaimKey { id: [4; 16] }.encode(),
-            ServerMsg::Welcome { head: 9, key: Some([1; 16]) }.encode(),
+            ServerMsg::Welcome { head: 9, key: Some([1; 16]), lost: false }.encode(),
             ServerMsg::Page { changes: vec![seq_change(4)], head: 9 }.encode(),
         ];
         for (i, frame) in valid.into_iter().enumerate() {

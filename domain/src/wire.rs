@@ -55,10 +55,27 @@ pub struct SeqChange {
     pub bytes: Vec<u8>,
 }
 
+/// How far a device has read: the sequence number of the last change, its hash, and how many
+/// of the salon's changes it has read in all. A relay restored from an older backup lacks the
+/// change, holds another under its number (SQLite's counter came back with the backup), or
+/// has another count of changes up to it (some lost, others written under reused numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    pub seq: u64,
+    pub hash: [u8; 32],
+    pub read: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientMsg {
     /// First message on every connection.
-    Hello { salon: SalonId, token: String },
+    Hello {
+        salon: SalonId,
+        token: String,
+        /// Where the device has read up to, when it has read anything: the relay says in
+        /// `Welcome` whether it still holds exactly that.
+        at: Option<Position>,
+    },
     /// Store these changes; answered by [`ServerMsg::Ack`] with the same `batch`.
     Push { batch: u64, changes: Vec<WireChange> },
     /// Send changes with a sequence number above `since`; answered by [`ServerMsg::Page`].
@@ -78,7 +95,10 @@ pub enum ClientMsg {
 pub enum ServerMsg {
     /// The device is authenticated; `head` is the salon's newest sequence number and `key`
     /// the id of the salon's key (`None` until a device claims one).
-    Welcome { head: u64, key: Option<[u8; 16]> },
+    /// `lost` is true when the device's `at` is not what the relay holds (the relay was
+    /// restored from an older backup, or lost its database): the device must read everything
+    /// again and upload everything it has.
+    Welcome { head: u64, key: Option<[u8; 16]>, lost: bool },
     /// The salon's key id after a `ClaimKey`: the claimed one, or the one claimed before it.
     SalonKey { id: [u8; 16] },
     /// Every change of the batch is stored; `seqs[i]` is the sequence number of change `i`

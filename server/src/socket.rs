@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::response::Response;
 use domain::ids::SalonId;
-use domain::wire::{ClientMsg, ErrorCode, ServerMsg, limits};
+use domain::wire::{ClientMsg, ErrorCode, Position, ServerMsg, limits};
 use futures::{Sink, SinkExt, Stream, StreamExt, future};
 use tokio::sync::broadcast::error::RecvError;
 use tracing::Instrument;
@@ -104,10 +104,10 @@ where
     O: Sink<Outbound> + Unpin,
 {
     let end = match authenticate(state, &mut inbound).await {
-        Ok(salon) => {
+        Ok((salon, at)) => {
             tracing::Span::current().record("salon", salon.as_str());
             tracing::debug!("device authenticated");
-            match relay(state, &salon, &mut inbound, &mut outbound).await {
+            match relay(state, &salon, at, &mut inbound, &mut outbound).await {
                 Ok(end) | Err(end) => end,
             }
         }
@@ -162,7 +162,7 @@ fn decode(item: Option<Inbound>) -> Result<Option<ClientMsg>, End> {
 }
 
 /// Waits for a valid `Hello` within the hello timeout.
-async fn authenticate<I>(state: &AppState, inbound: &mut I) -> Result<SalonId, End>
+async fn authenticate<I>(state: &AppState, inbound: &mut I) -> Result<(SalonId, Option<Position>), End>
 where
     I: Stream<Item = Inbound> + Unpin,
 {
@@ -178,7 +178,9 @@ where
         };
         match decode(item)? {
             None => continue,
-            Some(ClientMsg::Hello { salon, token }) if state.salons().verify(&salon, &token) => return Ok(salon),
+            Some(ClientMsg::Hello { salon, token, at }) if state.salons().verify(&salon, &token) => {
+                return Ok((salon, at));
+            }
             Some(ClientMsg::Hello { .. }) => return Err(End::Refused(ErrorCode::Unauthorized)),
             Some(
                 ClientMsg::Push { .. }
@@ -195,7 +197,13 @@ where
 
 /// Serves an authenticated device until it leaves, breaks the protocol or the relay stops.
 /// Every way out is an [`End`]; `Err` only lets `?` take the early ones.
-async fn relay<I, O>(state: &AppState, salon: &SalonId, inbound: &mut I, outbound: &mut O) -> Result<End, End>
+async fn relay<I, O>(
+    state: &AppState,
+    salon: &SalonId,
+    at: Option<Position>,
+    inbound: &mut I,
+    outbound: &mut O,
+) -> Result<End, End>
 where
     I: Stream<Item = Inbound> + Unpin,
     O: Sink<Outbound> + Unpin,
@@ -205,7 +213,20 @@ where
     let mut announcements = state.subscribe(salon);
     let head = state.store().head(salon.clone()).await.map_err(storage_failed)?;
     let key = state.store().salon_key(salon.clone()).await.map_err(storage_failed)?;
-    send(outbound, ServerMsg::Welcome { head, key }).await?;
+    // Does this relay still hold what the device last read? Not when it was restored from an
+    // older backup (its head is below the device's cursor, or that number now belongs to
+    // another change) or lost its database.
+    let lost = match at {
+        Some(at) if head < at.seq => true,
+        Some(at) => {
+            state.store().position(salon.clone(), at.seq).await.map_err(storage_failed)? != Some(at)
+        }
+        None => false,
+    };
+    if lost {
+        tracing::warn!(head, "a device has read changes this relay no longer holds: it uploads everything again");
+    }
+    send(outbound, ServerMsg::Welcome { head, key, lost }).await?;
     loop {
         tokio::select! {
             biased;

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use domain::ids::{DocId, SalonId};
-use domain::wire::{SeqChange, WireChange};
+use domain::wire::{Position, SeqChange, WireChange};
 use futures::future::BoxFuture;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -235,6 +235,29 @@ impl ChangeStore for SqliteStore {
 
     fn head(&self, salon: SalonId) -> BoxFuture<'_, Result<u64, AppError>> {
         self.run(move |connection| head_of(connection, salon.as_str()))
+    }
+
+    fn position(&self, salon: SalonId, seq: u64) -> BoxFuture<'_, Result<Option<Position>, AppError>> {
+        self.run(move |connection| {
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let hash: Option<Vec<u8>> = transaction
+                .query_row(
+                    "SELECT change_hash FROM changes WHERE salon = ?1 AND seq = ?2",
+                    params![salon.as_str(), to_sql_int(seq)],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let Some(hash) = hash else { return Ok(None) };
+            let read: i64 = transaction.query_row(
+                "SELECT COUNT(*) FROM changes WHERE salon = ?1 AND seq <= ?2",
+                params![salon.as_str(), to_sql_int(seq)],
+                |row| row.get(0),
+            )?;
+            transaction.commit()?;
+            let hash = hash.try_into().map_err(|_| AppError::corrupt("change hash is not 32 bytes"))?;
+            let read = u64::try_from(read).map_err(|_| AppError::corrupt("negative count"))?;
+            Ok(Some(Position { seq, hash, read }))
+        })
     }
 
     fn salon_key(&self, salon: SalonId) -> BoxFuture<'_, Result<Option<[u8; 16]>, AppError>> {

@@ -3,7 +3,7 @@
 //! PostgreSQL implementation is planned, so nothing here may assume SQLite.
 
 use domain::ids::SalonId;
-use domain::wire::{SeqChange, WireChange};
+use domain::wire::{Position, SeqChange, WireChange};
 use futures::future::BoxFuture;
 
 use crate::AppError;
@@ -48,6 +48,10 @@ pub trait ChangeStore: Send + Sync {
 
     /// The salon's newest sequence number, 0 when it has no changes.
     fn head(&self, salon: SalonId) -> BoxFuture<'_, Result<u64, AppError>>;
+
+    /// Where a device that read everything up to `seq` would stand: the hash of the salon's
+    /// change there (`None` when it has none) and how many of its changes are up to it.
+    fn position(&self, salon: SalonId, seq: u64) -> BoxFuture<'_, Result<Option<Position>, AppError>>;
 
     /// The id of the salon's key, once a device has claimed one. The relay never has the key.
     fn salon_key(&self, salon: SalonId) -> BoxFuture<'_, Result<Option<[u8; 16]>, AppError>>;

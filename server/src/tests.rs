@@ -297,8 +297,8 @@ async fn the_connection_loop_runs_over_plain_channels_and_stops_on_shutdown() {
     tokio::time::timeout(Duration::from_secs(5), connection).await.expect("loop ends").expect("no panic");
 
     let (mut device, connection) = ChannelDevice::connect(&state);
-    device.send(&ClientMsg::Hello { salon: salon("alpha"), token: "secret".to_owned() });
-    assert_eq!(device.next_message().await, ServerMsg::Welcome { head: 0, key: None });
+    device.send(&ClientMsg::Hello { salon: salon("alpha"), token: "secret".to_owned(), at: None });
+    assert_eq!(device.next_message().await, ServerMsg::Welcome { head: 0, key: None, lost: false });
     device.send(&ClientMsg::Push { batch: 7, changes: vec![change("c-a", 1, 4)] });
     let seqs = match device.next_message().await {
         ServerMsg::Ack { batch: 7, seqs } => seqs,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use domain::blob::BlobHash;
 use domain::crypto;
 use domain::ids::{DocId, SalonId};
-use domain::wire::{ClientMsg, ErrorCode, PROTOCOL_VERSION, SeqChange, ServerMsg, WireChange, limits};
+use domain::wire::{ClientMsg, ErrorCode, PROTOCOL_VERSION, Position, SeqChange, ServerMsg, WireChange, limits};
 use futures::{SinkExt, StreamExt};
 use server::{AppError, AppState, Config, Timeouts};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -79,7 +79,7 @@ impl Relay {
     /// Connects and authenticates; returns the socket and the head from `Welcome`.
     async fn join(&self, salon_id: &str, token: &str) -> (Socket, u64) {
         let mut socket = self.connect().await;
-        send(&mut socket, &ClientMsg::Hello { salon: salon(salon_id), token: token.to_owned() }).await;
+        send(&mut socket, &ClientMsg::Hello { salon: salon(salon_id), token: token.to_owned(), at: None }).await;
         match recv(&mut socket).await {
             ServerMsg::Welcome { head, .. } => (socket, head),
             other => panic!("expected Welcome, got {other:?}"),
@@ -311,11 +311,11 @@ async fn devices_must_authenticate_first() {
     let relay = Relay::start(dir.path()).await;
 
     let mut socket = relay.connect().await;
-    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: BETA_TOKEN.to_owned() }).await;
+    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: BETA_TOKEN.to_owned(), at: None }).await;
     expect_refused(&mut socket, ErrorCode::Unauthorized).await;
 
     let mut socket = relay.connect().await;
-    send(&mut socket, &ClientMsg::Hello { salon: salon("gamma"), token: ALPHA_TOKEN.to_owned() }).await;
+    send(&mut socket, &ClientMsg::Hello { salon: salon("gamma"), token: ALPHA_TOKEN.to_owned(), at: None }).await;
     expect_refused(&mut socket, ErrorCode::Unauthorized).await;
 
     let mut socket = relay.connect().await;
@@ -328,7 +328,7 @@ async fn devices_must_authenticate_first() {
 
     // A second Hello on an authenticated socket breaks the protocol.
     let (mut socket, _) = relay.alpha().await;
-    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned() }).await;
+    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned(), at: None }).await;
     expect_refused(&mut socket, ErrorCode::Malformed).await;
 
     assert_eq!(count_rows(dir.path()), 0, "nothing from a refused socket is stored");
@@ -627,7 +627,7 @@ async fn the_first_claimed_key_id_is_the_salons_and_every_device_is_told_it() {
         other => panic!("expected Welcome, got {other:?}"),
     };
     let mut first = relay.connect().await;
-    send(&mut first, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned() }).await;
+    send(&mut first, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned(), at: None }).await;
     assert_eq!(welcome_key(recv(&mut first).await), None, "a new salon has no key");
     // Before the first device hears back, a second claims another key: the first claim wins.
     send(&mut first, &ClientMsg::ClaimKey { id: [1; 16] }).await;
@@ -640,14 +640,70 @@ async fn the_first_claimed_key_id_is_the_salons_and_every_device_is_told_it() {
     relay.stop().await;
     let relay = Relay::start(dir.path()).await;
     let mut later = relay.connect().await;
-    send(&mut later, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned() }).await;
+    send(&mut later, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned(), at: None }).await;
     assert_eq!(welcome_key(recv(&mut later).await), Some([1; 16]));
     let mut beta = relay.connect().await;
-    send(&mut beta, &ClientMsg::Hello { salon: salon("beta"), token: BETA_TOKEN.to_owned() }).await;
+    send(&mut beta, &ClientMsg::Hello { salon: salon("beta"), token: BETA_TOKEN.to_owned(), at: None }).await;
     assert_eq!(welcome_key(recv(&mut beta).await), None);
     // A claim before authenticating is refused.
     let mut early = relay.connect().await;
     send(&mut early, &ClientMsg::ClaimKey { id: [3; 16] }).await;
     expect_refused(&mut early, ErrorCode::NotAuthenticated).await;
+    relay.stop().await;
+}
+
+/// Connects with the device's position; returns `Welcome`'s `lost`.
+async fn welcome_lost(relay: &Relay, at: Option<(u64, [u8; 32], u64)>) -> bool {
+    let at = at.map(|(seq, hash, read)| Position { seq, hash, read });
+    let mut socket = relay.connect().await;
+    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned(), at }).await;
+    match recv(&mut socket).await {
+        ServerMsg::Welcome { lost, .. } => lost,
+        other => panic!("expected Welcome, got {other:?}"),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("backup dir");
+    for entry in std::fs::read_dir(from).expect("data dir") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, to.join(path.file_name().expect("name"))).expect("copied");
+    }
+}
+
+#[tokio::test]
+async fn a_relay_restored_from_an_older_backup_tells_the_devices_that_read_past_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut tablet, _) = relay.alpha().await;
+    let early = push(&mut tablet, 1, vec![change("c-1", 1, 40)]).await;
+    drop(tablet);
+    relay.stop().await;
+    // The operator's backup, taken while the relay was stopped.
+    copy_dir(&dir.path().join("data"), &dir.path().join("backup"));
+
+    let relay = Relay::start(dir.path()).await;
+    let (mut tablet, _) = relay.alpha().await;
+    let late_change = change("c-1", 2, 40);
+    let late = push(&mut tablet, 2, vec![late_change.clone()]).await;
+    assert!(!welcome_lost(&relay, Some((late[0], late_change.hash, 2))).await, "the relay holds what was read");
+    assert!(welcome_lost(&relay, Some((late[0], late_change.hash, 1))).await, "but not one change fewer below it");
+    assert!(!welcome_lost(&relay, None).await, "a device that read nothing is never told");
+    drop(tablet);
+    relay.stop().await;
+
+    // The disk dies; the backup comes back.
+    std::fs::remove_dir_all(dir.path().join("data")).expect("data removed");
+    copy_dir(&dir.path().join("backup"), &dir.path().join("data"));
+    let relay = Relay::start(dir.path()).await;
+    assert!(welcome_lost(&relay, Some((late[0], late_change.hash, 2))).await, "its head is below the device's cursor");
+    // Another device pushed meanwhile, and the restored relay handed it the same number.
+    let (mut other, _) = relay.alpha().await;
+    let reused = push(&mut other, 1, vec![change("c-2", 3, 40)]).await;
+    assert_eq!(reused[0], late[0], "SQLite's counter came back with the backup");
+    assert!(welcome_lost(&relay, Some((late[0], late_change.hash, 2))).await, "that number is another change now");
+    let early_hash = change("c-1", 1, 40).hash;
+    assert!(!welcome_lost(&relay, Some((early[0], early_hash, 1))).await, "a device that read only the backup's part");
+    drop(other);
     relay.stop().await;
 }

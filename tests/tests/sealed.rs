@@ -103,3 +103,61 @@ async fn the_first_device_makes_the_key_others_need_its_invite_and_the_relay_rea
     phone.close().await?;
     Ok(())
 }
+
+fn copy_files(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap_or_default()))?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_relay_restored_from_an_older_backup_gets_everything_back_from_the_devices() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let backup = tempfile::tempdir()?;
+    let mut relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let tablet = Browser::open(&driver, TABLET).await?;
+    let phone = Browser::open(&driver, PHONE).await?;
+    e2e::join(&tablet, &relay).await?;
+    e2e::join(&phone, &relay).await?;
+    create_customer(&tablet, "钱一", "13900000001", "").await?;
+    phone.navigate("/customers").await?;
+    phone.wait_for_text("[data-test=row-name]", "钱一").await?;
+
+    // The operator's nightly backup, then a day's work the backup does not have.
+    relay.stop().await?;
+    copy_files(data.path(), backup.path())?;
+    relay.restart().await?;
+    create_customer(&tablet, "钱二", "13900000002", "").await?;
+    phone.wait_for_text("[data-test=row-name]", "钱二").await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
+
+    // The disk dies and last night's backup comes back.
+    relay.stop().await?;
+    std::fs::remove_dir_all(data.path())?;
+    copy_files(backup.path(), data.path())?;
+    relay.restart().await?;
+    tablet.wait_for("a.sync-online").await?;
+    phone.wait_for("a.sync-online").await?;
+    // Work goes on, and a new device sees everything: the devices gave the relay back what
+    // the backup lacked.
+    create_customer(&phone, "钱三", "13900000003", "").await?;
+    tablet.navigate("/customers").await?;
+    tablet.wait_for_text("[data-test=row-name]", "钱三").await?;
+    let fresh = Browser::open(&driver, TABLET).await?;
+    e2e::join(&fresh, &relay).await?;
+    fresh.navigate("/customers").await?;
+    fresh.wait_for_text("[data-test=list-count]", "共 3 位").await?;
+    for name in ["钱一", "钱二", "钱三"] {
+        fresh.wait_for_text("[data-test=customer-list]", name).await?;
+    }
+    tablet.close().await?;
+    phone.close().await?;
+    fresh.close().await?;
+    Ok(())
+}

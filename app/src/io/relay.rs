@@ -305,10 +305,15 @@ async fn session(
     let Some(socket) = Socket::open(url, generation, sender) else {
         return SessionEnd::Lost { was_ready: false };
     };
-    let cursor = store.cursor().await.unwrap_or(0);
+    let (cursor, at_hash) = store.position().await.unwrap_or((0, None));
     let mut sealer = config.key().map(|key| Sealer::new(config.salon.clone(), key));
-    let mut client =
-        SyncClient::new(config.salon.clone(), config.token.clone(), cursor, sealer.as_ref().map(|s| s.key.id()));
+    let mut client = SyncClient::new(
+        config.salon.clone(),
+        config.token.clone(),
+        cursor,
+        sealer.as_ref().map(|s| s.key.id()),
+        at_hash,
+    );
     // The key this session made (the salon's first device): dropped again if another device's
     // claim came first.
     let mut made_key = false;
@@ -439,6 +444,15 @@ async fn session(
                             }
                             sealer = Some(Sealer::new(config.salon.clone(), key));
                         }
+                        Effect::RelayForgot => {
+                            // Read everything again and upload everything this device has: the
+                            // relay keeps one copy of what it still had.
+                            if let Err(error) = store.forget_relay().await {
+                                state.report(error);
+                                return SessionEnd::Lost { was_ready };
+                            }
+                            refresh_pending(state, store).await;
+                        }
                         Effect::KeyNeeded => return SessionEnd::Keyless(Connection::NeedsInvite),
                         Effect::KeyMismatch if made_key => {
                             // Another device made the salon's key a moment before: this one's
@@ -537,8 +551,7 @@ async fn blob_next_except(store: &Store, client: &mut SyncClient, socket: &Socke
     if let Ok(uploads) = store.blobs_to_upload().await {
         for name in uploads {
             let (Ok(photo), Ok(Some(bytes))) = (BlobHash::parse(&name), store.blob(&name).await) else { continue };
-            let Some(nonce) = browser::secret_bytes() else { return };
-            let sealed = sealer.key.seal_blob(&sealer.salon, &photo, &bytes, nonce);
+            let sealed = sealer.key.seal_blob(&sealer.salon, &photo, &bytes);
             if let Some(msg) = client.put_blob(sealer.name_of(photo), sealed) {
                 socket.send(&msg);
             }

@@ -20,7 +20,7 @@ use domain::customer::{
 use domain::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
 use domain::salon::{SalonDoc, SalonDocKind};
 use domain::transfer::ImportedCustomer;
-use domain::wire::{SeqChange, WireChange};
+use domain::wire::{Position, SeqChange, WireChange};
 use indexed_db_futures::KeyRange;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -51,6 +51,9 @@ const QUARANTINE: &str = "quarantine";
 const META_DEVICE: &str = "device";
 const META_RELAY: &str = "relay";
 const META_CURSOR: &str = "cursor";
+/// The sequence number and relay hash of the last change read, written with the cursor: the
+/// relay is asked on every connection whether it still holds it.
+const META_AT: &str = "cursor_at";
 const META_LAST_SYNCED: &str = "last_synced";
 const META_INDEX_VERSION: &str = "index_version";
 
@@ -98,6 +101,16 @@ impl OutboxRecord {
             sealed: false,
         }
     }
+}
+
+/// Where the cursor stands at the relay: the last change read.
+#[derive(Serialize, Deserialize)]
+struct AtRecord {
+    seq: u64,
+    #[serde(with = "serde_bytes")]
+    hash: Vec<u8>,
+    /// How many of the salon's changes this device has read up to `seq`.
+    read: u64,
 }
 
 /// A change kept in quarantine, with why it did not open.
@@ -171,10 +184,6 @@ pub struct Store {
     db: Database,
     device: DeviceId,
     tag: DeviceTag,
-}
-
-fn no_random() -> AppError {
-    AppError::Storage("this browser gives no secure random numbers (crypto.getRandomValues)".to_owned())
 }
 
 fn corrupt(what: &str) -> AppError {
@@ -605,7 +614,14 @@ impl Store {
             }
         }
         if let Some(cursor) = cursor {
-            tx.object_store(META)?.put(cursor).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
+            let meta = tx.object_store(META)?;
+            let before: Option<AtRecord> = meta.get(META_AT.to_owned()).serde()?.await?;
+            meta.put(cursor).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
+            if let Some(last) = changes.iter().max_by_key(|c| c.seq).filter(|c| c.seq == cursor) {
+                let read = before.map_or(0, |b| b.read) + changes.len() as u64;
+                let at = AtRecord { seq: last.seq, hash: last.hash.to_vec(), read };
+                meta.put(&at).with_key(META_AT.to_owned()).without_key_type().serde()?;
+            }
         }
         tx.commit().await?;
         Ok(Applied { customers: updated, salon_changed })
@@ -712,8 +728,7 @@ impl Store {
                 return Err(corrupt("outbox"));
             };
             if !row.sealed {
-                let nonce = crate::io::browser::secret_bytes().ok_or_else(no_random)?;
-                row.bytes = key.seal_change(salon, &doc, &row.bytes, nonce);
+                row.bytes = key.seal_change(salon, &doc, &row.bytes);
                 row.hash = BlobHash::of(&row.bytes).as_bytes().to_vec();
                 row.sealed = true;
                 store.put(&row).serde()?;
@@ -753,6 +768,40 @@ impl Store {
         Ok(())
     }
 
+    /// The cursor, with where it stands at the relay when known.
+    pub async fn position(&self) -> Result<(u64, Option<Position>), AppError> {
+        let cursor = self.cursor().await?;
+        let at: Option<AtRecord> = self.meta(META_AT).await?;
+        let at = at.filter(|at| at.seq == cursor).and_then(|at| {
+            let hash = <[u8; 32]>::try_from(at.hash.as_slice()).ok()?;
+            Some(Position { seq: at.seq, hash, read: at.read })
+        });
+        Ok((cursor, at))
+    }
+
+    /// The relay no longer holds what this device read (it was restored from an older backup):
+    /// the cursor goes back to 0 and every change of every document here goes into the outbox
+    /// again, in one transaction. The relay stores what it lacks and recognises the rest.
+    pub async fn forget_relay(&self) -> Result<(), AppError> {
+        let tx = self.write_tx()?;
+        let docs = tx.object_store(DOCS)?;
+        let ids = docs.get_all_keys::<String>().primitive()?.await?;
+        let records = docs.get_all::<DocRecord>().serde()?.await?;
+        let outbox = tx.object_store(OUTBOX)?;
+        for (id, record) in ids.zip(records) {
+            let (id, record) = (id?, record?);
+            let (Ok(doc_id), Ok(doc)) = (DocId::parse(&id), CustomerDoc::load(&record.bytes)) else { continue };
+            for change in doc.all_changes() {
+                outbox.add(OutboxRecord::new(&doc_id, &change)).serde()?;
+            }
+        }
+        let meta = tx.object_store(META)?;
+        meta.put(0u64).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
+        meta.delete(META_AT.to_owned()).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Highest relay sequence number whose change is stored here.
     pub async fn cursor(&self) -> Result<u64, AppError> {
         Ok(self.meta(META_CURSOR).await?.unwrap_or(0))
@@ -783,6 +832,7 @@ impl Store {
         let meta = tx.object_store(META)?;
         meta.put(config).with_key(META_RELAY.to_owned()).without_key_type().serde()?;
         meta.delete(META_CURSOR.to_owned()).primitive()?;
+        meta.delete(META_AT.to_owned()).primitive()?;
         meta.delete(META_LAST_SYNCED.to_owned()).primitive()?;
         tx.commit().await?;
         Ok(())

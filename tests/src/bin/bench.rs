@@ -54,15 +54,13 @@ async fn main() -> Result<()> {
         let doc_id = customer.new.id.doc_id();
         changes.extend(local.into_iter().map(|c| WireChange { doc: doc_id.clone(), hash: c.hash, bytes: c.bytes }));
     }
-    // Sealed as the salon's devices seal them (the tests' salon key; a counter as nonce).
+    // Sealed as the salon's devices seal them (the tests' salon key).
     let key = e2e::test_salon_key();
     let salon_id = SalonId::parse(SALON)?;
     let plain_bytes: usize = changes.iter().map(|c| c.bytes.len()).sum();
     let sealing = Instant::now();
-    for (i, change) in changes.iter_mut().enumerate() {
-        let mut nonce = [0u8; 24];
-        nonce[..8].copy_from_slice(&(i as u64).to_le_bytes());
-        change.bytes = key.seal_change(&salon_id, &change.doc, &change.bytes, nonce);
+    for change in changes.iter_mut() {
+        change.bytes = key.seal_change(&salon_id, &change.doc, &change.bytes);
         change.hash = *domain::blob::BlobHash::of(&change.bytes).as_bytes();
     }
     let seal_s = sealing.elapsed().as_secs_f64();
@@ -86,9 +84,9 @@ async fn main() -> Result<()> {
     let photo: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
     let photo_hash = domain::blob::BlobHash::of(&photo);
     let (mut seal_photo, mut open_photo) = (f64::MAX, f64::MAX);
-    for round in 0..20u8 {
+    for _ in 0..20 {
         let started = Instant::now();
-        let sealed = key.seal_blob(&salon_id, &photo_hash, &photo, [round; 24]);
+        let sealed = key.seal_blob(&salon_id, &photo_hash, &photo);
         seal_photo = seal_photo.min(started.elapsed().as_secs_f64() * 1000.0);
         let started = Instant::now();
         key.open_blob(&salon_id, &photo_hash, &sealed).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -164,7 +162,7 @@ async fn main() -> Result<()> {
     let started = Instant::now();
     let url = format!("{}/v1/sync", relay.url().replace("http://", "ws://"));
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.context("connecting to the relay")?;
-    let hello = ClientMsg::Hello { salon: SalonId::parse(SALON)?, token: TOKEN.to_owned() };
+    let hello = ClientMsg::Hello { salon: SalonId::parse(SALON)?, token: TOKEN.to_owned(), at: None };
     socket.send(Message::Binary(hello.encode().into())).await?;
     let mut batch = 0u64;
     let mut rest = changes.as_slice();
