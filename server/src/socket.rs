@@ -218,9 +218,7 @@ where
     // another change) or lost its database.
     let lost = match at {
         Some(at) if head < at.seq => true,
-        Some(at) => {
-            state.store().position(salon.clone(), at.seq).await.map_err(storage_failed)? != Some(at)
-        }
+        Some(at) => state.store().position(salon.clone(), at.seq).await.map_err(storage_failed)? != Some(at),
         None => false,
     };
     if lost {

@@ -119,6 +119,7 @@ fn copy_files(from: &Path, to: &Path) -> Result<()> {
 async fn a_relay_restored_from_an_older_backup_gets_everything_back_from_the_devices() -> Result<()> {
     let data = tempfile::tempdir()?;
     let backup = tempfile::tempdir()?;
+    let pictures = tempfile::tempdir()?;
     let mut relay = Relay::start(data.path()).await?;
     let driver = Driver::start().await?;
     let tablet = Browser::open(&driver, TABLET).await?;
@@ -133,8 +134,17 @@ async fn a_relay_restored_from_an_older_backup_gets_everything_back_from_the_dev
     relay.stop().await?;
     copy_files(data.path(), backup.path())?;
     relay.restart().await?;
-    create_customer(&tablet, "钱二", "13900000002", "").await?;
+    let second = create_customer(&tablet, "钱二", "13900000002", "").await?;
+    let picture = pictures.path().join("face.bmp");
+    test_picture(&picture, 320, 240)?;
+    tablet.navigate(&format!("{second}/photos")).await?;
+    tablet.set_value("[data-test=photo-area]", "forehead").await?;
+    tablet.upload("[data-test=photo-file]", &picture).await?;
+    tablet.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
     phone.wait_for_text("[data-test=row-name]", "钱二").await?;
+    // The relay has the photo: the phone got it from there.
+    phone.navigate(&format!("{second}/photos")).await?;
+    phone.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
     tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
 
     // The disk dies and last night's backup comes back.
@@ -156,6 +166,9 @@ async fn a_relay_restored_from_an_older_backup_gets_everything_back_from_the_dev
     for name in ["钱一", "钱二", "钱三"] {
         fresh.wait_for_text("[data-test=customer-list]", name).await?;
     }
+    // The photo taken after the backup too: the tablet uploaded it again.
+    fresh.navigate(&format!("{second}/photos")).await?;
+    fresh.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
     tablet.close().await?;
     phone.close().await?;
     fresh.close().await?;

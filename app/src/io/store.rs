@@ -781,7 +781,8 @@ impl Store {
 
     /// The relay no longer holds what this device read (it was restored from an older backup):
     /// the cursor goes back to 0 and every change of every document here goes into the outbox
-    /// again, in one transaction. The relay stores what it lacks and recognises the rest.
+    /// again, and every photo into the upload queue, in one transaction. The relay stores what
+    /// it lacks and recognises the rest.
     pub async fn forget_relay(&self) -> Result<(), AppError> {
         let tx = self.write_tx()?;
         let docs = tx.object_store(DOCS)?;
@@ -794,6 +795,12 @@ impl Store {
             for change in doc.all_changes() {
                 outbox.add(OutboxRecord::new(&doc_id, &change)).serde()?;
             }
+        }
+        // Photos too: every photo this device has goes back into the upload queue.
+        let photos = tx.object_store(BLOBS)?.get_all_keys::<String>().primitive()?.await?;
+        let uploads = tx.object_store(BLOB_OUTBOX)?;
+        for photo in photos {
+            uploads.put(true).with_key(photo?).without_key_type().serde()?;
         }
         let meta = tx.object_store(META)?;
         meta.put(0u64).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
