@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use domain::blob::BlobHash;
 use domain::crypto::SalonKey;
 use domain::ids::SalonId;
-use domain::sync::{Effect, SyncClient};
+use domain::sync::{Effect, Phase, SyncClient};
 use domain::wire::{ClientMsg, ServerMsg, WireChange, limits};
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -524,7 +524,9 @@ async fn push_next(
     sealer: Option<&Sealer>,
 ) {
     let Some(sealer) = sealer else { return };
-    if in_flight.is_some() {
+    // Sealing saves the outbox sealed: only under a key the relay has confirmed as the salon's
+    // (a key that loses the claim, or another salon's, would leave changes nobody can open).
+    if in_flight.is_some() || client.phase() != Phase::Ready {
         return;
     }
     let Ok(pending) = store.outbox_peek_sealed(limits::MAX_PUSH_CHANGES as u32, &sealer.salon, &sealer.key).await
