@@ -608,12 +608,45 @@ impl Texts {
         }
     }
 
+    /// The sync badge's word for a refusal (the join bar and Settings say the whole of it).
+    pub fn refusal_short(&self, code: ErrorCode) -> &'static str {
+        let zh = self.locale == Locale::ZhCn;
+        match (code, zh) {
+            (ErrorCode::InviteInvalid, true) => "邀请已失效",
+            (ErrorCode::InviteInvalid, false) => "Invite no longer valid",
+            (ErrorCode::Revoked, true) => "已被移出门店",
+            (ErrorCode::Revoked, false) => "Removed from the salon",
+            (ErrorCode::Unauthorized, true) => "本机未被认可",
+            (ErrorCode::Unauthorized, false) => "Device not recognised",
+            (ErrorCode::UnsupportedVersion, true) => "请更新应用",
+            (ErrorCode::UnsupportedVersion, false) => "Update the app",
+            (_, true) => "同步被拒绝",
+            (_, false) => "Sync refused",
+        }
+    }
+
     /// Why the relay refused this device.
     pub fn refusal(&self, code: ErrorCode) -> &'static str {
         let zh = self.locale == Locale::ZhCn;
         match (code, zh) {
-            (ErrorCode::Unauthorized, true) => "门店连接码无效，请在设置中重新输入。",
-            (ErrorCode::Unauthorized, false) => "The salon code was refused. Enter it again in Settings.",
+            (ErrorCode::Unauthorized, true) => {
+                "同步服务器不认识本机（可能已被移除，或服务器恢复了旧备份）。请让店主或店长重新邀请本机。"
+            }
+            (ErrorCode::Unauthorized, false) => {
+                "The sync server does not know this device (it may have been removed, or the server restored an old backup). Ask the owner or manager to invite it again."
+            }
+            (ErrorCode::InviteInvalid, true) => {
+                "这个邀请已失效：每个邀请只能用一次，10 分钟内有效。请让店主或店长在「设置 → 邀请设备」重新生成。"
+            }
+            (ErrorCode::InviteInvalid, false) => {
+                "This invite no longer works: each invite works once, within 10 minutes. Ask the owner or manager for a new one (Settings → Invite a device)."
+            }
+            (ErrorCode::Revoked, true) => "本机已被移出门店，不再同步。如需重新加入，请让店主重新邀请。",
+            (ErrorCode::Revoked, false) => {
+                "This device was removed from the salon and no longer syncs. To join again, ask the owner for an invite."
+            }
+            (ErrorCode::Forbidden, true) => "本机的角色不能邀请或移除这类设备。",
+            (ErrorCode::Forbidden, false) => "This device's role may not invite or remove that kind of device.",
             (ErrorCode::UnsupportedVersion, true) => "同步服务器版本不同，请更新应用。",
             (ErrorCode::UnsupportedVersion, false) => "The sync server runs another version. Update the app.",
             (_, true) => "同步服务器拒绝了请求，稍后重试。",
@@ -957,6 +990,24 @@ ui! {
     NeedsInviteHelp => "本店的档案已加密，本机还没有门店密钥。请在已连接门店的设备上打开「设置 → 邀请设备」，把邀请链接在本机打开。", "This salon's files are encrypted and this device has no salon key yet. On a device of the salon open Settings → Invite a device, then open that invite link on this device.";
     WrongKeyHelp => "本机的门店密钥与本店的不符（可能来自别的门店）。请在已连接门店的设备上生成邀请链接，在本机打开。", "This device's salon key is not this salon's (it may be another salon's). Make an invite on a device of the salon and open it on this device.";
     EncryptedNote => "顾客档案和照片在本机加密后才上传，同步服务器无法读取。", "Customer files and photos are encrypted on this device before upload; the sync server cannot read them.";
+    InviteName => "设备名称", "Device name";
+    InviteNamePlaceholder => "如：前台 iPad", "e.g. Front desk iPad";
+    InviteRole => "给这台设备的角色", "Role for the device";
+    InviteMake => "生成邀请", "Make an invite";
+    InviteWaiting => "正在向同步服务器登记邀请…", "Recording the invite with the sync server…";
+    InviteOffline => "连接到同步服务器后才能邀请：邀请要先在服务器登记。", "Invites need the sync server: connect first, the invite is recorded there.";
+    InviteNotAllowed => "只有老板和店长的设备可以邀请新设备。", "Only the owner's and managers' devices can invite new devices.";
+    InviteValidUntil => "只能使用一次，有效至", "Works once, until";
+    InviteScan => "用新设备的相机扫描二维码，或在新设备上打开这条链接。", "Scan the QR code with the new device's camera, or open this link on it.";
+    DevicesTitle => "本店设备", "This salon's devices";
+    DevicesNone => "连接到同步服务器后显示本店设备。", "The salon's devices show once connected to the sync server.";
+    DeviceUnnamed => "未命名设备", "Unnamed device";
+    DeviceThis => "本机", "This device";
+    DevicePaired => "配对于", "Paired";
+    DeviceSeen => "最近连接", "Last seen";
+    DeviceRemove => "移除", "Remove";
+    DeviceRemoveConfirm => "确认移除", "Confirm removal";
+    DeviceRemoveHelp => "移除后，这台设备立即断开，不能再上传或下载任何资料（它本机已存的资料不会被远程删除）。丢失的平板请马上移除。", "A removed device is cut off at once and can no longer upload or download anything (what it already stores is not wiped remotely). Remove a lost tablet straight away.";
     RoleHelp => "决定打开应用时的首页：美容师看自己的回访任务，老板和店长看逾期任务、未处理投诉和本月分类变动。整形心理评估只在老板、店长和顾问的设备上显示。", "Decides the home screen: a beautician sees her follow-ups; the owner and manager see overdue tasks, open complaints and this month's class moves. The surgery psychology screening shows only on owner, manager and consultant devices.";
     CounsellingTitle => "心理评估提示", "Psychology screening";
     CounsellingText => "此类顾客术前术后都需要专业心理疏导，单靠手术解决不了问题。请先沟通，再安排项目。", "This type needs professional counselling before and after surgery; surgery alone will not satisfy her. Talk first, then plan treatments.";

@@ -15,7 +15,7 @@ use domain::customer::{CustomerDoc, CustomerSummary, LocalChange};
 use domain::ids::{CustomerId, DeviceId};
 use domain::join::{JoinCode, JoinEffect, JoinProblem};
 use domain::salon::SalonDocKind;
-use domain::wire::ErrorCode;
+use domain::wire::{DeviceInfo, ErrorCode};
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
 
@@ -75,6 +75,17 @@ pub struct SyncStatus {
     pub unreadable: u32,
 }
 
+/// This device and the salon's devices, as the relay told them this session.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Devices {
+    /// This device's id and the role it was paired with.
+    pub me: Option<(u64, domain::staff::Role)>,
+    /// The salon's devices, as last listed (`None` until asked).
+    pub list: Option<Vec<DeviceInfo>>,
+    /// Invites the relay recorded this session: hash and when it expires (ms).
+    pub invites: Vec<([u8; 32], u64)>,
+}
+
 /// The salon classified on today's date, with how long that took on this device.
 #[derive(Clone, Default)]
 pub struct Classes {
@@ -98,6 +109,7 @@ pub struct AppState {
     /// files re-read themselves.
     pub revision: RwSignal<u64>,
     pub sync: RwSignal<SyncStatus>,
+    pub devices: RwSignal<Devices>,
     /// The last storage failure, shown until dismissed.
     pub problem: RwSignal<Option<AppError>>,
     /// The last join code's outcome, shown until dismissed.
@@ -192,6 +204,7 @@ impl AppState {
                 receiving: false,
                 unreadable: 0,
             }),
+            devices: RwSignal::new(Devices::default()),
             problem: RwSignal::new(None),
             join: RwSignal::new(None),
             device_tag: StoredValue::new(device_tag),
@@ -252,6 +265,26 @@ impl AppState {
         if self.sync.with_untracked(|s| s.unreadable) != count {
             self.sync.update(|s| s.unreadable = count);
         }
+    }
+
+    /// The relay knows this device as `device`, paired with `role`.
+    pub fn set_paired(&self, device: u64, role: domain::staff::Role) {
+        if self.devices.with_untracked(|d| d.me) != Some((device, role)) {
+            self.devices.update(|d| d.me = Some((device, role)));
+        }
+    }
+
+    pub fn set_devices(&self, list: Vec<DeviceInfo>) {
+        self.devices.update(|d| d.list = Some(list));
+    }
+
+    pub fn invite_recorded(&self, hash: [u8; 32], expires_at_ms: u64) {
+        self.devices.update(|d| d.invites.push((hash, expires_at_ms)));
+    }
+
+    /// Sends a device-management request (invite, list, remove) if connected.
+    pub fn manage(&self, msg: domain::wire::ClientMsg) {
+        self.nudge(SyncEvent::Manage(Box::new(msg)));
     }
 
     /// Whether the device is still catching up with the relay (only changes notify).
@@ -428,13 +461,17 @@ impl AppState {
             Err(error) => return self.report(error),
         };
         let current_key = current.as_ref().and_then(|c| c.key());
-        let effect = code.effect(current.as_ref().map(|c| (&c.salon, c.token.as_str(), current_key.as_ref())));
+        let effect = code.effect(current.as_ref().map(|c| (&c.salon, c.joined_with(), current_key.as_ref())));
         let holds_customers = match self.store().holds_salon_data().await {
             Ok(holds) => holds,
             Err(error) => return self.report(error),
         };
+        // A code for this salon on a device the relay never paired (its code was refused, or
+        // it never connected) replaces nothing that works: taken without asking.
+        let unpaired_here = current.as_ref().is_some_and(|c| !c.paired && c.salon == code.salon);
         let outcome = match (effect, current) {
             (JoinEffect::First | JoinEffect::Invited, _) | (_, None) => return self.take_join(code).await,
+            (JoinEffect::NewToken, Some(_)) if unpaired_here => return self.take_join(code).await,
             (JoinEffect::Same, Some(c)) => {
                 self.clear_join_notice_later();
                 JoinOutcome::AlreadyJoined(c.salon.to_string())
@@ -478,7 +515,19 @@ impl AppState {
             (None, Some(c)) if same_salon => c.key.clone(),
             (None, _) => None,
         };
-        let config = RelayConfig { salon: code.salon, token: code.token, key };
+        // The same code again (it now brings the key): the device keeps its token and pairing.
+        // A new code pairs anew, under a token made here for it.
+        let config = match current {
+            Some(c) if same_salon && c.joined_with() == code.token => RelayConfig { key, ..c },
+            _ => {
+                let Some(token) = crate::io::browser::secret_bytes::<32>().map(domain::join::secret_text) else {
+                    return self.report(AppError::Storage(
+                        "this browser gives no secure random numbers (crypto.getRandomValues)".to_owned(),
+                    ));
+                };
+                RelayConfig::joining(code.salon, code.token, token, key)
+            }
+        };
         // A new token for the same salon keeps the sync position; another salon starts over.
         let stored = if same_salon {
             self.store().set_relay_config(&config).await

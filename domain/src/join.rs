@@ -43,8 +43,8 @@ pub enum JoinEffect {
     First,
     /// The device already uses exactly this code: nothing to do.
     Same,
-    /// The device syncs with this salon and this token but lacks the salon key, which this
-    /// invite carries: take it at once (the device could read nothing without it).
+    /// The device syncs with this salon but lacks the salon key, which this invite carries:
+    /// take it at once (the device could read nothing without it).
     Invited,
     /// The device syncs with this salon under another token (a new link for it).
     NewToken,
@@ -102,11 +102,20 @@ impl JoinCode {
             {
                 JoinEffect::Same
             }
-            Some((salon, token, None)) if *salon == self.salon && token == self.token => JoinEffect::Invited,
+            // A device of this salon without the key takes an invite that brings it at once:
+            // it could read nothing without it, and holds nothing another code could misplace.
+            Some((salon, _, None)) if *salon == self.salon && self.key.is_some() => JoinEffect::Invited,
             Some((salon, _, _)) if *salon == self.salon => JoinEffect::NewToken,
             Some(_) => JoinEffect::OtherSalon,
         }
     }
+}
+
+/// A random secret as text for a link (43 URL-safe base64 characters for 32 bytes): the
+/// invites a device makes, and each device's own token.
+pub fn secret_text(bytes: [u8; 32]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]
@@ -141,7 +150,8 @@ mod tests {
         assert_eq!(plain.effect(Some((&demo, "t1", Some(&key)))), JoinEffect::Same);
         // A device without the key takes it from an invite for its salon, keeping its data.
         assert_eq!(invite.effect(Some((&demo, "t1", None))), JoinEffect::Invited);
-        assert_eq!(invite.effect(Some((&demo, "t0", None))), JoinEffect::NewToken, "another token still asks");
+        assert_eq!(invite.effect(Some((&demo, "t0", None))), JoinEffect::Invited, "another invite with the key too");
+        assert_eq!(invite.effect(Some((&demo, "t0", Some(&key)))), JoinEffect::NewToken, "a device with the key asks");
         assert_eq!(invite.effect(Some((&demo, "t1", Some(&key)))), JoinEffect::Same);
     }
 

@@ -1,10 +1,11 @@
-//! Who works on a device, and what that lets the screen show. The role is chosen on the
-//! device (pairing, a later issue, will hand it out); it decides the home screen and keeps
-//! the most sensitive notes off tablets a customer can see.
+//! Who works on a device, and what that lets the screen show. The role is given when the
+//! device is invited (and can be changed on the device); it decides the home screen, keeps
+//! the most sensitive notes off tablets a customer can see, and who may invite and remove
+//! devices.
 
 /// The role of the person a device is for (DOMAIN.md §6; 000 篇8: a consultant screens
 /// surgery candidates).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Role {
     /// Not chosen yet: the device opens the customer books and shows nothing sensitive.
     Unset,
@@ -46,6 +47,17 @@ impl Role {
     pub fn is_management(self) -> bool {
         matches!(self, Role::Owner | Role::Manager)
     }
+
+    /// Whether a device paired as `self` may invite, or remove, a device with role `other`:
+    /// the owner any device; a manager the staff's devices, not the owner's or a manager's;
+    /// nobody else any. (A device paired without a role can do neither.)
+    pub fn manages(self, other: Role) -> bool {
+        match self {
+            Role::Owner => true,
+            Role::Manager => !matches!(other, Role::Owner | Role::Manager),
+            Role::Unset | Role::Consultant | Role::Beautician | Role::FrontDesk => false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -60,5 +72,16 @@ mod tests {
             assert_eq!(Role::parse(role.key()), role, "keys read back");
         }
         assert_eq!(Role::parse("someone"), Role::Unset);
+    }
+
+    #[test]
+    fn the_owner_manages_every_device_a_manager_the_staffs_and_staff_none() {
+        for other in Role::ALL {
+            assert!(Role::Owner.manages(other));
+            assert!(!Role::Beautician.manages(other) && !Role::FrontDesk.manages(other));
+            assert!(!Role::Consultant.manages(other) && !Role::Unset.manages(other));
+        }
+        assert!(Role::Manager.manages(Role::Beautician) && Role::Manager.manages(Role::FrontDesk));
+        assert!(!Role::Manager.manages(Role::Owner) && !Role::Manager.manages(Role::Manager));
     }
 }

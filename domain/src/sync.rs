@@ -4,7 +4,10 @@
 use crate::blob::BlobHash;
 use crate::crypto::KeyId;
 use crate::ids::SalonId;
-use crate::wire::{ClientMsg, ErrorCode, Position, SeqChange, ServerMsg, WireChange, limits};
+use crate::staff::Role;
+use crate::wire::{
+    ClientMsg, Credential, DeviceInfo, ErrorCode, Position, Receipt, SeqChange, ServerMsg, WireChange, limits,
+};
 
 /// Where the connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +27,16 @@ pub enum Effect {
     Send(ClientMsg),
     /// Store these changes, then call [`SyncClient::page_applied`].
     Apply { changes: Vec<SeqChange>, cursor_after: u64 },
-    /// The relay stored push `batch`: drop its changes from the outbox, then offer the next.
-    Acknowledged { batch: u64 },
+    /// The relay stored push `batch`: drop its changes from the outbox, keep `receipt` (the
+    /// newest change of the batch) for the next `Hello`, then offer the next push.
+    Acknowledged { batch: u64, receipt: Option<Receipt> },
+    /// The relay knows this device as `device` with `role`. After pairing with an invite the
+    /// app keeps its own token as its credential from now on (the invite is used up).
+    Paired { device: u64, role: Role },
+    /// The invite with this hash is recorded at the relay, valid until `expires_at_ms`.
+    InviteRecorded { hash: [u8; 32], expires_at_ms: u64 },
+    /// The salon's devices (after a list or a removal).
+    Devices(Vec<DeviceInfo>),
     /// Offer local changes with [`SyncClient::push`] if the outbox has any.
     PushIfPending,
     /// The relay refused us; close and report `code`.
@@ -56,14 +67,15 @@ pub enum Effect {
 #[derive(Debug, Clone)]
 pub struct SyncClient {
     salon: SalonId,
-    token: String,
+    credential: Credential,
     phase: Phase,
     /// Highest sequence number whose change is stored on this device.
     cursor: u64,
     /// Highest sequence number the relay has told us about.
     head: u64,
     pulling: bool,
-    pushing: Option<u64>,
+    /// The push waiting for its acknowledgement, with its changes' hashes.
+    pushing: Option<(u64, Vec<[u8; 32]>)>,
     next_batch: u64,
     /// The one blob transfer in flight (photos are large: one at a time keeps frames small
     /// and lets changes pass between them).
@@ -75,6 +87,8 @@ pub struct SyncClient {
     /// Where the device has read up to (its `seq` is the cursor), when known: sent in `Hello`
     /// so the relay can say whether it still holds exactly that.
     at: Option<Position>,
+    /// The newest receipt for a change of this device's: sent in `Hello` too.
+    pushed: Option<Receipt>,
 }
 
 /// How long a device waits for the relay's answer before it calls the connection lost.
@@ -95,10 +109,17 @@ pub mod liveness {
 }
 
 impl SyncClient {
-    pub fn new(salon: SalonId, token: String, cursor: u64, key: Option<KeyId>, at: Option<Position>) -> Self {
+    pub fn new(
+        salon: SalonId,
+        credential: Credential,
+        cursor: u64,
+        key: Option<KeyId>,
+        at: Option<Position>,
+        pushed: Option<Receipt>,
+    ) -> Self {
         SyncClient {
             salon,
-            token,
+            credential,
             phase: Phase::Closed,
             cursor,
             head: cursor,
@@ -109,6 +130,7 @@ impl SyncClient {
             fetching_blob: false,
             key,
             at,
+            pushed,
         }
     }
 
@@ -162,7 +184,7 @@ impl SyncClient {
         self.pushing = None;
         self.blob = None;
         let at = self.at.filter(|at| self.cursor > 0 && at.seq == self.cursor);
-        ClientMsg::Hello { salon: self.salon.clone(), token: self.token.clone(), at }
+        ClientMsg::Hello { salon: self.salon.clone(), credential: self.credential.clone(), at, pushed: self.pushed }
     }
 
     /// The socket closed. Anything in flight is retried on the next connection: pushes are
@@ -176,14 +198,19 @@ impl SyncClient {
 
     pub fn on_message(&mut self, msg: ServerMsg) -> Vec<Effect> {
         match msg {
-            ServerMsg::Welcome { head, key, lost } => {
+            ServerMsg::Welcome { head, key, lost, device, role } => {
                 self.head = head;
-                let mut effects = Vec::new();
+                // The invite is used up: this device's own token is its credential now.
+                if let Credential::Invite { token, .. } = &self.credential {
+                    self.credential = Credential::Device { token: token.clone() };
+                }
+                let mut effects = vec![Effect::Paired { device, role }];
                 if lost {
                     // Read everything again, and upload everything: the relay keeps one copy
                     // of each change (the same change seals to the same bytes).
                     self.cursor = 0;
                     self.at = None;
+                    self.pushed = None;
                     effects.push(Effect::RelayForgot);
                 }
                 effects.extend(match (key.map(KeyId), self.key) {
@@ -199,6 +226,13 @@ impl SyncClient {
                     (None, Some(mine)) => {
                         self.phase = Phase::Claiming;
                         vec![Effect::Send(ClientMsg::ClaimKey { id: mine.0 })]
+                    }
+                    // Only a salon with nothing stored yet gets its key from a new device: one
+                    // that holds changes has a key on its devices, which this relay lost (a
+                    // restored backup); a device that has none must be invited.
+                    (None, None) if head > 0 => {
+                        self.phase = Phase::Closed;
+                        vec![Effect::KeyNeeded]
                     }
                     (None, None) => {
                         self.phase = Phase::Claiming;
@@ -227,9 +261,18 @@ impl SyncClient {
                 let cursor_after = last.unwrap_or(self.head).max(self.cursor);
                 vec![Effect::Apply { changes, cursor_after }]
             }
-            ServerMsg::Ack { batch, .. } if self.pushing == Some(batch) => {
-                self.pushing = None;
-                vec![Effect::Acknowledged { batch }]
+            ServerMsg::Ack { batch, seqs } if self.pushing.as_ref().is_some_and(|(b, _)| *b == batch) => {
+                let hashes = self.pushing.take().map(|(_, hashes)| hashes).unwrap_or_default();
+                let receipt = seqs
+                    .iter()
+                    .zip(&hashes)
+                    .max_by_key(|(seq, _)| **seq)
+                    .map(|(&seq, &hash)| Receipt { seq, hash })
+                    .filter(|newest| self.pushed.is_none_or(|kept| newest.seq > kept.seq));
+                if receipt.is_some() {
+                    self.pushed = receipt;
+                }
+                vec![Effect::Acknowledged { batch, receipt }]
             }
             // An acknowledgement for a batch we no longer wait for (sent before a reconnect):
             // harmless, the outbox still holds those changes and re-pushing them is a no-op.
@@ -250,6 +293,8 @@ impl SyncClient {
             }
             // An answer to a transfer we no longer wait for (before a reconnect): ignored.
             ServerMsg::BlobStored { .. } | ServerMsg::Blob { .. } => Vec::new(),
+            ServerMsg::Invited { hash, expires_at_ms } => vec![Effect::InviteRecorded { hash, expires_at_ms }],
+            ServerMsg::Devices { devices } => vec![Effect::Devices(devices)],
         }
     }
 
@@ -304,8 +349,16 @@ impl SyncClient {
         }
         let batch = self.next_batch;
         self.next_batch += 1;
-        self.pushing = Some(batch);
+        self.pushing = Some((batch, pending[..count].iter().map(|c| c.hash).collect()));
         Some((ClientMsg::Push { batch, changes: pending[..count].to_vec() }, batch, count))
+    }
+
+    /// Sends a device-management request ([`ClientMsg::Invite`], [`ClientMsg::ListDevices`],
+    /// [`ClientMsg::Revoke`]) when connected; `None` (nothing sent) otherwise or for any other
+    /// message.
+    pub fn request(&mut self, msg: ClientMsg) -> Option<ClientMsg> {
+        let management = matches!(msg, ClientMsg::Invite { .. } | ClientMsg::ListDevices | ClientMsg::Revoke { .. });
+        (management && self.phase == Phase::Ready).then_some(msg)
     }
 
     /// Asks the relay for anything new even without an announcement. The app calls this on a
@@ -334,15 +387,30 @@ mod tests {
 
     const KEY: KeyId = KeyId([7; 16]);
 
+    fn token() -> Credential {
+        Credential::Device { token: "t".into() }
+    }
+
+    fn welcome(head: u64, key: Option<[u8; 16]>, lost: bool) -> ServerMsg {
+        ServerMsg::Welcome { head, key, lost, device: 1, role: Role::Owner }
+    }
+
+    /// What the device does on `Welcome`, after noting who the relay knows it as.
+    fn greet(client: &mut SyncClient, head: u64, key: Option<[u8; 16]>, lost: bool) -> Vec<Effect> {
+        let mut effects = client.on_message(welcome(head, key, lost));
+        assert_eq!(effects.remove(0), Effect::Paired { device: 1, role: Role::Owner });
+        effects
+    }
+
     fn ready() -> SyncClient {
-        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, Some(KEY), None);
+        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), token(), 0, Some(KEY), None, None);
         client.on_open();
-        client.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false });
+        greet(&mut client, 0, Some(KEY.0), false);
         client
     }
 
     fn opened(key: Option<KeyId>, head: u64) -> SyncClient {
-        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, key, None);
+        let mut client = SyncClient::new(SalonId::parse("demo").expect("salon"), token(), 0, key, None, None);
         client.on_open();
         let _ = head;
         client
@@ -351,7 +419,7 @@ mod tests {
     #[test]
     fn the_first_device_makes_the_salon_key_and_the_relay_keeps_the_first_claim() {
         let mut first = opened(None, 0);
-        assert_eq!(first.on_message(ServerMsg::Welcome { head: 0, key: None, lost: false }), [Effect::CreateKey]);
+        assert_eq!(greet(&mut first, 0, None, false), [Effect::CreateKey]);
         assert_eq!(first.poll(), None, "nothing is pulled before the key is settled");
         assert_eq!(first.claim(KEY), Some(ClientMsg::ClaimKey { id: KEY.0 }));
         let effects = first.on_message(ServerMsg::SalonKey { id: KEY.0 });
@@ -359,14 +427,14 @@ mod tests {
         assert_eq!(first.phase(), Phase::Ready);
         // Another device claimed at the same moment and lost: it is told, and stops.
         let mut second = opened(None, 0);
-        second.on_message(ServerMsg::Welcome { head: 0, key: None, lost: false });
+        greet(&mut second, 0, None, false);
         second.claim(KeyId([8; 16]));
         assert_eq!(second.on_message(ServerMsg::SalonKey { id: KEY.0 }), [Effect::KeyMismatch]);
         assert_eq!(second.push(&[]), None);
         assert_ne!(second.phase(), Phase::Ready);
         // A device with a key on a relay that lost its database claims the key again.
         let mut restored = opened(Some(KEY), 0);
-        let effects = restored.on_message(ServerMsg::Welcome { head: 0, key: None, lost: false });
+        let effects = greet(&mut restored, 0, None, false);
         assert_eq!(effects, [Effect::Send(ClientMsg::ClaimKey { id: KEY.0 })]);
     }
 
@@ -375,9 +443,12 @@ mod tests {
         let salon = SalonId::parse("demo").expect("salon");
         // A device that has read up to seq 40 says so, with the hash stored there.
         let at = Position { seq: 40, hash: [6; 32], read: 12 };
-        let mut device = SyncClient::new(salon.clone(), "t".into(), 40, Some(KEY), Some(at));
-        assert_eq!(device.on_open(), ClientMsg::Hello { salon: salon.clone(), token: "t".into(), at: Some(at) });
-        let effects = device.on_message(ServerMsg::Welcome { head: 25, key: Some(KEY.0), lost: true });
+        let mut device = SyncClient::new(salon.clone(), token(), 40, Some(KEY), Some(at), None);
+        assert_eq!(
+            device.on_open(),
+            ClientMsg::Hello { salon: salon.clone(), credential: token(), at: Some(at), pushed: None }
+        );
+        let effects = greet(&mut device, 25, Some(KEY.0), true);
         assert_eq!(effects[0], Effect::RelayForgot);
         assert_eq!(
             effects[1],
@@ -389,29 +460,23 @@ mod tests {
         // The next connection says nothing about a position it no longer has.
         assert!(matches!(device.on_open(), ClientMsg::Hello { at: None, .. }));
         // A device that has read nothing has nothing to check.
-        let mut fresh = SyncClient::new(salon, "t".into(), 0, Some(KEY), Some(at));
+        let mut fresh = SyncClient::new(salon, token(), 0, Some(KEY), Some(at), None);
         assert!(matches!(fresh.on_open(), ClientMsg::Hello { at: None, .. }));
-        let effects = fresh.on_message(ServerMsg::Welcome { head: 25, key: Some(KEY.0), lost: false });
+        let effects = greet(&mut fresh, 25, Some(KEY.0), false);
         assert!(!effects.contains(&Effect::RelayForgot));
     }
 
     #[test]
     fn a_device_without_the_salon_key_or_with_another_sends_and_reads_nothing() {
         let mut uninvited = opened(None, 0);
-        assert_eq!(
-            uninvited.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0), lost: false }),
-            [Effect::KeyNeeded]
-        );
+        assert_eq!(greet(&mut uninvited, 40, Some(KEY.0), false), [Effect::KeyNeeded]);
         assert_eq!(uninvited.poll(), None);
         assert_eq!(uninvited.claim(KeyId([1; 16])), None, "no claim over an existing key");
         let mut stranger = opened(Some(KeyId([9; 16])), 0);
-        assert_eq!(
-            stranger.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0), lost: false }),
-            [Effect::KeyMismatch]
-        );
+        assert_eq!(greet(&mut stranger, 40, Some(KEY.0), false), [Effect::KeyMismatch]);
         assert_eq!(stranger.poll(), None);
         let mut member = opened(Some(KEY), 0);
-        let effects = member.on_message(ServerMsg::Welcome { head: 40, key: Some(KEY.0), lost: false });
+        let effects = greet(&mut member, 40, Some(KEY.0), false);
         assert_eq!(effects[0], Effect::Send(ClientMsg::Pull { since: 0, limit: limits::MAX_PULL_LIMIT }));
     }
 
@@ -452,7 +517,7 @@ mod tests {
     fn one_blob_transfer_at_a_time_and_only_when_connected() {
         let photo = b"jpeg bytes".to_vec();
         let hash = BlobHash::of(&photo);
-        let mut closed = SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), 0, Some(KEY), None);
+        let mut closed = SyncClient::new(SalonId::parse("demo").expect("salon"), token(), 0, Some(KEY), None, None);
         assert_eq!(closed.put_blob(hash, photo.clone()), None);
         let mut client = ready();
         assert_eq!(
@@ -516,5 +581,33 @@ mod tests {
         let huge = vec![7u8; limits::MAX_BLOB_BYTES + 1];
         let huge = ClientMsg::PutBlob { hash: *BlobHash::of(&huge).as_bytes(), bytes: huge };
         assert_eq!(ClientMsg::decode(&huge.encode()), Err(FrameProblem::TooLarge));
+    }
+    #[test]
+    fn a_relay_that_lost_its_key_but_holds_changes_never_takes_a_new_devices_key() {
+        // Restored from before the key was claimed, or its key row lost: a device without the
+        // key must be invited; it never makes a key the salon's other devices do not have.
+        let mut newcomer = opened(None, 0);
+        assert_eq!(greet(&mut newcomer, 40, None, false), [Effect::KeyNeeded]);
+        assert_eq!(newcomer.claim(KeyId([2; 16])), None);
+        // A device of the salon claims its key again; an empty salon's first device makes one.
+        let mut member = opened(Some(KEY), 0);
+        assert_eq!(greet(&mut member, 40, None, false), [Effect::Send(ClientMsg::ClaimKey { id: KEY.0 })]);
+        let mut first = opened(None, 0);
+        assert_eq!(greet(&mut first, 0, None, false), [Effect::CreateKey]);
+    }
+
+    #[test]
+    fn a_paired_device_uses_its_own_token_after_the_invite_and_manages_devices_only_when_ready() {
+        let salon = SalonId::parse("demo").expect("salon");
+        let invite = Credential::Invite { invite: "once".into(), token: "mine".into() };
+        let mut device = SyncClient::new(salon, invite.clone(), 0, Some(KEY), None, None);
+        assert!(matches!(device.on_open(), ClientMsg::Hello { credential, .. } if credential == invite));
+        assert_eq!(device.request(ClientMsg::ListDevices), None, "not connected yet");
+        greet(&mut device, 0, Some(KEY.0), false);
+        assert_eq!(device.request(ClientMsg::ListDevices), Some(ClientMsg::ListDevices));
+        assert_eq!(device.request(ClientMsg::Pull { since: 0, limit: 1 }), None, "only management requests");
+        device.on_close();
+        let mine = Credential::Device { token: "mine".into() };
+        assert!(matches!(device.on_open(), ClientMsg::Hello { credential, .. } if credential == mine));
     }
 }

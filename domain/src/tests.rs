@@ -12,7 +12,9 @@ use crate::customer::{
 };
 use crate::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
 use crate::sync::{Effect, Phase, SyncClient};
-use crate::wire::{ClientMsg, ErrorCode, FrameProblem, PROTOCOL_VERSION, SeqChange, ServerMsg, WireChange};
+use crate::wire::{
+    ClientMsg, Credential, ErrorCode, FrameProblem, PROTOCOL_VERSION, Receipt, SeqChange, ServerMsg, WireChange,
+};
 
 const TODAY: Date = date(2026, 11, 24);
 
@@ -496,7 +498,14 @@ fn wire_change(doc: &str, n: u8, len: usize) -> WireChange {
 #[test]
 fn frames_round_trip() {
     let msgs = [
-        ClientMsg::Hello { salon: SalonId::parse("demo").expect("salon"), token: "secret".into(), at: None },
+        ClientMsg::Hello {
+            salon: SalonId::parse("demo").expect("salon"),
+            credential: Credential::Invite { invite: "setup".into(), token: "secret".into() },
+            at: None,
+            pushed: Some(Receipt { seq: 4, hash: [2; 32] }),
+        },
+        ClientMsg::Invite { hash: [3; 32], role: crate::staff::Role::FrontDesk, name: "前台 iPad".into() },
+        ClientMsg::Revoke { device: 7 },
         ClientMsg::Push { batch: 9, changes: vec![wire_change("c-1", 1, 10), wire_change("c-2", 2, 3)] },
         ClientMsg::Pull { since: 41, limit: 100 },
     ];
@@ -549,7 +558,19 @@ fn bad_frames_are_refused_with_a_reason() {
 const KEY: crate::crypto::KeyId = crate::crypto::KeyId([5; 16]);
 
 fn client(cursor: u64) -> SyncClient {
-    SyncClient::new(SalonId::parse("demo").expect("salon"), "t".into(), cursor, Some(KEY), None)
+    SyncClient::new(
+        SalonId::parse("demo").expect("salon"),
+        Credential::Device { token: "t".into() },
+        cursor,
+        Some(KEY),
+        None,
+        None,
+    )
+}
+
+/// The relay's welcome, after which the device knows its id and role (checked here once).
+fn welcome(head: u64, key: Option<[u8; 16]>) -> ServerMsg {
+    ServerMsg::Welcome { head, key, lost: false, device: 3, role: crate::staff::Role::Beautician }
 }
 
 fn seq_change(seq: u64) -> SeqChange {
@@ -561,10 +582,15 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
     let mut c = client(3);
     assert!(matches!(c.on_open(), ClientMsg::Hello { .. }));
     assert_eq!(c.push(&[wire_change("c-1", 1, 1)]), None, "no push before the relay welcomes us");
-    let effects = c.on_message(ServerMsg::Welcome { head: 10, key: Some(KEY.0), lost: false });
+    let effects = c.on_message(welcome(10, Some(KEY.0)));
     assert_eq!(
         effects,
-        vec![Effect::Send(ClientMsg::Pull { since: 3, limit: 500 }), Effect::PushIfPending, Effect::BlobsIfPending]
+        vec![
+            Effect::Paired { device: 3, role: crate::staff::Role::Beautician },
+            Effect::Send(ClientMsg::Pull { since: 3, limit: 500 }),
+            Effect::PushIfPending,
+            Effect::BlobsIfPending
+        ]
     );
     assert_eq!(c.phase(), Phase::Ready);
 
@@ -581,18 +607,21 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
     assert_eq!(c.page_applied(10), None);
 
     assert_eq!(c.on_message(ServerMsg::Ack { batch: batch + 1, seqs: vec![] }), vec![], "stale ack ignored");
-    assert_eq!(c.on_message(ServerMsg::Ack { batch, seqs: vec![11, 12] }), vec![Effect::Acknowledged { batch }]);
+    let receipt = Some(Receipt { seq: 12, hash: wire_change("c-1", 2, 1).hash });
+    assert_eq!(
+        c.on_message(ServerMsg::Ack { batch, seqs: vec![11, 12] }),
+        vec![Effect::Acknowledged { batch, receipt }]
+    );
     assert!(c.is_caught_up());
+    // The next connection tells the relay the newest change it acknowledged.
+    assert!(matches!(c.on_open(), ClientMsg::Hello { pushed, .. } if pushed == receipt));
 }
 
 #[test]
 fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
     let mut c = client(0);
     c.on_open();
-    assert_eq!(
-        c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false }),
-        vec![Effect::PushIfPending, Effect::BlobsIfPending]
-    );
+    assert_eq!(c.on_message(welcome(0, Some(KEY.0)))[1..], [Effect::PushIfPending, Effect::BlobsIfPending]);
     assert_eq!(
         c.on_message(ServerMsg::Announce { head: 2 }),
         vec![Effect::Send(ClientMsg::Pull { since: 0, limit: 500 })]
@@ -606,11 +635,11 @@ fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
 fn sync_client_forgets_in_flight_work_on_close_and_reports_refusals() {
     let mut c = client(0);
     c.on_open();
-    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false });
+    c.on_message(welcome(0, Some(KEY.0)));
     assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some());
     c.on_close();
     c.on_open();
-    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false });
+    c.on_message(welcome(0, Some(KEY.0)));
     assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some(), "the unacknowledged change is pushed again");
     assert_eq!(
         c.on_message(ServerMsg::Error { code: ErrorCode::Unauthorized }),
@@ -625,7 +654,7 @@ fn sync_client_polls_only_when_ready_and_idle() {
     assert_eq!(c.poll(), None, "not connected");
     c.on_open();
     assert_eq!(c.poll(), None, "not authenticated");
-    c.on_message(ServerMsg::Welcome { head: 5, key: Some(KEY.0), lost: false });
+    c.on_message(welcome(5, Some(KEY.0)));
     assert_eq!(c.poll(), Some(ClientMsg::Pull { since: 5, limit: 500 }));
     assert_eq!(c.poll(), None, "the first poll is still unanswered");
     c.on_message(ServerMsg::Page { changes: vec![], head: 5 });
@@ -650,7 +679,7 @@ fn join_codes_come_as_pairs_or_links() {
 fn sync_client_splits_large_outboxes_into_frames_that_fit() {
     let mut c = client(0);
     c.on_open();
-    c.on_message(ServerMsg::Welcome { head: 0, key: Some(KEY.0), lost: false });
+    c.on_message(welcome(0, Some(KEY.0)));
     let big: Vec<WireChange> = (0..10).map(|i| wire_change("c-1", i, 200 << 10)).collect();
     let (msg, _, count) = c.push(&big).expect("push");
     assert_eq!(count, 3, "three 200 KiB changes fit in one 768 KiB push");
@@ -701,9 +730,15 @@ proptest! {
         let client_frames = 3;
         let valid = [
             ClientMsg::Push { batch: 3, changes: vec![wire_change("c-1", 1, 20), wire_change("c-2", 2, 5)] }.encode(),
-            ClientMsg::Hello { salon: SalonId::parse("demo").expect("salon"), token: "tok".into(), at: None }.encode(),
+            ClientMsg::Hello {
+                salon: SalonId::parse("demo").expect("salon"),
+                credential: Credential::Device { token: "tok".into() },
+                at: None,
+                pushed: None,
+            }
+            .encode(),
             ClientMsg::ClaimKey { id: [4; 16] }.encode(),
-            ServerMsg::Welcome { head: 9, key: Some([1; 16]), lost: false }.encode(),
+            welcome(9, Some([1; 16])).encode(),
             ServerMsg::Page { changes: vec![seq_change(4)], head: 9 }.encode(),
         ];
         for (i, frame) in valid.into_iter().enumerate() {

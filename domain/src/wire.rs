@@ -14,9 +14,10 @@ use crate::DomainError;
 use crate::blob::BlobHash;
 use crate::crypto;
 use crate::ids::{DocId, SalonId};
+use crate::staff::Role;
 
 /// Bumped on any incompatible change to the messages below.
-pub const PROTOCOL_VERSION: u8 = 2;
+pub const PROTOCOL_VERSION: u8 = 3;
 
 /// Protocol limits, shared by both sides so a well-behaved client never hits them.
 pub mod limits {
@@ -33,6 +34,8 @@ pub mod limits {
     /// Bytes of changes the relay puts in one page.
     pub const MAX_PAGE_BYTES: usize = 768 << 10;
     pub const MAX_TOKEN_LEN: usize = 256;
+    /// Longest device name ("前台 iPad"), in bytes.
+    pub const MAX_DEVICE_NAME_BYTES: usize = 120;
     /// Largest blob (a resized photo is 100–400 KB); fits a frame with room to spare.
     pub const MAX_BLOB_BYTES: usize = 900 << 10;
 }
@@ -66,15 +69,59 @@ pub struct Position {
     pub read: u64,
 }
 
+/// The relay's receipt for a change a device pushed: its sequence number and hash. A device
+/// keeps the newest one; a relay that no longer holds that change there lost it (restored
+/// from a backup taken after the push was acknowledged, before any device read it back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub seq: u64,
+    pub hash: [u8; 32],
+}
+
+/// How a device shows it belongs to the salon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Credential {
+    /// Its own token, made on the device when it was paired; the relay keeps only its hash.
+    Device { token: String },
+    /// A new device: the single-use invite it was given (or, for the salon's first device,
+    /// the operator's setup secret), and the token it will use from now on. Sending it again
+    /// with the same token (the answer was lost) is harmless.
+    Invite { invite: String, token: String },
+}
+
+impl Credential {
+    fn too_long(&self) -> bool {
+        match self {
+            Credential::Device { token } => token.len() > limits::MAX_TOKEN_LEN,
+            Credential::Invite { invite, token } => {
+                invite.len() > limits::MAX_TOKEN_LEN || token.len() > limits::MAX_TOKEN_LEN
+            }
+        }
+    }
+}
+
+/// One paired device, as the devices page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: u64,
+    pub name: String,
+    pub role: Role,
+    pub paired_at_ms: u64,
+    /// When it last connected (its pairing, before that).
+    pub last_seen_ms: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientMsg {
     /// First message on every connection.
     Hello {
         salon: SalonId,
-        token: String,
+        credential: Credential,
         /// Where the device has read up to, when it has read anything: the relay says in
         /// `Welcome` whether it still holds exactly that.
         at: Option<Position>,
+        /// The newest receipt for a change this device pushed: checked the same way.
+        pushed: Option<Receipt>,
     },
     /// Store these changes; answered by [`ServerMsg::Ack`] with the same `batch`.
     Push { batch: u64, changes: Vec<WireChange> },
@@ -89,6 +136,16 @@ pub enum ClientMsg {
     /// The salon has no key yet (`Welcome` said so): this device's key is the salon's, unless
     /// another device claimed one first. Answered by [`ServerMsg::SalonKey`].
     ClaimKey { id: [u8; 16] },
+    /// Record a single-use invite for a new device with this role and name, valid for ten
+    /// minutes. Only the invite's SHA-256 travels; the invite itself goes from this device to
+    /// the new one (a link or QR code). Answered by [`ServerMsg::Invited`]. Only a device
+    /// that [`Role::manages`] the role may.
+    Invite { hash: [u8; 32], role: Role, name: String },
+    /// List the salon's devices; answered by [`ServerMsg::Devices`].
+    ListDevices,
+    /// Remove a device: its token is refused from now on and its open connection closed.
+    /// Answered by [`ServerMsg::Devices`]. Only a device that manages its role may.
+    Revoke { device: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,7 +155,8 @@ pub enum ServerMsg {
     /// `lost` is true when the device's `at` is not what the relay holds (the relay was
     /// restored from an older backup, or lost its database): the device must read everything
     /// again and upload everything it has.
-    Welcome { head: u64, key: Option<[u8; 16]>, lost: bool },
+    /// `device` and `role` are this device's, as paired.
+    Welcome { head: u64, key: Option<[u8; 16]>, lost: bool, device: u64, role: Role },
     /// The salon's key id after a `ClaimKey`: the claimed one, or the one claimed before it.
     SalonKey { id: [u8; 16] },
     /// Every change of the batch is stored; `seqs[i]` is the sequence number of change `i`
@@ -114,6 +172,10 @@ pub enum ServerMsg {
     BlobStored { hash: [u8; 32] },
     /// The answer to `GetBlob`: the bytes, or `None` when the salon has no such blob (yet).
     Blob { hash: [u8; 32], bytes: Option<Vec<u8>> },
+    /// The invite with this hash is recorded and valid until `expires_at_ms`.
+    Invited { hash: [u8; 32], expires_at_ms: u64 },
+    /// The salon's devices, removed ones left out.
+    Devices { devices: Vec<DeviceInfo> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +188,13 @@ pub enum ErrorCode {
     TooLarge,
     /// Unknown salon or wrong token.
     Unauthorized,
+    /// The invite is unknown, used by another device, or past its ten minutes (or the setup
+    /// secret, once the salon has a device).
+    InviteInvalid,
+    /// This device was removed from the salon.
+    Revoked,
+    /// This device's role may not do that (invite or remove a device of that role).
+    Forbidden,
     /// A message other than `Hello` before authentication.
     NotAuthenticated,
     /// The relay could not store or read; nothing was changed.
@@ -189,7 +258,8 @@ impl ClientMsg {
     pub fn decode(frame: &[u8]) -> Result<Self, FrameProblem> {
         let msg: ClientMsg = decode(frame)?;
         match &msg {
-            ClientMsg::Hello { token, .. } if token.len() > limits::MAX_TOKEN_LEN => Err(FrameProblem::TooLarge),
+            ClientMsg::Hello { credential, .. } if credential.too_long() => Err(FrameProblem::TooLarge),
+            ClientMsg::Invite { name, .. } if name.len() > limits::MAX_DEVICE_NAME_BYTES => Err(FrameProblem::TooLarge),
             ClientMsg::Push { changes, .. }
                 if changes.len() > limits::MAX_PUSH_CHANGES
                     || changes.iter().any(|c| c.bytes.len() > limits::MAX_CHANGE_BYTES) =>

@@ -1,5 +1,5 @@
-//! Which salons may use the relay, and checking a device's token without leaking how much of
-//! it was right.
+//! Which salons may use the relay, each with the operator's setup secret (which pairs the
+//! salon's first device, once), checked without leaking how much of it was right.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -31,6 +31,11 @@ impl Salons {
                 false
             }
         }
+    }
+
+    /// True when `salon` is configured on this relay.
+    pub fn contains(&self, salon: &SalonId) -> bool {
+        self.token_hashes.contains_key(salon)
     }
 
     pub fn len(&self) -> usize {

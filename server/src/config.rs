@@ -77,7 +77,7 @@ pub fn load_or_create_salons_file(path: &Path) -> Result<Vec<(SalonId, String)>,
             .map(parse_salon_entry)
             .collect(),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            let token = random_token()?;
+            let token = random_secret()?;
             write_new_secret_file(path, &format!("demo={token}\n"))?;
             Ok(vec![(SalonId::parse("demo").map_err(|_| AppError::Config("bad demo id".to_owned()))?, token)])
         }
@@ -85,8 +85,9 @@ pub fn load_or_create_salons_file(path: &Path) -> Result<Vec<(SalonId, String)>,
     }
 }
 
-/// 128 bits from the operating system's generator, as 32 hex digits.
-fn random_token() -> Result<String, AppError> {
+/// 128 bits from the operating system's generator, as 32 hex digits: setup secrets and the
+/// operator's invites.
+pub fn random_secret() -> Result<String, AppError> {
     let mut bytes = [0u8; 16];
     std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())

@@ -28,11 +28,12 @@ mod state;
 mod store;
 
 pub use auth::Salons;
-pub use config::{Config, load_or_create_salons_file, parse_salon_entry, parse_salon_list};
+pub use config::{Config, load_or_create_salons_file, parse_salon_entry, parse_salon_list, random_secret};
 pub use error::AppError;
+pub use socket::now_ms;
 pub use sqlite::SqliteStore;
 pub use state::{AppState, Timeouts};
-pub use store::{ChangeStore, PushOutcome};
+pub use store::{ChangeStore, INVITE_VALID_MS, KnownDevice, NewInvite, Pass, PushOutcome};
 
 /// No HTTP route takes a body of any size; this bounds what a client can make us buffer.
 const MAX_REQUEST_BODY_BYTES: usize = 64 << 10;

@@ -7,18 +7,24 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use server::{AppState, Config};
+use sha2::Digest;
 use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "\
-usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--salon <id>=<token>]...
+usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--salon <id>=<secret>]...
+       meike-relay invite <salon> [--role <role>] [--name <name>] [--data-dir <path>]
 
   --addr      address to listen on (default 127.0.0.1:8787; port 0 picks a free port)
   --data-dir  where relay.sqlite3 and salons.txt live (default data)
   --dist      the built web app (default dist)
-  --salon     a salon and its token; repeatable
+  --salon     a salon and its setup secret; repeatable
 
-Salons may also come from MEIKE_SALONS=\"id=token,id2=token2\". With none configured, the relay
+Salons may also come from MEIKE_SALONS=\"id=secret,id2=secret2\". With none configured, the relay
 reads <data-dir>/salons.txt, creating it with a random demo salon on first start.
+A salon's setup link (printed until it is used) pairs its first device as the owner's; that
+device invites the others from 设置 → 邀请设备. `invite` makes a single-use invite valid for ten
+minutes (role owner, manager, consultant, beautician or front_desk; default owner), for when no
+device of the salon is at hand: the device it pairs has no salon key until a device invites it.
 Logging goes to stderr; RUST_LOG filters it (default info).";
 
 #[tokio::main]
@@ -29,7 +35,12 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
 
-    let Some(config) = config_from_args(std::env::args().skip(1))? else {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("invite") {
+        args.next();
+        return invite(args).await;
+    }
+    let Some(config) = config_from_args(args)? else {
         println!("{USAGE}");
         return Ok(());
     };
@@ -38,13 +49,24 @@ async fn main() -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     let bound = listener.local_addr()?;
 
-    // Scripts and tests read these lines to find the port and the join links, so they go to
-    // stdout, flushed at once. The token sits in the fragment, which browsers never send.
+    // Scripts and tests read these lines to find the port and the setup links, so they go to
+    // stdout, flushed at once. A setup link is shown only until the salon's first device has
+    // used it (it is good for that device only); its secret sits in the fragment, which
+    // browsers never send.
+    let mut lines = vec![format!("listening on http://{bound}")];
+    for (salon, secret) in &config.salons {
+        let devices = state.store().devices(salon.clone()).await.context("reading the salon's devices")?;
+        if devices.is_empty() {
+            lines.push(format!(
+                "set up {salon}: open http://{bound}/#join={salon}:{secret} on the salon's first device"
+            ));
+        } else {
+            lines.push(format!("{salon}: {} devices; invite more from a device's 设置 → 邀请设备", devices.len()));
+        }
+    }
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "listening on http://{bound}")?;
-    writeln!(stdout, "open a join link on the salon's first device; invite the others from its 设置 → 邀请设备")?;
-    for (salon, token) in &config.salons {
-        writeln!(stdout, "join {salon}: http://{bound}/#join={salon}:{token}")?;
+    for line in lines {
+        writeln!(stdout, "{line}")?;
     }
     stdout.flush()?;
     drop(stdout);
@@ -52,6 +74,47 @@ async fn main() -> anyhow::Result<()> {
 
     server::serve(listener, state, shutdown_requested()).await?;
     tracing::info!("relay stopped");
+    Ok(())
+}
+
+/// `meike-relay invite <salon>`: records a single-use invite in the relay's database (the relay
+/// may be running) and prints its join code.
+async fn invite(mut args: impl Iterator<Item = String>) -> anyhow::Result<()> {
+    let salon = args.next().context("invite needs a salon id")?;
+    let salon = domain::ids::SalonId::parse(&salon).map_err(|_| anyhow::anyhow!("{salon:?} is not a salon id"))?;
+    let mut role = domain::staff::Role::Owner;
+    let mut name = String::new();
+    let mut data_dir = PathBuf::from("data");
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().with_context(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--role" => {
+                let raw = value()?;
+                role = domain::staff::Role::parse(&raw);
+                if role == domain::staff::Role::Unset {
+                    bail!("unknown role {raw:?}: owner, manager, consultant, beautician or front_desk");
+                }
+            }
+            "--name" => name = value()?,
+            "--data-dir" => data_dir = PathBuf::from(value()?),
+            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
+        }
+    }
+    if name.len() > domain::wire::limits::MAX_DEVICE_NAME_BYTES {
+        bail!("the name is longer than {} bytes", domain::wire::limits::MAX_DEVICE_NAME_BYTES);
+    }
+    let path = data_dir.join("relay.sqlite3");
+    if !path.exists() {
+        bail!("{} does not exist: start the relay once with --data-dir {}", path.display(), data_dir.display());
+    }
+    let store = server::SqliteStore::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    let secret = server::random_secret()?;
+    let hash = sha2::Sha256::digest(secret.as_bytes()).into();
+    let expires_at_ms = server::now_ms() + server::INVITE_VALID_MS;
+    let record = server::NewInvite { hash, role, name, made_by: None, expires_at_ms };
+    server::ChangeStore::create_invite(&store, salon.clone(), record).await?;
+    println!("invite {salon}: #join={salon}:{secret}");
+    println!("open it (after the relay's address) on the new device within ten minutes; it works once");
     Ok(())
 }
 

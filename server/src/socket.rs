@@ -8,13 +8,15 @@ use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::response::Response;
 use domain::ids::SalonId;
-use domain::wire::{ClientMsg, ErrorCode, Position, ServerMsg, limits};
+use domain::wire::{ClientMsg, Credential, DeviceInfo, ErrorCode, Position, Receipt, ServerMsg, limits};
 use futures::{Sink, SinkExt, Stream, StreamExt, future};
+use sha2::{Digest, Sha256};
 use tokio::sync::broadcast::error::RecvError;
 use tracing::Instrument;
 
 use crate::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, SalonEvent};
+use crate::store::{INVITE_VALID_MS, NewInvite, Pass};
 
 /// How long to wait for the device to answer our close frame before dropping the socket.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
@@ -104,10 +106,10 @@ where
     O: Sink<Outbound> + Unpin,
 {
     let end = match authenticate(state, &mut inbound).await {
-        Ok((salon, at)) => {
-            tracing::Span::current().record("salon", salon.as_str());
-            tracing::debug!("device authenticated");
-            match relay(state, &salon, at, &mut inbound, &mut outbound).await {
+        Ok(device) => {
+            tracing::Span::current().record("salon", device.salon.as_str());
+            tracing::debug!(device = device.info.id, "device authenticated");
+            match relay(state, &device, &mut inbound, &mut outbound).await {
                 Ok(end) | Err(end) => end,
             }
         }
@@ -143,7 +145,11 @@ fn close_code_for(code: ErrorCode) -> u16 {
         ErrorCode::Malformed | ErrorCode::UnsupportedVersion | ErrorCode::HashMismatch | ErrorCode::NotSealed => {
             close_code::PROTOCOL
         }
-        ErrorCode::Unauthorized | ErrorCode::NotAuthenticated => close_code::POLICY,
+        ErrorCode::Unauthorized
+        | ErrorCode::NotAuthenticated
+        | ErrorCode::InviteInvalid
+        | ErrorCode::Revoked
+        | ErrorCode::Forbidden => close_code::POLICY,
         ErrorCode::Internal => close_code::ERROR,
     }
 }
@@ -161,8 +167,54 @@ fn decode(item: Option<Inbound>) -> Result<Option<ClientMsg>, End> {
     }
 }
 
+/// A device that said who it is, and what it last read and pushed.
+struct Authenticated {
+    salon: SalonId,
+    info: DeviceInfo,
+    token_hash: [u8; 32],
+    at: Option<Position>,
+    pushed: Option<Receipt>,
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// Checks a `Hello`'s credential: a paired device's own token, or a new device's invite (the
+/// setup secret for a salon's first device), which pairs it.
+async fn identify(state: &AppState, salon: &SalonId, credential: Credential) -> Result<(DeviceInfo, [u8; 32]), End> {
+    if !state.salons().contains(salon) {
+        return Err(End::Refused(ErrorCode::Unauthorized));
+    }
+    match credential {
+        Credential::Device { token } => {
+            let token_hash = sha256(token.as_bytes());
+            match state.store().device(salon.clone(), token_hash, now_ms()).await.map_err(storage_failed)? {
+                Some(device) if device.revoked => Err(End::Refused(ErrorCode::Revoked)),
+                Some(device) => Ok((device.info, token_hash)),
+                None => Err(End::Refused(ErrorCode::Unauthorized)),
+            }
+        }
+        Credential::Invite { invite, token } => {
+            let token_hash = sha256(token.as_bytes());
+            let pass = if state.salons().verify(salon, &invite) {
+                Pass::Setup
+            } else {
+                Pass::Invite(sha256(invite.as_bytes()))
+            };
+            match state.store().pair(salon.clone(), pass, token_hash, now_ms()).await.map_err(storage_failed)? {
+                Some(info) => {
+                    tracing::info!(device = info.id, role = info.role.key(), "device paired");
+                    Ok((info, token_hash))
+                }
+                None => Err(End::Refused(ErrorCode::InviteInvalid)),
+            }
+        }
+    }
+}
+
 /// Waits for a valid `Hello` within the hello timeout.
-async fn authenticate<I>(state: &AppState, inbound: &mut I) -> Result<(SalonId, Option<Position>), End>
+async fn authenticate<I>(state: &AppState, inbound: &mut I) -> Result<Authenticated, End>
 where
     I: Stream<Item = Inbound> + Unpin,
 {
@@ -178,16 +230,19 @@ where
         };
         match decode(item)? {
             None => continue,
-            Some(ClientMsg::Hello { salon, token, at }) if state.salons().verify(&salon, &token) => {
-                return Ok((salon, at));
+            Some(ClientMsg::Hello { salon, credential, at, pushed }) => {
+                let (info, token_hash) = identify(state, &salon, credential).await?;
+                return Ok(Authenticated { salon, info, token_hash, at, pushed });
             }
-            Some(ClientMsg::Hello { .. }) => return Err(End::Refused(ErrorCode::Unauthorized)),
             Some(
                 ClientMsg::Push { .. }
                 | ClientMsg::Pull { .. }
                 | ClientMsg::PutBlob { .. }
                 | ClientMsg::GetBlob { .. }
-                | ClientMsg::ClaimKey { .. },
+                | ClientMsg::ClaimKey { .. }
+                | ClientMsg::Invite { .. }
+                | ClientMsg::ListDevices
+                | ClientMsg::Revoke { .. },
             ) => {
                 return Err(End::Refused(ErrorCode::NotAuthenticated));
             }
@@ -197,17 +252,13 @@ where
 
 /// Serves an authenticated device until it leaves, breaks the protocol or the relay stops.
 /// Every way out is an [`End`]; `Err` only lets `?` take the early ones.
-async fn relay<I, O>(
-    state: &AppState,
-    salon: &SalonId,
-    at: Option<Position>,
-    inbound: &mut I,
-    outbound: &mut O,
-) -> Result<End, End>
+async fn relay<I, O>(state: &AppState, device: &Authenticated, inbound: &mut I, outbound: &mut O) -> Result<End, End>
 where
     I: Stream<Item = Inbound> + Unpin,
     O: Sink<Outbound> + Unpin,
 {
+    let salon = &device.salon;
+    let me = &device.info;
     let mut shutdown = state.shutdown_signal();
     // Subscribing before reading the head means no change can slip between the two unseen.
     let mut announcements = state.subscribe(salon);
@@ -216,25 +267,44 @@ where
     // Does this relay still hold what the device last read? Not when it was restored from an
     // older backup (its head is below the device's cursor, or that number now belongs to
     // another change) or lost its database.
-    let lost = match at {
+    let read_lost = match device.at {
         Some(at) if head < at.seq => true,
         Some(at) => state.store().position(salon.clone(), at.seq).await.map_err(storage_failed)? != Some(at),
         None => false,
     };
+    // The same for the newest change it pushed: a backup taken after the push was
+    // acknowledged, but before any device read the change back, lacks it.
+    let pushed_lost = match device.pushed {
+        Some(pushed) if head < pushed.seq => true,
+        Some(pushed) => {
+            let there = state.store().position(salon.clone(), pushed.seq).await.map_err(storage_failed)?;
+            there.map(|p| p.hash) != Some(pushed.hash)
+        }
+        None => false,
+    };
+    let lost = read_lost || pushed_lost;
     if lost {
         tracing::warn!(head, "a device has read changes this relay no longer holds: it uploads everything again");
     }
-    send(outbound, ServerMsg::Welcome { head, key, lost }).await?;
+    send(outbound, ServerMsg::Welcome { head, key, lost, device: me.id, role: me.role }).await?;
     loop {
         tokio::select! {
             biased;
             () = shutdown.stopped() => return Ok(End::ShuttingDown),
             announced = announcements.recv() => {
                 let head = match announced {
-                    Ok(head) => head,
+                    Ok(SalonEvent::Head(head)) => head,
+                    Ok(SalonEvent::Revoked(id)) if id == me.id => return Ok(End::Refused(ErrorCode::Revoked)),
+                    Ok(SalonEvent::Revoked(_)) => continue,
                     // Announcements only say "there is more"; after missing some, the current
-                    // head says it all.
-                    Err(RecvError::Lagged(_)) => state.store().head(salon.clone()).await.map_err(storage_failed)?,
+                    // head says it all, and the store whether this device was removed meanwhile.
+                    Err(RecvError::Lagged(_)) => {
+                        let now = state.store().device(salon.clone(), device.token_hash, now_ms()).await;
+                        if now.map_err(storage_failed)?.is_none_or(|d| d.revoked) {
+                            return Ok(End::Refused(ErrorCode::Revoked));
+                        }
+                        state.store().head(salon.clone()).await.map_err(storage_failed)?
+                    }
                     Err(RecvError::Closed) => {
                         tracing::error!("announcement channel closed while the relay runs");
                         return Err(End::Refused(ErrorCode::Internal));
@@ -279,6 +349,33 @@ where
                     let bytes = state.store().get_blob(salon.clone(), hash).await.map_err(storage_failed)?;
                     send(outbound, ServerMsg::Blob { hash, bytes }).await?;
                 }
+                Some(ClientMsg::Invite { hash, role, name }) => {
+                    if role == domain::staff::Role::Unset || !me.role.manages(role) {
+                        return Err(End::Refused(ErrorCode::Forbidden));
+                    }
+                    let expires_at_ms = now_ms() + INVITE_VALID_MS;
+                    let invite = NewInvite { hash, role, name, made_by: Some(me.id), expires_at_ms };
+                    state.store().create_invite(salon.clone(), invite).await.map_err(storage_failed)?;
+                    tracing::info!(role = role.key(), "invite made");
+                    send(outbound, ServerMsg::Invited { hash, expires_at_ms }).await?;
+                }
+                Some(ClientMsg::ListDevices) => {
+                    let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
+                    send(outbound, ServerMsg::Devices { devices }).await?;
+                }
+                Some(ClientMsg::Revoke { device: target }) => {
+                    let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
+                    let allowed = devices.iter().find(|d| d.id == target).is_none_or(|d| me.role.manages(d.role));
+                    if target == me.id || !allowed {
+                        return Err(End::Refused(ErrorCode::Forbidden));
+                    }
+                    if state.store().revoke(salon.clone(), target, now_ms()).await.map_err(storage_failed)? {
+                        tracing::info!(device = target, "device removed");
+                        state.revoked(salon, target);
+                    }
+                    let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
+                    send(outbound, ServerMsg::Devices { devices }).await?;
+                }
             },
         }
     }
@@ -297,7 +394,8 @@ fn storage_failed(error: AppError) -> End {
     End::Refused(ErrorCode::Internal)
 }
 
-fn now_ms() -> u64 {
+/// Milliseconds since 1970 by the host's clock.
+pub fn now_ms() -> u64 {
     // A clock before 1970 is a misconfigured host; the receive time is informational only.
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

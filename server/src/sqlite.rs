@@ -5,15 +5,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use domain::ids::{DocId, SalonId};
-use domain::wire::{Position, SeqChange, WireChange};
+use domain::staff::Role;
+use domain::wire::{DeviceInfo, Position, SeqChange, WireChange};
 use futures::future::BoxFuture;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::AppError;
-use crate::store::{ChangeStore, PushOutcome};
+use crate::store::{ChangeStore, KnownDevice, NewInvite, Pass, PushOutcome};
 
 /// The schema this code writes, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
     CREATE TABLE changes (
@@ -45,6 +46,31 @@ const SCHEMA_3: &str = "
         salon TEXT PRIMARY KEY,
         key_id BLOB NOT NULL,
         claimed_at INTEGER NOT NULL
+    );
+";
+
+/// Version 4: each device with its own token (only its SHA-256 is kept), and single-use
+/// invites (only their SHA-256 too).
+const SCHEMA_4: &str = "
+    CREATE TABLE devices (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        salon TEXT NOT NULL,
+        token_hash BLOB NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        paired_at INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE INDEX devices_by_salon ON devices (salon);
+    CREATE TABLE invites (
+        hash BLOB PRIMARY KEY,
+        salon TEXT NOT NULL,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        made_by INTEGER,
+        expires_at INTEGER NOT NULL,
+        used_by INTEGER
     );
 ";
 
@@ -96,7 +122,7 @@ impl SqliteStore {
 fn migrate(connection: &mut Connection) -> Result<(), AppError> {
     let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
     match version {
-        0..=2 => {
+        0..=3 => {
             // All steps in one transaction: a crash leaves the file at the old version.
             let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if version == 0 {
@@ -105,7 +131,10 @@ fn migrate(connection: &mut Connection) -> Result<(), AppError> {
             if version <= 1 {
                 transaction.execute_batch(SCHEMA_2)?;
             }
-            transaction.execute_batch(SCHEMA_3)?;
+            if version <= 2 {
+                transaction.execute_batch(SCHEMA_3)?;
+            }
+            transaction.execute_batch(SCHEMA_4)?;
             transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             transaction.commit()?;
             Ok(())
@@ -213,6 +242,100 @@ fn pull_changes(
     Ok((changes, head))
 }
 
+const DEVICE_COLUMNS: &str = "id, name, role, paired_at, last_seen, revoked_at";
+
+/// A `devices` row selected with [`DEVICE_COLUMNS`].
+fn device_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, i64, i64, Option<i64>)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+}
+
+fn known_device(row: (i64, String, String, i64, i64, Option<i64>)) -> Result<KnownDevice, AppError> {
+    let (id, name, role, paired_at, last_seen, revoked_at) = row;
+    let role = Role::parse(&role);
+    if role == Role::Unset {
+        return Err(AppError::corrupt("a device without a role"));
+    }
+    let non_negative = |value: i64| u64::try_from(value).map_err(|_| AppError::corrupt("negative device field"));
+    Ok(KnownDevice {
+        info: DeviceInfo {
+            id: non_negative(id)?,
+            name,
+            role,
+            paired_at_ms: non_negative(paired_at)?,
+            last_seen_ms: non_negative(last_seen)?,
+        },
+        revoked: revoked_at.is_some(),
+    })
+}
+
+fn device_by_token(connection: &Connection, salon: &str, token_hash: &[u8]) -> Result<Option<KnownDevice>, AppError> {
+    let row = connection
+        .query_row(
+            &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE salon = ?1 AND token_hash = ?2"),
+            params![salon, token_hash],
+            device_row,
+        )
+        .optional()?;
+    row.map(known_device).transpose()
+}
+
+fn pair_device(
+    connection: &mut Connection,
+    salon: &str,
+    pass: Pass,
+    token_hash: &[u8; 32],
+    now: i64,
+) -> Result<Option<DeviceInfo>, AppError> {
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (role, name, invite) = match pass {
+        Pass::Setup => {
+            let devices: i64 =
+                transaction
+                    .query_row("SELECT COUNT(*) FROM devices WHERE salon = ?1", params![salon], |row| row.get(0))?;
+            if devices > 0 {
+                // The first device's retry with its own token still gets it back.
+                let again = device_by_token(&transaction, salon, token_hash)?;
+                return Ok(again.filter(|d| !d.revoked && d.info.role == Role::Owner && devices == 1).map(|d| d.info));
+            }
+            (Role::Owner.key().to_owned(), String::new(), None)
+        }
+        Pass::Invite(hash) => {
+            let invite: Option<(String, String, i64, Option<i64>)> = transaction
+                .query_row(
+                    "SELECT role, name, expires_at, used_by FROM invites WHERE hash = ?1 AND salon = ?2",
+                    params![&hash[..], salon],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                )
+                .optional()?;
+            let Some((role, name, expires_at, used_by)) = invite else { return Ok(None) };
+            if let Some(used_by) = used_by {
+                let again = device_by_token(&transaction, salon, token_hash)?;
+                return Ok(again.filter(|d| !d.revoked && to_sql_int(d.info.id) == used_by).map(|d| d.info));
+            }
+            if expires_at < now {
+                return Ok(None);
+            }
+            (role, name, Some(hash))
+        }
+    };
+    if device_by_token(&transaction, salon, token_hash)?.is_some() {
+        // A token is made fresh for each pairing; one already known is not this device's.
+        return Ok(None);
+    }
+    let id: i64 = transaction.query_row(
+        "INSERT INTO devices (salon, token_hash, name, role, paired_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+         RETURNING id",
+        params![salon, &token_hash[..], name, role, now],
+        |row| row.get(0),
+    )?;
+    if let Some(hash) = invite {
+        transaction.execute("UPDATE invites SET used_by = ?1 WHERE hash = ?2", params![id, &hash[..]])?;
+    }
+    let paired = device_by_token(&transaction, salon, token_hash)?.ok_or_else(|| AppError::corrupt("paired device"))?;
+    transaction.commit()?;
+    Ok(Some(paired.info))
+}
+
 impl ChangeStore for SqliteStore {
     fn push(
         &self,
@@ -311,6 +434,68 @@ impl ChangeStore for SqliteStore {
                     |row| row.get(0),
                 )
                 .optional()?)
+        })
+    }
+
+    fn device(
+        &self,
+        salon: SalonId,
+        token_hash: [u8; 32],
+        seen_at_ms: u64,
+    ) -> BoxFuture<'_, Result<Option<KnownDevice>, AppError>> {
+        self.run(move |connection| {
+            connection.execute(
+                "UPDATE devices SET last_seen = ?3 WHERE salon = ?1 AND token_hash = ?2 AND revoked_at IS NULL",
+                params![salon.as_str(), &token_hash[..], to_sql_int(seen_at_ms)],
+            )?;
+            device_by_token(connection, salon.as_str(), &token_hash)
+        })
+    }
+
+    fn pair(
+        &self,
+        salon: SalonId,
+        pass: Pass,
+        token_hash: [u8; 32],
+        now_ms: u64,
+    ) -> BoxFuture<'_, Result<Option<DeviceInfo>, AppError>> {
+        self.run(move |connection| pair_device(connection, salon.as_str(), pass, &token_hash, to_sql_int(now_ms)))
+    }
+
+    fn create_invite(&self, salon: SalonId, invite: NewInvite) -> BoxFuture<'_, Result<(), AppError>> {
+        self.run(move |connection| {
+            connection.execute(
+                "INSERT INTO invites (hash, salon, role, name, made_by, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    &invite.hash[..],
+                    salon.as_str(),
+                    invite.role.key(),
+                    invite.name,
+                    invite.made_by.map(to_sql_int),
+                    to_sql_int(invite.expires_at_ms)
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn devices(&self, salon: SalonId) -> BoxFuture<'_, Result<Vec<DeviceInfo>, AppError>> {
+        self.run(move |connection| {
+            let mut select = connection.prepare_cached(&format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices WHERE salon = ?1 AND revoked_at IS NULL ORDER BY id"
+            ))?;
+            let rows = select.query_map(params![salon.as_str()], device_row)?;
+            rows.map(|row| known_device(row?).map(|d| d.info)).collect()
+        })
+    }
+
+    fn revoke(&self, salon: SalonId, device: u64, revoked_at_ms: u64) -> BoxFuture<'_, Result<bool, AppError>> {
+        self.run(move |connection| {
+            let changed = connection.execute(
+                "UPDATE devices SET revoked_at = ?3 WHERE salon = ?1 AND id = ?2 AND revoked_at IS NULL",
+                params![salon.as_str(), to_sql_int(device), to_sql_int(revoked_at_ms)],
+            )?;
+            Ok(changed == 1)
         })
     }
 }

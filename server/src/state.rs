@@ -15,6 +15,15 @@ use crate::config::Config;
 use crate::sqlite::SqliteStore;
 use crate::store::ChangeStore;
 
+/// What a salon's open sockets are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SalonEvent {
+    /// The salon's head is now this.
+    Head(u64),
+    /// This device was removed: its socket closes.
+    Revoked(u64),
+}
+
 /// Announcements a slow socket may fall behind by before it only learns the latest head.
 const ANNOUNCEMENT_BACKLOG: usize = 16;
 
@@ -48,7 +57,7 @@ pub struct AppState {
     dist_dir: Arc<Path>,
     /// One channel of new heads per salon, created when its first device connects. Entries
     /// are never removed: there is one per configured salon at most.
-    announcements: Arc<Mutex<HashMap<SalonId, broadcast::Sender<u64>>>>,
+    announcements: Arc<Mutex<HashMap<SalonId, broadcast::Sender<SalonEvent>>>>,
     shutdown: Arc<watch::Sender<bool>>,
     open_sockets: Arc<watch::Sender<usize>>,
     timeouts: Timeouts,
@@ -108,17 +117,22 @@ impl AppState {
         ShutdownSignal(self.shutdown.subscribe())
     }
 
-    pub(crate) fn subscribe(&self, salon: &SalonId) -> broadcast::Receiver<u64> {
+    pub(crate) fn subscribe(&self, salon: &SalonId) -> broadcast::Receiver<SalonEvent> {
         self.announcement_sender(salon).subscribe()
     }
 
     /// Tells the salon's open sockets that its head is now `head`.
     pub(crate) fn announce(&self, salon: &SalonId, head: u64) {
         // Sending fails only when no socket listens, which is fine.
-        let _ = self.announcement_sender(salon).send(head);
+        let _ = self.announcement_sender(salon).send(SalonEvent::Head(head));
     }
 
-    fn announcement_sender(&self, salon: &SalonId) -> broadcast::Sender<u64> {
+    /// Tells the salon's open sockets that `device` was removed (its own closes).
+    pub(crate) fn revoked(&self, salon: &SalonId, device: u64) {
+        let _ = self.announcement_sender(salon).send(SalonEvent::Revoked(device));
+    }
+
+    fn announcement_sender(&self, salon: &SalonId) -> broadcast::Sender<SalonEvent> {
         // The map is valid after any panic: every change to it is a single insert.
         let mut channels = self.announcements.lock().unwrap_or_else(PoisonError::into_inner);
         channels.entry(salon.clone()).or_insert_with(|| broadcast::channel(ANNOUNCEMENT_BACKLOG).0).clone()

@@ -1,9 +1,10 @@
 //! The storage boundary: what the relay needs from a database (changes in order, blobs by
-//! name). SQLite implements it today; a
+//! name, the salon's devices and invites). SQLite implements it today; a
 //! PostgreSQL implementation is planned, so nothing here may assume SQLite.
 
 use domain::ids::SalonId;
-use domain::wire::{Position, SeqChange, WireChange};
+use domain::staff::Role;
+use domain::wire::{DeviceInfo, Position, SeqChange, WireChange};
 use futures::future::BoxFuture;
 
 use crate::AppError;
@@ -18,6 +19,36 @@ pub struct PushOutcome {
     pub inserted: usize,
     /// The salon's newest sequence number after the push.
     pub head: u64,
+}
+
+/// How long an invite made on a device (or by the operator) can be used.
+pub const INVITE_VALID_MS: u64 = 10 * 60 * 1000;
+
+/// A device as the relay knows it, found by its token's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownDevice {
+    pub info: DeviceInfo,
+    pub revoked: bool,
+}
+
+/// What lets a new device pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// The operator's setup secret: good for the salon's first device only, as its owner.
+    Setup,
+    /// The SHA-256 of a single-use invite.
+    Invite([u8; 32]),
+}
+
+/// An invite to record: only its hash, never the invite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvite {
+    pub hash: [u8; 32],
+    pub role: Role,
+    pub name: String,
+    /// The device that made it; `None` for the operator's command line.
+    pub made_by: Option<u64>,
+    pub expires_at_ms: u64,
 }
 
 /// Stores opaque (sealed) changes per salon and hands them back in sequence order.
@@ -73,4 +104,33 @@ pub trait ChangeStore: Send + Sync {
     /// The salon's blob with this name. Another salon's blob with the same name is not
     /// returned: salons never see each other's data.
     fn get_blob(&self, salon: SalonId, hash: [u8; 32]) -> BoxFuture<'_, Result<Option<Vec<u8>>, AppError>>;
+
+    /// The salon's device with this token hash, noting it was seen at `seen_at_ms` (unless
+    /// removed). Tokens are never stored, only their SHA-256.
+    fn device(
+        &self,
+        salon: SalonId,
+        token_hash: [u8; 32],
+        seen_at_ms: u64,
+    ) -> BoxFuture<'_, Result<Option<KnownDevice>, AppError>>;
+
+    /// Pairs a new device under `token_hash` with `pass`, atomically using the pass up:
+    /// `None` when the pass is unknown, used, expired, or (setup) the salon has a device. A
+    /// pass already used by this very token (the answer was lost) gives that device again.
+    fn pair(
+        &self,
+        salon: SalonId,
+        pass: Pass,
+        token_hash: [u8; 32],
+        now_ms: u64,
+    ) -> BoxFuture<'_, Result<Option<DeviceInfo>, AppError>>;
+
+    fn create_invite(&self, salon: SalonId, invite: NewInvite) -> BoxFuture<'_, Result<(), AppError>>;
+
+    /// The salon's devices that are not removed, oldest first.
+    fn devices(&self, salon: SalonId) -> BoxFuture<'_, Result<Vec<DeviceInfo>, AppError>>;
+
+    /// Removes a device from the salon: its token is refused from now on. False when the
+    /// salon has no such device (or it was removed before).
+    fn revoke(&self, salon: SalonId, device: u64, revoked_at_ms: u64) -> BoxFuture<'_, Result<bool, AppError>>;
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use domain::blob::BlobHash;
 use domain::ids::{DocId, SalonId};
-use domain::wire::{ClientMsg, ErrorCode, ServerMsg, WireChange};
+use domain::wire::{ClientMsg, Credential, ErrorCode, ServerMsg, WireChange};
 use futures::StreamExt;
 use futures::channel::mpsc;
 use rusqlite::Connection;
@@ -148,7 +148,7 @@ async fn changes_survive_reopening_and_the_schema_is_versioned() {
 
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
     let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let mode: String = connection.query_row("PRAGMA journal_mode", [], |row| row.get(0)).expect("mode");
     assert_eq!(mode, "wal");
 }
@@ -158,7 +158,7 @@ fn a_database_from_a_newer_relay_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     drop(open_store(dir.path()));
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
-    connection.pragma_update(None, "user_version", 4).expect("version set");
+    connection.pragma_update(None, "user_version", 5).expect("version set");
     drop(connection);
     let opened = SqliteStore::open(&dir.path().join("relay.sqlite3"));
     assert!(matches!(opened, Err(AppError::Storage(_))));
@@ -297,8 +297,13 @@ async fn the_connection_loop_runs_over_plain_channels_and_stops_on_shutdown() {
     tokio::time::timeout(Duration::from_secs(5), connection).await.expect("loop ends").expect("no panic");
 
     let (mut device, connection) = ChannelDevice::connect(&state);
-    device.send(&ClientMsg::Hello { salon: salon("alpha"), token: "secret".to_owned(), at: None });
-    assert_eq!(device.next_message().await, ServerMsg::Welcome { head: 0, key: None, lost: false });
+    // The salon's first device pairs with the operator's setup secret, as its owner.
+    let credential = Credential::Invite { invite: "secret".to_owned(), token: "first-device".to_owned() };
+    device.send(&ClientMsg::Hello { salon: salon("alpha"), credential, at: None, pushed: None });
+    assert_eq!(
+        device.next_message().await,
+        ServerMsg::Welcome { head: 0, key: None, lost: false, device: 1, role: domain::staff::Role::Owner }
+    );
     device.send(&ClientMsg::Push { batch: 7, changes: vec![change("c-a", 1, 4)] });
     let seqs = match device.next_message().await {
         ServerMsg::Ack { batch: 7, seqs } => seqs,

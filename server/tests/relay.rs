@@ -8,9 +8,12 @@ use std::time::Duration;
 use domain::blob::BlobHash;
 use domain::crypto;
 use domain::ids::{DocId, SalonId};
-use domain::wire::{ClientMsg, ErrorCode, PROTOCOL_VERSION, Position, SeqChange, ServerMsg, WireChange, limits};
+use domain::staff::Role;
+use domain::wire::{
+    ClientMsg, Credential, ErrorCode, PROTOCOL_VERSION, Position, Receipt, SeqChange, ServerMsg, WireChange, limits,
+};
 use futures::{SinkExt, StreamExt};
-use server::{AppError, AppState, Config, Timeouts};
+use server::{AppError, AppState, ChangeStore, Config, NewInvite, SqliteStore, Timeouts};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
@@ -32,6 +35,7 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 struct Relay {
     addr: SocketAddr,
+    database: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), AppError>>,
 }
@@ -55,7 +59,35 @@ impl Relay {
         let task = tokio::spawn(server::serve(listener, state, async move {
             let _ = stopped.await;
         }));
-        Relay { addr, stop: Some(stop), task }
+        Relay { addr, database: config.database_path(), stop: Some(stop), task }
+    }
+
+    /// A single-use invite to `salon` with `role`, made as `meike-relay invite` makes one (a
+    /// second connection to the relay's file).
+    async fn invite(&self, salon_id: &str, role: Role) -> String {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let invite = format!("invite-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        let store = SqliteStore::open(&self.database).expect("second connection");
+        let hash = sha256(invite.as_bytes());
+        let record =
+            NewInvite { hash, role, name: String::new(), made_by: None, expires_at_ms: server::now_ms() + 600_000 };
+        store.create_invite(salon(salon_id), record).await.expect("invite recorded");
+        invite
+    }
+
+    /// Pairs a new device to `salon` with an owner's invite; returns its own credential.
+    async fn pair(&self, salon_id: &str) -> Credential {
+        let (_, device) = self.pair_connected(salon_id).await;
+        device
+    }
+
+    /// Pairs a new device and keeps its socket open; returns the socket, head and credential.
+    async fn pair_connected(&self, salon_id: &str) -> ((Socket, u64), Credential) {
+        let invite = self.invite(salon_id, Role::Owner).await;
+        let token = format!("token-of-{invite}");
+        let joined = self.join_with(salon_id, Credential::Invite { invite, token: token.clone() }).await;
+        (joined, Credential::Device { token })
     }
 
     /// Asks for a graceful shutdown and waits for `serve` to return.
@@ -76,10 +108,16 @@ impl Relay {
         socket
     }
 
-    /// Connects and authenticates; returns the socket and the head from `Welcome`.
-    async fn join(&self, salon_id: &str, token: &str) -> (Socket, u64) {
+    /// A new device of `salon_id`, connected and authenticated; returns the socket and the
+    /// head from `Welcome`.
+    async fn join(&self, salon_id: &str) -> (Socket, u64) {
+        self.pair_connected(salon_id).await.0
+    }
+
+    /// Connects and authenticates with `credential`; returns the socket and `Welcome`'s head.
+    async fn join_with(&self, salon_id: &str, credential: Credential) -> (Socket, u64) {
         let mut socket = self.connect().await;
-        send(&mut socket, &ClientMsg::Hello { salon: salon(salon_id), token: token.to_owned(), at: None }).await;
+        send(&mut socket, &hello(salon_id, credential)).await;
         match recv(&mut socket).await {
             ServerMsg::Welcome { head, .. } => (socket, head),
             other => panic!("expected Welcome, got {other:?}"),
@@ -87,8 +125,20 @@ impl Relay {
     }
 
     async fn alpha(&self) -> (Socket, u64) {
-        self.join("alpha", ALPHA_TOKEN).await
+        self.join("alpha").await
     }
+}
+
+fn hello(salon_id: &str, credential: Credential) -> ClientMsg {
+    ClientMsg::Hello { salon: salon(salon_id), credential, at: None, pushed: None }
+}
+
+fn device_token(token: &str) -> Credential {
+    Credential::Device { token: token.to_owned() }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    *BlobHash::of(bytes).as_bytes()
 }
 
 fn salon(raw: &str) -> SalonId {
@@ -311,11 +361,20 @@ async fn devices_must_authenticate_first() {
     let relay = Relay::start(dir.path()).await;
 
     let mut socket = relay.connect().await;
-    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: BETA_TOKEN.to_owned(), at: None }).await;
+    send(&mut socket, &hello("alpha", device_token(BETA_TOKEN))).await;
+    expect_refused(&mut socket, ErrorCode::Unauthorized).await;
+
+    // The setup secret is no device's token; a paired device's token opens only its salon.
+    let mut socket = relay.connect().await;
+    send(&mut socket, &hello("alpha", device_token(ALPHA_TOKEN))).await;
+    expect_refused(&mut socket, ErrorCode::Unauthorized).await;
+    let alpha_device = relay.pair("alpha").await;
+    let mut socket = relay.connect().await;
+    send(&mut socket, &hello("beta", alpha_device.clone())).await;
     expect_refused(&mut socket, ErrorCode::Unauthorized).await;
 
     let mut socket = relay.connect().await;
-    send(&mut socket, &ClientMsg::Hello { salon: salon("gamma"), token: ALPHA_TOKEN.to_owned(), at: None }).await;
+    send(&mut socket, &hello("gamma", alpha_device)).await;
     expect_refused(&mut socket, ErrorCode::Unauthorized).await;
 
     let mut socket = relay.connect().await;
@@ -328,7 +387,7 @@ async fn devices_must_authenticate_first() {
 
     // A second Hello on an authenticated socket breaks the protocol.
     let (mut socket, _) = relay.alpha().await;
-    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned(), at: None }).await;
+    send(&mut socket, &hello("alpha", device_token("anything"))).await;
     expect_refused(&mut socket, ErrorCode::Malformed).await;
 
     assert_eq!(count_rows(dir.path()), 0, "nothing from a refused socket is stored");
@@ -416,7 +475,7 @@ async fn announcements_reach_only_the_same_salon_and_salons_are_isolated() {
     let relay = Relay::start(dir.path()).await;
     let (mut pusher, _) = relay.alpha().await;
     let (mut listener, _) = relay.alpha().await;
-    let (mut other_salon, beta_head) = relay.join("beta", BETA_TOKEN).await;
+    let (mut other_salon, beta_head) = relay.join("beta").await;
     assert_eq!(beta_head, 0);
 
     let seqs = push(&mut pusher, 1, vec![change("c-shared", 1, 32), change("c-shared", 2, 32)]).await;
@@ -453,7 +512,7 @@ async fn changes_survive_a_restart_and_shutdown_closes_open_sockets() {
     let (mut socket, _) = relay.alpha().await;
     push(&mut socket, 1, (1..=3).map(|n| change("c-durable", n, 100)).collect()).await;
     let before = pull_all(&mut socket).await;
-    let (mut idle, _) = relay.join("beta", BETA_TOKEN).await;
+    let (mut idle, _) = relay.join("beta").await;
 
     // Both devices keep their sockets open; shutdown must close them, not wait for them.
     tokio::join!(relay.stop(), expect_closed(&mut socket), expect_closed(&mut idle));
@@ -563,7 +622,7 @@ async fn a_photo_blob_stored_by_one_device_is_served_to_its_salon_only_and_survi
     let (mut phone, _) = relay.alpha().await;
     assert_eq!(get_blob(&mut phone, hash).await.as_deref(), Some(bytes.as_slice()));
     assert_eq!(get_blob(&mut phone, photo(5, 10).0).await, None, "unknown blob");
-    let (mut other_salon, _) = relay.join("beta", BETA_TOKEN).await;
+    let (mut other_salon, _) = relay.join("beta").await;
     assert_eq!(get_blob(&mut other_salon, hash).await, None, "another salon never sees it, even by name");
 
     relay.stop().await;
@@ -626,8 +685,10 @@ async fn the_first_claimed_key_id_is_the_salons_and_every_device_is_told_it() {
         ServerMsg::Welcome { key, .. } => key,
         other => panic!("expected Welcome, got {other:?}"),
     };
+    let device = relay.pair("alpha").await;
+    let beta_device = relay.pair("beta").await;
     let mut first = relay.connect().await;
-    send(&mut first, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned(), at: None }).await;
+    send(&mut first, &hello("alpha", device.clone())).await;
     assert_eq!(welcome_key(recv(&mut first).await), None, "a new salon has no key");
     // Before the first device hears back, a second claims another key: the first claim wins.
     send(&mut first, &ClientMsg::ClaimKey { id: [1; 16] }).await;
@@ -640,10 +701,10 @@ async fn the_first_claimed_key_id_is_the_salons_and_every_device_is_told_it() {
     relay.stop().await;
     let relay = Relay::start(dir.path()).await;
     let mut later = relay.connect().await;
-    send(&mut later, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned(), at: None }).await;
+    send(&mut later, &hello("alpha", device)).await;
     assert_eq!(welcome_key(recv(&mut later).await), Some([1; 16]));
     let mut beta = relay.connect().await;
-    send(&mut beta, &ClientMsg::Hello { salon: salon("beta"), token: BETA_TOKEN.to_owned(), at: None }).await;
+    send(&mut beta, &hello("beta", beta_device)).await;
     assert_eq!(welcome_key(recv(&mut beta).await), None);
     // A claim before authenticating is refused.
     let mut early = relay.connect().await;
@@ -652,11 +713,20 @@ async fn the_first_claimed_key_id_is_the_salons_and_every_device_is_told_it() {
     relay.stop().await;
 }
 
-/// Connects with the device's position; returns `Welcome`'s `lost`.
-async fn welcome_lost(relay: &Relay, at: Option<(u64, [u8; 32], u64)>) -> bool {
+/// Connects as `device` with its read position; returns `Welcome`'s `lost`.
+async fn welcome_lost(relay: &Relay, device: &Credential, at: Option<(u64, [u8; 32], u64)>) -> bool {
     let at = at.map(|(seq, hash, read)| Position { seq, hash, read });
+    welcome_lost_pushed(relay, device, at, None).await
+}
+
+async fn welcome_lost_pushed(
+    relay: &Relay,
+    device: &Credential,
+    at: Option<Position>,
+    pushed: Option<Receipt>,
+) -> bool {
     let mut socket = relay.connect().await;
-    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), token: ALPHA_TOKEN.to_owned(), at }).await;
+    send(&mut socket, &ClientMsg::Hello { salon: salon("alpha"), credential: device.clone(), at, pushed }).await;
     match recv(&mut socket).await {
         ServerMsg::Welcome { lost, .. } => lost,
         other => panic!("expected Welcome, got {other:?}"),
@@ -675,7 +745,9 @@ fn copy_dir(from: &Path, to: &Path) {
 async fn a_relay_restored_from_an_older_backup_tells_the_devices_that_read_past_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let relay = Relay::start(dir.path()).await;
-    let (mut tablet, _) = relay.alpha().await;
+    // Devices paired before the backup (a backup knows only the devices paired before it).
+    let ((mut tablet, _), tablet_device) = relay.pair_connected("alpha").await;
+    let reader = relay.pair("alpha").await;
     let early = push(&mut tablet, 1, vec![change("c-1", 1, 40)]).await;
     drop(tablet);
     relay.stop().await;
@@ -683,12 +755,20 @@ async fn a_relay_restored_from_an_older_backup_tells_the_devices_that_read_past_
     copy_dir(&dir.path().join("data"), &dir.path().join("backup"));
 
     let relay = Relay::start(dir.path()).await;
-    let (mut tablet, _) = relay.alpha().await;
+    let (mut tablet, _) = relay.join_with("alpha", tablet_device.clone()).await;
     let late_change = change("c-1", 2, 40);
     let late = push(&mut tablet, 2, vec![late_change.clone()]).await;
-    assert!(!welcome_lost(&relay, Some((late[0], late_change.hash, 2))).await, "the relay holds what was read");
-    assert!(welcome_lost(&relay, Some((late[0], late_change.hash, 1))).await, "but not one change fewer below it");
-    assert!(!welcome_lost(&relay, None).await, "a device that read nothing is never told");
+    let receipt = Some(Receipt { seq: late[0], hash: late_change.hash });
+    assert!(
+        !welcome_lost(&relay, &reader, Some((late[0], late_change.hash, 2))).await,
+        "the relay holds what was read"
+    );
+    assert!(
+        welcome_lost(&relay, &reader, Some((late[0], late_change.hash, 1))).await,
+        "but not one change fewer below it"
+    );
+    assert!(!welcome_lost(&relay, &reader, None).await, "a device that read nothing is never told");
+    assert!(!welcome_lost_pushed(&relay, &tablet_device, None, receipt).await, "the relay holds what was pushed");
     drop(tablet);
     relay.stop().await;
 
@@ -696,14 +776,144 @@ async fn a_relay_restored_from_an_older_backup_tells_the_devices_that_read_past_
     std::fs::remove_dir_all(dir.path().join("data")).expect("data removed");
     copy_dir(&dir.path().join("backup"), &dir.path().join("data"));
     let relay = Relay::start(dir.path()).await;
-    assert!(welcome_lost(&relay, Some((late[0], late_change.hash, 2))).await, "its head is below the device's cursor");
+    assert!(
+        welcome_lost(&relay, &reader, Some((late[0], late_change.hash, 2))).await,
+        "its head is below the device's cursor"
+    );
+    // The tablet read nothing back, but its acknowledged push is gone: it is told too.
+    assert!(welcome_lost_pushed(&relay, &tablet_device, None, receipt).await, "its pushed change is gone");
     // Another device pushed meanwhile, and the restored relay handed it the same number.
     let (mut other, _) = relay.alpha().await;
     let reused = push(&mut other, 1, vec![change("c-2", 3, 40)]).await;
     assert_eq!(reused[0], late[0], "SQLite's counter came back with the backup");
-    assert!(welcome_lost(&relay, Some((late[0], late_change.hash, 2))).await, "that number is another change now");
+    assert!(
+        welcome_lost(&relay, &reader, Some((late[0], late_change.hash, 2))).await,
+        "that number is another change now"
+    );
+    assert!(welcome_lost_pushed(&relay, &tablet_device, None, receipt).await, "its number holds another change");
     let early_hash = change("c-1", 1, 40).hash;
-    assert!(!welcome_lost(&relay, Some((early[0], early_hash, 1))).await, "a device that read only the backup's part");
+    assert!(
+        !welcome_lost(&relay, &reader, Some((early[0], early_hash, 1))).await,
+        "a device that read only the backup's part"
+    );
     drop(other);
+    relay.stop().await;
+}
+
+/// Connects with `credential` and returns the relay's first answer (`Welcome` or an error).
+async fn hello_answer(relay: &Relay, salon_id: &str, credential: Credential) -> (Socket, ServerMsg) {
+    let mut socket = relay.connect().await;
+    send(&mut socket, &hello(salon_id, credential)).await;
+    let answer = recv(&mut socket).await;
+    (socket, answer)
+}
+
+fn invite_with(invite: &str, token: &str) -> Credential {
+    Credential::Invite { invite: invite.to_owned(), token: token.to_owned() }
+}
+
+#[tokio::test]
+async fn the_setup_secret_pairs_one_owner_and_each_invite_pairs_one_device_within_ten_minutes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    // The operator's setup secret makes the salon's first device its owner.
+    let (_, welcome) = hello_answer(&relay, "alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    assert!(matches!(welcome, ServerMsg::Welcome { role: Role::Owner, .. }), "{welcome:?}");
+    // Its answer lost, the owner tries again with the same token: the same device.
+    let (_, again) = hello_answer(&relay, "alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    assert_eq!(again, welcome);
+    // Anyone else with the printed setup link, later: refused.
+    let (mut late, answer) = hello_answer(&relay, "alpha", invite_with(ALPHA_TOKEN, "thief-token")).await;
+    assert_eq!(answer, ServerMsg::Error { code: ErrorCode::InviteInvalid });
+    expect_closed(&mut late).await;
+
+    // The owner invites a front desk tablet; only the invite's hash reaches the relay.
+    let (mut owner, _) = relay.join_with("alpha", device_token("owner-token")).await;
+    let invite = "a-one-time-invite";
+    let name = "前台 iPad".to_owned();
+    send(&mut owner, &ClientMsg::Invite { hash: sha256(invite.as_bytes()), role: Role::FrontDesk, name }).await;
+    let expires = match recv_reply(&mut owner).await {
+        ServerMsg::Invited { hash, expires_at_ms } if hash == sha256(invite.as_bytes()) => expires_at_ms,
+        other => panic!("expected Invited, got {other:?}"),
+    };
+    assert!(expires > server::now_ms() + 590_000 && expires <= server::now_ms() + 600_000, "ten minutes");
+    let (_, paired) = hello_answer(&relay, "alpha", invite_with(invite, "desk-token")).await;
+    assert!(matches!(paired, ServerMsg::Welcome { role: Role::FrontDesk, .. }), "{paired:?}");
+    // Used once: a second device with the same invite is refused; the first one's retry is not.
+    let (_, second) = hello_answer(&relay, "alpha", invite_with(invite, "other-token")).await;
+    assert_eq!(second, ServerMsg::Error { code: ErrorCode::InviteInvalid });
+    let (_, retry) = hello_answer(&relay, "alpha", invite_with(invite, "desk-token")).await;
+    assert_eq!(retry, paired);
+    // An invite of another salon, or past its ten minutes, pairs nothing.
+    let (_, other_salon) = hello_answer(&relay, "beta", invite_with(invite, "beta-token")).await;
+    assert_eq!(other_salon, ServerMsg::Error { code: ErrorCode::InviteInvalid });
+    let store = SqliteStore::open(&relay.database).expect("second connection");
+    let stale = NewInvite {
+        hash: sha256(b"stale"),
+        role: Role::Beautician,
+        name: String::new(),
+        made_by: None,
+        expires_at_ms: server::now_ms() - 1,
+    };
+    store.create_invite(salon("alpha"), stale).await.expect("recorded");
+    let (_, expired) = hello_answer(&relay, "alpha", invite_with("stale", "late-token")).await;
+    assert_eq!(expired, ServerMsg::Error { code: ErrorCode::InviteInvalid });
+
+    // The devices page: both devices with their roles; no token is stored in clear.
+    send(&mut owner, &ClientMsg::ListDevices).await;
+    let devices = match recv_reply(&mut owner).await {
+        ServerMsg::Devices { devices } => devices,
+        other => panic!("expected Devices, got {other:?}"),
+    };
+    let roles: Vec<(Role, &str)> = devices.iter().map(|d| (d.role, d.name.as_str())).collect();
+    assert_eq!(roles, [(Role::Owner, ""), (Role::FrontDesk, "前台 iPad")]);
+    let file = std::fs::read(database(dir.path())).expect("database");
+    for secret in ["owner-token", "desk-token", invite] {
+        assert!(!file.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} is not stored");
+    }
+    drop(owner);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_removed_device_is_cut_off_at_once_and_only_a_manager_of_its_role_may_remove_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut owner, _) = relay.join_with("alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    let manager_invite = relay.invite("alpha", Role::Manager).await;
+    let (mut manager, _) = relay.join_with("alpha", invite_with(&manager_invite, "manager-token")).await;
+    let beautician_invite = relay.invite("alpha", Role::Beautician).await;
+    let (mut lost_tablet, _) = relay.join_with("alpha", invite_with(&beautician_invite, "lost-token")).await;
+    let ids = |msg: ServerMsg| match msg {
+        ServerMsg::Devices { devices } => devices.iter().map(|d| (d.id, d.role)).collect::<Vec<_>>(),
+        other => panic!("expected Devices, got {other:?}"),
+    };
+    send(&mut owner, &ClientMsg::ListDevices).await;
+    let devices = ids(recv_reply(&mut owner).await);
+    let (owner_id, manager_id, tablet_id) = (devices[0].0, devices[1].0, devices[2].0);
+
+    // A beautician's device may neither invite nor remove; a manager may not remove the owner.
+    send(&mut lost_tablet, &ClientMsg::Invite { hash: [1; 32], role: Role::Beautician, name: String::new() }).await;
+    expect_refused(&mut lost_tablet, ErrorCode::Forbidden).await;
+    send(&mut manager, &ClientMsg::Revoke { device: owner_id }).await;
+    expect_refused(&mut manager, ErrorCode::Forbidden).await;
+    let (mut manager, _) = relay.join_with("alpha", device_token("manager-token")).await;
+    send(&mut manager, &ClientMsg::Invite { hash: [2; 32], role: Role::Manager, name: String::new() }).await;
+    expect_refused(&mut manager, ErrorCode::Forbidden).await;
+    let (mut manager, _) = relay.join_with("alpha", device_token("manager-token")).await;
+
+    // The tablet is lost while connected; the manager removes it. Its socket closes at once.
+    let (mut lost_tablet, _) = relay.join_with("alpha", device_token("lost-token")).await;
+    send(&mut manager, &ClientMsg::Revoke { device: tablet_id }).await;
+    assert_eq!(ids(recv_reply(&mut manager).await), [(owner_id, Role::Owner), (manager_id, Role::Manager)]);
+    expect_refused(&mut lost_tablet, ErrorCode::Revoked).await;
+    // Its token is refused from now on; the others carry on.
+    let (mut again, answer) = hello_answer(&relay, "alpha", device_token("lost-token")).await;
+    assert_eq!(answer, ServerMsg::Error { code: ErrorCode::Revoked });
+    expect_closed(&mut again).await;
+    let seqs = push(&mut owner, 1, vec![change("c-after", 1, 40)]).await;
+    let (page, _) = pull(&mut manager, 0, limits::MAX_PULL_LIMIT).await;
+    assert_eq!(page.iter().map(|c| c.seq).collect::<Vec<_>>(), seqs);
+    drop((owner, manager));
     relay.stop().await;
 }

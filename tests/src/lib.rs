@@ -132,14 +132,38 @@ impl Relay {
         format!("http://{}", self.addr)
     }
 
-    /// An invite to the salon, as a device of the salon gives it: with the salon key (the
+    /// A fresh single-use invite to the salon, as a device of the salon gives it: made with
+    /// `meike-relay invite` (an owner's, valid ten minutes) and carrying the salon key (the
     /// tests' fixed one; the first device to use it claims it for the salon).
-    pub fn join_url(&self) -> String {
-        format!("{}/#join={SALON}:{TOKEN};key={}", self.url(), test_salon_key().to_text())
+    pub async fn join_url(&self) -> Result<String> {
+        Ok(format!("{};key={}", self.operator_invite("owner").await?, test_salon_key().to_text()))
     }
 
-    /// The link the relay prints for a salon: no key (the relay never has it). The salon's
-    /// first device that opens it makes the key; any other device is told to get an invite.
+    /// An invite the operator makes with `meike-relay invite --role <role>`: no salon key (the
+    /// relay never has it), so the device it pairs must still be invited by a device of the
+    /// salon to read anything.
+    pub async fn operator_invite(&self, role: &str) -> Result<String> {
+        let bin = env_path("MEIKE_RELAY_BIN", "target/debug/meike-relay");
+        let output = Command::new(&bin)
+            .args(["invite", SALON, "--role", role, "--data-dir"])
+            .arg(&self.data_dir)
+            .output()
+            .await
+            .with_context(|| format!("running {} invite", bin.display()))?;
+        if !output.status.success() {
+            bail!("meike-relay invite failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        let stdout = String::from_utf8(output.stdout)?;
+        let code = stdout
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("invite {SALON}: ")))
+            .context("meike-relay invite printed no join code")?;
+        Ok(format!("{}/{}", self.url(), code.trim()))
+    }
+
+    /// The setup link the relay prints for a salon until its first device has used it: no key
+    /// (the relay never has one). The salon's first device that opens it becomes the owner's
+    /// and makes the key; nobody else can use it.
     pub fn relay_link(&self) -> String {
         format!("{}/#join={SALON}:{TOKEN}", self.url())
     }
@@ -398,6 +422,15 @@ impl Browser {
         Ok(())
     }
 
+    /// Scrolls `css` to the top of the window (for a screenshot of what is below the fold).
+    pub async fn scroll_to(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?;
+        self.client
+            .execute("document.querySelector(arguments[0]).scrollIntoView({block: 'start'});", vec![json!(css)])
+            .await?;
+        Ok(())
+    }
+
     /// Gives a file input a file from disk, as choosing it in the picker would.
     pub async fn upload(&self, css: &str, path: &Path) -> Result<()> {
         self.wait_for(css).await?.send_keys(&path.display().to_string()).await?;
@@ -530,7 +563,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 
 /// Opens the join link and waits until the device is connected to the salon.
 pub async fn join(browser: &Browser, relay: &Relay) -> Result<()> {
-    browser.goto(&relay.join_url()).await?;
+    browser.goto(&relay.join_url().await?).await?;
     browser.wait_for("a.sync-online").await?;
     Ok(())
 }

@@ -47,9 +47,14 @@ async fn the_first_device_makes_the_key_others_need_its_invite_and_the_relay_rea
     tablet.upload("[data-test=photo-file]", &picture).await?;
     tablet.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
 
-    // Another device with the relay's link: it is told to get an invite, and reads nothing.
+    // Another device with the relay's setup link, later: it was the first device's only.
     let phone = Browser::open(&driver, PHONE).await?;
     phone.goto(&relay.relay_link()).await?;
+    phone.wait_for_text("[data-test=join-message]", "邀请已失效").await?;
+    phone.screenshot("phone-invite-used").await?;
+    // The operator's invite pairs it, but brings no key: it is told to get an invite from a
+    // device of the salon, and reads nothing.
+    phone.goto(&relay.operator_invite("beautician").await?).await?;
     phone.wait_for_text("[data-test=sync-badge]", "需要邀请").await?;
     phone.wait_for_text("[data-test=join-message]", "本机还没有门店密钥").await?;
     phone.navigate("/settings").await?;
@@ -60,16 +65,32 @@ async fn the_first_device_makes_the_key_others_need_its_invite_and_the_relay_rea
         bail!("a device without the salon key shows the salon's customers");
     }
 
-    // The tablet's settings give the invite; the phone opens it and syncs everything.
+    // The tablet invites it as the front desk's: a single-use link (and its QR code) with the
+    // salon key, recorded at the relay for ten minutes.
     tablet.navigate("/settings").await?;
+    tablet.fill("[data-test=invite-name]", "前台 iPad").await?;
+    tablet.set_value("[data-test=invite-role]", "front_desk").await?;
+    tablet.click("[data-test=invite-make]").await?;
     let invite = tablet.wait_for("[data-test=invite-link]").await?;
     let link = invite.prop("value").await?.unwrap_or_default();
     if !link.contains("#join=demo:") || !link.contains(";key=1.") {
         bail!("the invite link carries no salon key: {link}");
     }
+    tablet.wait_for("[data-test=invite-qr] svg path").await?;
+    tablet.wait_for_text("[data-test=invite-expiry]", "只能使用一次").await?;
+    tablet.scroll_to("[data-test=invite]").await?;
     tablet.screenshot("tablet-invite").await?;
+    tablet.resize(PHONE).await?;
+    tablet.scroll_to("[data-test=invite-qr]").await?;
+    tablet.screenshot("phone-invite").await?;
+    tablet.resize(TABLET).await?;
     phone.goto(&link).await?;
     phone.wait_for("a.sync-online").await?;
+    // Used once: the same link on a third device pairs nothing.
+    let stranger = Browser::open(&driver, PHONE).await?;
+    stranger.goto(&link).await?;
+    stranger.wait_for_text("[data-test=join-message]", "邀请已失效").await?;
+    stranger.close().await?;
     phone.navigate("/customers").await?;
     phone.wait_for_text("[data-test=row-name]", "林晓雯").await?;
     phone.navigate(&file).await?;
@@ -169,6 +190,62 @@ async fn a_relay_restored_from_an_older_backup_gets_everything_back_from_the_dev
     // The photo taken after the backup too: the tablet uploaded it again.
     fresh.navigate(&format!("{second}/photos")).await?;
     fresh.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
+    tablet.close().await?;
+    phone.close().await?;
+    fresh.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_removed_device_is_cut_off_at_once_and_the_others_carry_on() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let tablet = Browser::open(&driver, TABLET).await?;
+    let phone = Browser::open(&driver, PHONE).await?;
+    e2e::join(&tablet, &relay).await?;
+    e2e::join(&phone, &relay).await?;
+    create_customer(&tablet, "周一", "13900000011", "").await?;
+    phone.navigate("/customers").await?;
+    phone.wait_for_text("[data-test=row-name]", "周一").await?;
+
+    // The owner's tablet lists both devices, itself marked, and removes the phone (lost).
+    tablet.navigate("/settings").await?;
+    tablet.wait_for("[data-test=device-this]").await?;
+    let rows = tablet.client.find_all(fantoccini::Locator::Css("[data-test=device-row]")).await?;
+    assert_eq!(rows.len(), 2, "both devices are listed");
+    tablet.scroll_to("[data-test=devices]").await?;
+    tablet.screenshot("tablet-devices").await?;
+    tablet.click("[data-test=device-remove]").await?;
+    tablet.screenshot("tablet-device-remove-confirm").await?;
+    tablet.click("[data-test=device-remove-confirm]").await?;
+    // The phone's connection is closed at once, and it says why.
+    phone.wait_for_text("[data-test=sync-badge]", "已被移出门店").await?;
+    phone.screenshot("phone-removed").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while tablet.client.find_all(fantoccini::Locator::Css("[data-test=device-row]")).await?.len() != 1 {
+        if std::time::Instant::now() > deadline {
+            bail!("the removed device is still listed");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // The tablet carries on; nothing written after the removal reaches the phone, even after
+    // it reloads (its token is refused).
+    create_customer(&tablet, "周二", "13900000012", "").await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
+    phone.client.refresh().await?;
+    phone.wait_for_text("[data-test=sync-badge]", "已被移出门店").await?;
+    phone.navigate("/customers").await?;
+    phone.wait_for_text("[data-test=row-name]", "周一").await?;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    if phone.text("[data-test=customer-list]").await?.contains("周二") {
+        bail!("a removed device received a customer written after its removal");
+    }
+    let fresh = Browser::open(&driver, TABLET).await?;
+    e2e::join(&fresh, &relay).await?;
+    fresh.navigate("/customers").await?;
+    fresh.wait_for_text("[data-test=list-count]", "共 2 位").await?;
     tablet.close().await?;
     phone.close().await?;
     fresh.close().await?;

@@ -19,19 +19,33 @@ pub fn JoinBar() -> impl IntoView {
         let outcome = state.join.get()?;
         // Joined, but the salon's files are sealed with a key this device lacks: say that, not
         // "syncing".
-        let keyless = matches!(state.sync.with(|s| s.connection), Connection::NeedsInvite | Connection::WrongKey);
+        let connection = state.sync.with(|s| s.connection);
+        let keyless = matches!(connection, Connection::NeedsInvite | Connection::WrongKey);
+        // Joined, and the relay refused the code (an invite used or past its ten minutes).
+        let refused = match connection {
+            Connection::Refused(code) => Some(code),
+            _ => None,
+        };
         let (class, asks) = match &outcome {
             JoinOutcome::Bad(_) | JoinOutcome::Refused { .. } => ("problem-bar", false),
-            JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_) if keyless => ("problem-bar", false),
+            JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_) if keyless || refused.is_some() => {
+                ("problem-bar", false)
+            }
             JoinOutcome::Ask { .. } => ("notice-bar notice-ask", true),
             JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_) => ("notice-bar", false),
         };
         // Just joined, and nobody said who uses this device: offer to, so a beautician's
         // tablet opens on her own worklist from the start.
-        let set_up = matches!(outcome, JoinOutcome::Joined(_)) && browser::saved_role() == Role::Unset && !keyless;
-        let wrong_key = state.sync.with(|s| s.connection) == Connection::WrongKey;
-        let message = move || match (&outcome, keyless) {
-            (JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_), true) => {
+        let set_up = matches!(outcome, JoinOutcome::Joined(_))
+            && browser::saved_role() == Role::Unset
+            && !keyless
+            && refused.is_none();
+        let wrong_key = connection == Connection::WrongKey;
+        let message = move || match (&outcome, keyless, refused) {
+            (JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_), _, Some(code)) => {
+                i18n.t().refusal(code).to_owned()
+            }
+            (JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_), true, _) => {
                 i18n.t().ui(if wrong_key { Ui::WrongKeyHelp } else { Ui::NeedsInviteHelp }).to_owned()
             }
             _ => i18n.t().join_outcome(&outcome),

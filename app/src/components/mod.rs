@@ -9,6 +9,7 @@ pub mod complaint_list;
 pub mod counselling_caution;
 pub mod customer_form;
 pub mod customer_row;
+pub mod device_list;
 pub mod entry_field;
 pub mod follow_ups;
 pub mod form_field;

@@ -29,7 +29,7 @@ pub fn SyncBadge() -> impl IntoView {
             Connection::Connecting => t.sync_connecting,
             Connection::Offline => t.sync_offline,
             Connection::NotConfigured => t.sync_not_configured,
-            Connection::Refused(code) => t.refusal(code),
+            Connection::Refused(code) => t.refusal_short(code),
             Connection::NeedsInvite => t.sync_needs_invite,
             Connection::WrongKey => t.sync_wrong_key,
         }
@@ -53,7 +53,11 @@ pub fn SyncBadge() -> impl IntoView {
         }
     };
     view! {
-        <a href="/settings" class=class data-test="sync-badge" aria-live="polite">
+        <a href="/settings" class=class data-test="sync-badge" aria-live="polite"
+            title=move || match status.with(|s| s.connection) {
+                Connection::Refused(code) => Some(i18n.t().refusal(code)),
+                _ => None,
+            }>
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-label" data-test="sync-state">{label}</span>
             <span class="sync-detail" data-test="sync-detail">{detail}</span>

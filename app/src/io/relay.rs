@@ -10,7 +10,7 @@ use domain::blob::BlobHash;
 use domain::crypto::SalonKey;
 use domain::ids::SalonId;
 use domain::sync::{Effect, Phase, SyncClient};
-use domain::wire::{ClientMsg, ServerMsg, WireChange, limits};
+use domain::wire::{ClientMsg, Credential, ServerMsg, WireChange, limits};
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use gloo::events::EventListener;
@@ -55,6 +55,9 @@ pub enum SyncEvent {
     /// The browser reports the network is gone: the connection is dead, whatever the socket
     /// says.
     NetworkOffline,
+    /// A device-management request from Settings (invite, list, remove): sent when connected,
+    /// answered through the app state.
+    Manage(Box<ClientMsg>),
     Tick,
 }
 
@@ -281,7 +284,13 @@ async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<Sy
         match event {
             None | Some(SyncEvent::NetworkOnline | SyncEvent::ConfigChanged) => return,
             Some(SyncEvent::OutboxChanged) => refresh_pending(state, store).await,
-            Some(SyncEvent::Socket { .. } | SyncEvent::Tick | SyncEvent::BlobsChanged | SyncEvent::NetworkOffline) => {}
+            Some(
+                SyncEvent::Socket { .. }
+                | SyncEvent::Tick
+                | SyncEvent::BlobsChanged
+                | SyncEvent::NetworkOffline
+                | SyncEvent::Manage(_),
+            ) => {}
         }
     }
 }
@@ -305,15 +314,27 @@ async fn session(
     let Some(socket) = Socket::open(url, generation, sender) else {
         return SessionEnd::Lost { was_ready: false };
     };
-    let (cursor, at_hash) = store.position().await.unwrap_or((0, None));
+    let (cursor, at_hash, pushed) = store.position().await.unwrap_or((0, None, None));
+    let mut config = config.clone();
+    let credential = match config.credential() {
+        Some(credential) => credential,
+        None => {
+            // Set up before devices were paired: its shared code becomes its invite, under a
+            // token of its own.
+            let Some(token) = browser::secret_bytes::<32>().map(domain::join::secret_text) else {
+                return SessionEnd::Keyless(Connection::NeedsInvite);
+            };
+            config = config.upgraded(token);
+            if let Err(error) = store.set_relay_config(&config).await {
+                state.report(error);
+                return SessionEnd::Lost { was_ready: false };
+            }
+            config.credential().unwrap_or(Credential::Device { token: config.token.clone() })
+        }
+    };
     let mut sealer = config.key().map(|key| Sealer::new(config.salon.clone(), key));
-    let mut client = SyncClient::new(
-        config.salon.clone(),
-        config.token.clone(),
-        cursor,
-        sealer.as_ref().map(|s| s.key.id()),
-        at_hash,
-    );
+    let mut client =
+        SyncClient::new(config.salon.clone(), credential, cursor, sealer.as_ref().map(|s| s.key.id()), at_hash, pushed);
     // The key this session made (the salon's first device): dropped again if another device's
     // claim came first.
     let mut made_key = false;
@@ -367,7 +388,12 @@ async fn session(
                                 socket.send(&msg);
                             }
                         }
-                        Effect::Acknowledged { batch } => {
+                        Effect::Acknowledged { batch, receipt } => {
+                            if let Some(receipt) = receipt
+                                && let Err(error) = store.set_pushed(receipt).await
+                            {
+                                state.report(error);
+                            }
                             if let Some(done) = in_flight.take_if(|f| f.batch == batch)
                                 && let Err(error) = store.outbox_remove(done.first, done.last).await
                             {
@@ -433,8 +459,8 @@ async fn session(
                                 return SessionEnd::Keyless(Connection::NeedsInvite);
                             };
                             let key = SalonKey::new(bytes);
-                            let saved = RelayConfig { key: Some(key.to_text()), ..config.clone() };
-                            if let Err(error) = store.set_relay_config(&saved).await {
+                            config.key = Some(key.to_text());
+                            if let Err(error) = store.set_relay_config(&config).await {
                                 state.report(error);
                                 return SessionEnd::Lost { was_ready };
                             }
@@ -453,6 +479,22 @@ async fn session(
                             }
                             refresh_pending(state, store).await;
                         }
+                        Effect::Paired { device, role } => {
+                            if !config.paired {
+                                // The invite is used up: from now on this device's token alone.
+                                config.paired = true;
+                                if let Err(error) = store.set_relay_config(&config).await {
+                                    state.report(error);
+                                }
+                                // The role it was invited as, unless someone chose one here.
+                                if browser::saved_role() == domain::staff::Role::Unset {
+                                    browser::save_role(role);
+                                }
+                            }
+                            state.set_paired(device, role);
+                        }
+                        Effect::InviteRecorded { hash, expires_at_ms } => state.invite_recorded(hash, expires_at_ms),
+                        Effect::Devices(devices) => state.set_devices(devices),
                         Effect::KeyNeeded => return SessionEnd::Keyless(Connection::NeedsInvite),
                         Effect::KeyMismatch if made_key => {
                             // Another device made the salon's key a moment before: this one's
@@ -488,6 +530,11 @@ async fn session(
                 }
             }
             SyncEvent::ConfigChanged => return SessionEnd::Reconfigured,
+            SyncEvent::Manage(msg) => {
+                if let Some(msg) = client.request(*msg) {
+                    socket.send(&msg);
+                }
+            }
             SyncEvent::NetworkOnline => {}
             SyncEvent::NetworkOffline => {
                 client.on_close();

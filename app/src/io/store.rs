@@ -20,7 +20,7 @@ use domain::customer::{
 use domain::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
 use domain::salon::{SalonDoc, SalonDocKind};
 use domain::transfer::ImportedCustomer;
-use domain::wire::{Position, SeqChange, WireChange};
+use domain::wire::{Credential, Position, Receipt, SeqChange, WireChange};
 use indexed_db_futures::KeyRange;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -54,6 +54,9 @@ const META_CURSOR: &str = "cursor";
 /// The sequence number and relay hash of the last change read, written with the cursor: the
 /// relay is asked on every connection whether it still holds it.
 const META_AT: &str = "cursor_at";
+/// The relay's receipt for the newest change this device pushed: the relay is asked on every
+/// connection whether it still holds it there (a backup restored from before the push lacks it).
+const META_PUSHED: &str = "pushed";
 const META_LAST_SYNCED: &str = "last_synced";
 const META_INDEX_VERSION: &str = "index_version";
 
@@ -113,6 +116,14 @@ struct AtRecord {
     read: u64,
 }
 
+/// The receipt for the newest change this device pushed.
+#[derive(Serialize, Deserialize)]
+struct ReceiptRecord {
+    seq: u64,
+    #[serde(with = "serde_bytes")]
+    hash: Vec<u8>,
+}
+
 /// A change kept in quarantine, with why it did not open.
 #[derive(Serialize, Deserialize)]
 struct QuarantineRecord {
@@ -136,19 +147,55 @@ struct DeviceRecord {
     next_number: u32,
 }
 
-/// Which salon this device syncs with, its token, and the salon key (as text) once the device
-/// has made it (the salon's first device) or been invited with it.
+/// Which salon this device syncs with, its own token, the invite it joined with, and the salon
+/// key (as text) once the device has made it (the salon's first device) or been invited with it.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct RelayConfig {
     pub salon: SalonId,
+    /// This device's own token, made here when it took the invite. (A device set up before
+    /// devices were paired kept the salon's shared code here, with no `invite`.)
     pub token: String,
     #[serde(default)]
     pub key: Option<String>,
+    /// The invite (or setup secret) this device joined with: sent with the token until the
+    /// relay has paired the device, and kept so opening the same link again changes nothing.
+    #[serde(default)]
+    pub invite: Option<String>,
+    /// The relay has paired this device: its token alone is its credential.
+    #[serde(default)]
+    pub paired: bool,
 }
 
 impl RelayConfig {
+    /// A device joining with `invite` (a link's code), under a token made for it.
+    pub fn joining(salon: SalonId, invite: String, token: String, key: Option<String>) -> Self {
+        RelayConfig { salon, token, key, invite: Some(invite), paired: false }
+    }
+
     pub fn key(&self) -> Option<SalonKey> {
         self.key.as_deref().and_then(|text| SalonKey::parse(text).ok())
+    }
+
+    /// The code this device joined with, to tell the same link opened again.
+    pub fn joined_with(&self) -> &str {
+        self.invite.as_deref().unwrap_or(&self.token)
+    }
+
+    /// What the device says in `Hello`, or `None` for a device set up before pairing existed,
+    /// whose shared code must first become an invite with a token of its own
+    /// ([`RelayConfig::upgraded`]).
+    pub fn credential(&self) -> Option<Credential> {
+        match (&self.invite, self.paired) {
+            (_, true) => Some(Credential::Device { token: self.token.clone() }),
+            (Some(invite), false) => Some(Credential::Invite { invite: invite.clone(), token: self.token.clone() }),
+            (None, false) => None,
+        }
+    }
+
+    /// A device set up before pairing: its shared code becomes its invite (the operator's
+    /// setup secret pairs the salon's first device; every other device needs an invite).
+    pub fn upgraded(&self, token: String) -> Self {
+        RelayConfig { token, invite: Some(self.token.clone()), paired: false, ..self.clone() }
     }
 }
 
@@ -769,14 +816,22 @@ impl Store {
     }
 
     /// The cursor, with where it stands at the relay when known.
-    pub async fn position(&self) -> Result<(u64, Option<Position>), AppError> {
+    pub async fn position(&self) -> Result<(u64, Option<Position>, Option<Receipt>), AppError> {
         let cursor = self.cursor().await?;
         let at: Option<AtRecord> = self.meta(META_AT).await?;
         let at = at.filter(|at| at.seq == cursor).and_then(|at| {
             let hash = <[u8; 32]>::try_from(at.hash.as_slice()).ok()?;
             Some(Position { seq: at.seq, hash, read: at.read })
         });
-        Ok((cursor, at))
+        let pushed: Option<ReceiptRecord> = self.meta(META_PUSHED).await?;
+        let pushed =
+            pushed.and_then(|p| Some(Receipt { seq: p.seq, hash: <[u8; 32]>::try_from(p.hash.as_slice()).ok()? }));
+        Ok((cursor, at, pushed))
+    }
+
+    /// Keeps the relay's receipt for the newest change this device pushed.
+    pub async fn set_pushed(&self, receipt: Receipt) -> Result<(), AppError> {
+        self.set_meta(META_PUSHED, &ReceiptRecord { seq: receipt.seq, hash: receipt.hash.to_vec() }).await
     }
 
     /// The relay no longer holds what this device read (it was restored from an older backup):
@@ -805,6 +860,7 @@ impl Store {
         let meta = tx.object_store(META)?;
         meta.put(0u64).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
         meta.delete(META_AT.to_owned()).primitive()?;
+        meta.delete(META_PUSHED.to_owned()).primitive()?;
         tx.commit().await?;
         Ok(())
     }
@@ -840,6 +896,7 @@ impl Store {
         meta.put(config).with_key(META_RELAY.to_owned()).without_key_type().serde()?;
         meta.delete(META_CURSOR.to_owned()).primitive()?;
         meta.delete(META_AT.to_owned()).primitive()?;
+        meta.delete(META_PUSHED.to_owned()).primitive()?;
         meta.delete(META_LAST_SYNCED.to_owned()).primitive()?;
         tx.commit().await?;
         Ok(())

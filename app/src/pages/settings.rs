@@ -6,6 +6,7 @@ use domain::customer::beauticians;
 use domain::salon::SalonName;
 use leptos::prelude::*;
 
+use crate::components::device_list::DeviceList;
 use crate::components::invite_device::InviteDevice;
 use crate::i18n::{Locale, Ui, use_i18n};
 use crate::io::browser::{self, Role};
@@ -86,10 +87,10 @@ pub fn SettingsPage() -> impl IntoView {
                 </form>
             </div>
 
-            // Only the owner's and the manager's devices invite (and a device not set up yet,
-            // which is how the salon's first device starts).
-            <Show when=move || matches!(role.get(), Role::Owner | Role::Manager | Role::Unset)>
-                <InviteDevice/>
+            // Inviting and removing devices go by the role the device was paired with.
+            <InviteDevice/>
+            <Show when=move || state.devices.with(|d| d.me.is_some_and(|(_, role)| role.is_management()))>
+                <DeviceList/>
             </Show>
 
             <div class="settings-block">

@@ -10,7 +10,7 @@ use domain::classify;
 use domain::customer::{Book, CustomerSummary, SearchQuery, search};
 use domain::generator;
 use domain::ids::{DeviceId, SalonId};
-use domain::wire::{ClientMsg, ServerMsg, WireChange, limits};
+use domain::wire::{ClientMsg, Credential, ServerMsg, WireChange, limits};
 use e2e::{Browser, Driver, Relay, SALON, TABLET, TOKEN, join};
 use futures::{SinkExt, StreamExt};
 use serde_json::json;
@@ -162,7 +162,9 @@ async fn main() -> Result<()> {
     let started = Instant::now();
     let url = format!("{}/v1/sync", relay.url().replace("http://", "ws://"));
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.context("connecting to the relay")?;
-    let hello = ClientMsg::Hello { salon: SalonId::parse(SALON)?, token: TOKEN.to_owned(), at: None };
+    // The salon's first device, paired with the operator's setup secret.
+    let credential = Credential::Invite { invite: TOKEN.to_owned(), token: "bench-pusher".to_owned() };
+    let hello = ClientMsg::Hello { salon: SalonId::parse(SALON)?, credential, at: None, pushed: None };
     socket.send(Message::Binary(hello.encode().into())).await?;
     let mut batch = 0u64;
     let mut rest = changes.as_slice();
