@@ -16,8 +16,11 @@ pub struct Config {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub dist_dir: PathBuf,
-    /// Salon ids with their tokens in clear text, as configured.
+    /// Salon ids with their setup secrets in clear text, as configured.
     pub salons: Vec<(SalonId, String)>,
+    /// The certificate chain and private key (PEM files) to serve HTTPS with; plain HTTP
+    /// without them.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Config {
@@ -35,6 +38,7 @@ impl fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("dist_dir", &self.dist_dir)
             .field("salons", &salons)
+            .field("tls", &self.tls)
             .finish()
     }
 }

@@ -26,6 +26,7 @@ mod socket;
 mod sqlite;
 mod state;
 mod store;
+pub mod tls;
 
 pub use auth::Salons;
 pub use config::{Config, load_or_create_salons_file, parse_salon_entry, parse_salon_list, random_secret};
@@ -60,13 +61,43 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then stops accepting, tells open sockets to close and
-/// waits (boundedly) for them, so the store is idle when this returns.
+/// Serves plain HTTP until `shutdown` resolves, then stops accepting, tells open sockets to
+/// close and waits (boundedly) for them, so the store is idle when this returns.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), AppError> {
+    // Sync messages are small and answered at once; Nagle's algorithm would hold each back
+    // until the previous one is acknowledged.
+    let listener = listener.tap_io(|connection| {
+        if let Err(error) = connection.set_nodelay(true) {
+            tracing::debug!(%error, "cannot disable Nagle's algorithm");
+        }
+    });
+    serve_on(listener, state, shutdown).await
+}
+
+/// Serves HTTPS with `tls` (see [`tls::server_config`]), like [`serve`].
+pub async fn serve_tls(
+    listener: TcpListener,
+    tls: std::sync::Arc<rustls::ServerConfig>,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), AppError> {
+    let listener = tls::TlsListener::new(listener, tls)?;
+    serve_on(listener, state, shutdown).await
+}
+
+async fn serve_on<L>(
+    listener: L,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), AppError>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     let signal_state = state.clone();
     let signal = async move {
         shutdown.await;
@@ -75,13 +106,6 @@ pub async fn serve(
         // are told separately.
         signal_state.shut_down();
     };
-    // Sync messages are small and answered at once; Nagle's algorithm would hold each back
-    // until the previous one is acknowledged.
-    let listener = listener.tap_io(|connection| {
-        if let Err(error) = connection.set_nodelay(true) {
-            tracing::debug!(%error, "cannot disable Nagle's algorithm");
-        }
-    });
     let served = axum::serve(listener, router(state.clone())).with_graceful_shutdown(signal).await;
     state.shut_down();
     let drain = state.timeouts().socket_drain;

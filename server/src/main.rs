@@ -12,12 +12,15 @@ use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "\
 usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--salon <id>=<secret>]...
+                   [--tls-cert <chain.pem> --tls-key <key.pem>]
        meike-relay invite <salon> [--role <role>] [--name <name>] [--data-dir <path>]
 
   --addr      address to listen on (default 127.0.0.1:8787; port 0 picks a free port)
   --data-dir  where relay.sqlite3 and salons.txt live (default data)
   --dist      the built web app (default dist)
   --salon     a salon and its setup secret; repeatable
+  --tls-cert  serve HTTPS with this certificate chain (PEM), e.g. from Let's Encrypt
+  --tls-key   and this private key (PEM); tablets need HTTPS to install the app
 
 Salons may also come from MEIKE_SALONS=\"id=secret,id2=secret2\". With none configured, the relay
 reads <data-dir>/salons.txt, creating it with a random demo salon on first start.
@@ -44,6 +47,11 @@ async fn main() -> anyhow::Result<()> {
         println!("{USAGE}");
         return Ok(());
     };
+    let tls = match &config.tls {
+        Some((cert, key)) => Some(server::tls::server_config(cert, key)?),
+        None => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let state = AppState::open(&config).context("opening the relay's data")?;
     let listener =
         tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
@@ -53,12 +61,12 @@ async fn main() -> anyhow::Result<()> {
     // stdout, flushed at once. A setup link is shown only until the salon's first device has
     // used it (it is good for that device only); its secret sits in the fragment, which
     // browsers never send.
-    let mut lines = vec![format!("listening on http://{bound}")];
+    let mut lines = vec![format!("listening on {scheme}://{bound}")];
     for (salon, secret) in &config.salons {
         let devices = state.store().devices(salon.clone()).await.context("reading the salon's devices")?;
         if devices.is_empty() {
             lines.push(format!(
-                "set up {salon}: open http://{bound}/#join={salon}:{secret} on the salon's first device"
+                "set up {salon}: open {scheme}://{bound}/#join={salon}:{secret} on the salon's first device"
             ));
         } else {
             lines.push(format!("{salon}: {} devices; invite more from a device's 设置 → 邀请设备", devices.len()));
@@ -72,7 +80,10 @@ async fn main() -> anyhow::Result<()> {
     drop(stdout);
     tracing::info!(%bound, salons = config.salons.len(), dist = %config.dist_dir.display(), "relay started");
 
-    server::serve(listener, state, shutdown_requested()).await?;
+    match tls {
+        Some(tls) => server::serve_tls(listener, tls, state, shutdown_requested()).await?,
+        None => server::serve(listener, state, shutdown_requested()).await?,
+    }
     tracing::info!("relay stopped");
     Ok(())
 }
@@ -124,6 +135,7 @@ fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Op
     let mut data_dir = PathBuf::from("data");
     let mut dist_dir = PathBuf::from("dist");
     let mut salons = Vec::new();
+    let (mut tls_cert, mut tls_key) = (None, None);
     while let Some(arg) = args.next() {
         let (flag, inline_value) = match arg.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
@@ -139,6 +151,8 @@ fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Op
             "--data-dir" => data_dir = PathBuf::from(value()?),
             "--dist" => dist_dir = PathBuf::from(value()?),
             "--salon" => salons.push(server::parse_salon_entry(&value()?)?),
+            "--tls-cert" => tls_cert = Some(PathBuf::from(value()?)),
+            "--tls-key" => tls_key = Some(PathBuf::from(value()?)),
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
     }
@@ -155,7 +169,12 @@ fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Op
             bail!("salon {salon} is configured twice");
         }
     }
-    Ok(Some(Config { addr, data_dir, dist_dir, salons }))
+    let tls = match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        _ => bail!("--tls-cert and --tls-key go together"),
+    };
+    Ok(Some(Config { addr, data_dir, dist_dir, salons, tls }))
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers and containers send).

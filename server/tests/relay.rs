@@ -51,6 +51,7 @@ impl Relay {
             data_dir: dir.join("data"),
             dist_dir: dir.join("dist"),
             salons: vec![(salon("alpha"), ALPHA_TOKEN.to_owned()), (salon("beta"), BETA_TOKEN.to_owned())],
+            tls: None,
         };
         let state = AppState::open(&config).expect("relay state opens").with_timeouts(timeouts);
         let listener = tokio::net::TcpListener::bind(config.addr).await.expect("listener binds");

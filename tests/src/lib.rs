@@ -46,6 +46,42 @@ pub struct Relay {
     addr: SocketAddr,
     data_dir: PathBuf,
     dist: PathBuf,
+    /// Served over HTTPS with a certificate made for the test.
+    tls: Option<TestCertificate>,
+}
+
+/// A self-signed certificate for a hostname, made for one test: its PEM files and what a
+/// browser needs to trust it.
+#[derive(Clone)]
+pub struct TestCertificate {
+    pub host: String,
+    cert: PathBuf,
+    key: PathBuf,
+    /// Base64 of the SHA-256 of the certificate's public key (Chromium's SPKI pin).
+    spki: String,
+}
+
+impl TestCertificate {
+    /// Makes the certificate for `host`, writing its files into `dir`.
+    pub fn make(dir: &Path, host: &str) -> Result<TestCertificate> {
+        use base64::Engine as _;
+        let made = rcgen::generate_simple_self_signed(vec![host.to_owned()])?;
+        let (cert, key) = (dir.join("chain.pem"), dir.join("key.pem"));
+        std::fs::write(&cert, made.cert.pem())?;
+        std::fs::write(&key, made.signing_key.serialize_pem())?;
+        let spki = domain::blob::BlobHash::of(&rcgen::PublicKeyData::subject_public_key_info(&made.signing_key));
+        let spki = base64::engine::general_purpose::STANDARD.encode(spki.as_bytes());
+        Ok(TestCertificate { host: host.to_owned(), cert, key, spki })
+    }
+
+    /// Chromium flags that resolve the host to this machine and trust the certificate as a
+    /// real one (so the page is a secure context, as behind a certificate from a real CA).
+    pub fn browser_args(&self) -> Vec<String> {
+        vec![
+            format!("--host-resolver-rules=MAP {} 127.0.0.1", self.host),
+            format!("--ignore-certificate-errors-spki-list={}", self.spki),
+        ]
+    }
 }
 
 /// The app the build produced (`MEIKE_DIST`, default `dist/`).
@@ -92,20 +128,35 @@ impl Relay {
     }
 
     async fn start_on(data_dir: &Path, addr: SocketAddr) -> Result<Relay> {
-        Self::start_serving(data_dir, addr, &built_app()).await
+        Self::start_serving(data_dir, addr, &built_app(), None).await
     }
 
-    async fn start_serving(data_dir: &Path, addr: SocketAddr, dist: &Path) -> Result<Relay> {
+    /// Starts a relay serving HTTPS with `certificate` (reached at its host name).
+    pub async fn start_https(data_dir: &Path, certificate: &TestCertificate) -> Result<Relay> {
+        Self::start_serving(data_dir, "127.0.0.1:0".parse()?, &built_app(), Some(certificate.clone())).await
+    }
+
+    async fn start_serving(
+        data_dir: &Path,
+        addr: SocketAddr,
+        dist: &Path,
+        tls: Option<TestCertificate>,
+    ) -> Result<Relay> {
         let bin = env_path("MEIKE_RELAY_BIN", "target/debug/meike-relay");
         if !dist.join("index.html").exists() {
             bail!("{} has no index.html: build the app first (cargo xtask test does)", dist.display());
         }
-        let mut child = Command::new(&bin)
+        let mut command = Command::new(&bin);
+        command
             .args(["--addr", &addr.to_string(), "--data-dir"])
             .arg(data_dir)
             .arg("--dist")
             .arg(dist)
-            .args(["--salon", &format!("{SALON}={TOKEN}")])
+            .args(["--salon", &format!("{SALON}={TOKEN}")]);
+        if let Some(tls) = &tls {
+            command.arg("--tls-cert").arg(&tls.cert).arg("--tls-key").arg(&tls.key);
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)
@@ -115,7 +166,9 @@ impl Relay {
         let mut lines = BufReader::new(stdout).lines();
         let bound = tokio::time::timeout(Duration::from_secs(30), async {
             while let Some(line) = lines.next_line().await? {
-                if let Some(url) = line.strip_prefix("listening on http://") {
+                let url =
+                    line.strip_prefix("listening on http://").or_else(|| line.strip_prefix("listening on https://"));
+                if let Some(url) = url {
                     return Ok::<_, anyhow::Error>(url.trim().parse::<SocketAddr>()?);
                 }
             }
@@ -125,18 +178,27 @@ impl Relay {
         .context("the relay did not report its address within 30 s")??;
         // Keep draining stdout so the relay never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Relay { child: Some(child), addr: bound, data_dir: data_dir.to_owned(), dist: dist.to_owned() })
+        Ok(Relay { child: Some(child), addr: bound, data_dir: data_dir.to_owned(), dist: dist.to_owned(), tls })
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        match &self.tls {
+            Some(tls) => format!("https://{}:{}", tls.host, self.addr.port()),
+            None => format!("http://{}", self.addr),
+        }
     }
 
-    /// A fresh single-use invite to the salon, as a device of the salon gives it: made with
-    /// `meike-relay invite` (an owner's, valid ten minutes) and carrying the salon key (the
-    /// tests' fixed one; the first device to use it claims it for the salon).
+    /// A fresh single-use invite to the salon for a front desk device (its home is the
+    /// customer list, as on a device nobody set up), as a device of the salon gives it: made
+    /// with `meike-relay invite` (valid ten minutes) and carrying the salon key (the tests'
+    /// fixed one; the first device to use it claims it for the salon).
     pub async fn join_url(&self) -> Result<String> {
-        Ok(format!("{};key={}", self.operator_invite("owner").await?, test_salon_key().to_text()))
+        self.join_url_as("front_desk").await
+    }
+
+    /// The same for a device of `role` (`owner`, `manager`, `beautician` ...).
+    pub async fn join_url_as(&self, role: &str) -> Result<String> {
+        Ok(format!("{};key={}", self.operator_invite(role).await?, test_salon_key().to_text()))
     }
 
     /// An invite the operator makes with `meike-relay invite --role <role>`: no salon key (the
@@ -217,7 +279,7 @@ impl Relay {
         self.stop().await?;
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            match Self::start_serving(&self.data_dir, self.addr, dist).await {
+            match Self::start_serving(&self.data_dir, self.addr, dist, self.tls.clone()).await {
                 Ok(relay) => {
                     *self = relay;
                     return Ok(());
@@ -264,22 +326,39 @@ pub struct Browser {
 }
 
 impl Browser {
-    pub async fn open(driver: &Driver, (width, height): (u32, u32)) -> Result<Browser> {
+    pub async fn open(driver: &Driver, size: (u32, u32)) -> Result<Browser> {
+        Self::open_with(driver, size, &[]).await
+    }
+
+    /// Opens a browser with extra Chromium flags (trusting a test certificate ...).
+    pub async fn open_with(driver: &Driver, (width, height): (u32, u32), extra: &[String]) -> Result<Browser> {
         let profile = tempfile::tempdir()?;
         let downloads = profile.path().join("downloads");
         std::fs::create_dir_all(&downloads)?;
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.push(format!("--window-size={width},{height}"));
+        args.extend(extra.iter().cloned());
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
             json!({
                 "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                    format!("--user-data-dir={}", profile.path().display()),
-                    format!("--window-size={width},{height}"),
-                ],
+                "args": args,
                 "prefs": {
                     "download.default_directory": downloads.display().to_string(),
                     "download.prompt_for_download": false,
@@ -561,9 +640,14 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 }
 
-/// Opens the join link and waits until the device is connected to the salon.
+/// Opens a front desk device's invite and waits until the device is connected to the salon.
 pub async fn join(browser: &Browser, relay: &Relay) -> Result<()> {
-    browser.goto(&relay.join_url().await?).await?;
+    join_as(browser, relay, "front_desk").await
+}
+
+/// Opens an invite for a device of `role` and waits until it is connected to the salon.
+pub async fn join_as(browser: &Browser, relay: &Relay, role: &str) -> Result<()> {
+    browser.goto(&relay.join_url_as(role).await?).await?;
     browser.wait_for("a.sync-online").await?;
     Ok(())
 }

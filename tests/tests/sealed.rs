@@ -203,7 +203,7 @@ async fn a_removed_device_is_cut_off_at_once_and_the_others_carry_on() -> Result
     let driver = Driver::start().await?;
     let tablet = Browser::open(&driver, TABLET).await?;
     let phone = Browser::open(&driver, PHONE).await?;
-    e2e::join(&tablet, &relay).await?;
+    e2e::join_as(&tablet, &relay, "owner").await?;
     e2e::join(&phone, &relay).await?;
     create_customer(&tablet, "周一", "13900000011", "").await?;
     phone.navigate("/customers").await?;
