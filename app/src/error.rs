@@ -7,13 +7,22 @@ pub enum AppError {
     /// IndexedDB refused or failed a request; nothing of the operation was written.
     #[error("{0}")]
     Storage(String),
+    /// The device's storage (or the browser's share of it) is full: nothing of the operation
+    /// was written, and everything saved before is still there.
+    #[error("the device's storage is full")]
+    Full,
     #[error(transparent)]
     Domain(#[from] DomainError),
 }
 
 impl From<indexed_db_futures::error::Error> for AppError {
     fn from(error: indexed_db_futures::error::Error) -> Self {
-        AppError::Storage(error.to_string())
+        let text = error.to_string();
+        // The browser names it QuotaExceededError (a DOMException), whatever the store.
+        if text.contains("QuotaExceeded") || text.contains("quota") {
+            return AppError::Full;
+        }
+        AppError::Storage(text)
     }
 }
 

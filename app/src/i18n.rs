@@ -990,6 +990,13 @@ ui! {
     NeedsInviteHelp => "本店的档案已加密，本机还没有门店密钥。请在已连接门店的设备上打开「设置 → 邀请设备」，把邀请链接在本机打开。", "This salon's files are encrypted and this device has no salon key yet. On a device of the salon open Settings → Invite a device, then open that invite link on this device.";
     WrongKeyHelp => "本机的门店密钥与本店的不符（可能来自别的门店）。请在已连接门店的设备上生成邀请链接，在本机打开。", "This device's salon key is not this salon's (it may be another salon's). Make an invite on a device of the salon and open it on this device.";
     EncryptedNote => "顾客档案和照片在本机加密后才上传，同步服务器无法读取。", "Customer files and photos are encrypted on this device before upload; the sync server cannot read them.";
+    StorageFull => "本机存储空间已满，刚才的修改没有保存；之前保存的内容和待上传的修改都还在。请清理本机空间（不用的应用、照片）后再试。", "This device's storage is full, so that change was not saved; everything saved before, and every change waiting to upload, is still here. Free some space (unused apps, photos), then try again.";
+    StorageTitle => "本机存储", "Storage on this device";
+    StorageUsed => "已用", "Used";
+    StorageFree => "可用约", "About free";
+    StoragePersisted => "已设为持久保存：空间紧张时浏览器不会自动清除本机资料。", "Kept persistently: the browser will not clear this device's data when space runs low.";
+    StorageNotPersisted => "未设为持久保存：空间紧张时浏览器可能清除本机资料（未上传的修改会丢失）。请把应用安装到主屏幕，并保持同步。", "Not kept persistently: the browser may clear this device's data when space runs low (changes not yet uploaded would be lost). Install the app to the home screen and keep it synced.";
+    StoragePersist => "申请持久保存", "Ask to keep it persistently";
     InviteName => "设备名称", "Device name";
     InviteNamePlaceholder => "如：前台 iPad", "e.g. Front desk iPad";
     InviteRole => "给这台设备的角色", "Role for the device";

@@ -58,6 +58,10 @@ pub fn start() {
                 return;
             }
         };
+        // The customer files must outlive storage pressure: ask the browser to keep them.
+        wasm_bindgen_futures::spawn_local(async {
+            browser::persist_storage().await;
+        });
         let join = browser::take_join_fragment();
         let customers = store.customers().await.unwrap_or_default();
         let last_synced = store.last_synced().await.ok().flatten();

@@ -617,6 +617,30 @@ impl Browser {
         Ok(())
     }
 
+    /// Makes every IndexedDB write on this page fail (or work again) the way a full disk
+    /// makes them fail: with a `QuotaExceededError` DOMException.
+    pub async fn set_disk_full(&self, full: bool) -> Result<()> {
+        self.client
+            .execute(
+                "const full = arguments[0];
+                 if (!window.__meikeWrites) {
+                     window.__meikeWrites = { put: IDBObjectStore.prototype.put, add: IDBObjectStore.prototype.add };
+                     for (const name of ['put', 'add']) {
+                         IDBObjectStore.prototype[name] = function (...args) {
+                             if (window.__meikeFull) {
+                                 throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+                             }
+                             return window.__meikeWrites[name].apply(this, args);
+                         };
+                     }
+                 }
+                 window.__meikeFull = full;",
+                vec![json!(full)],
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn close(self) -> Result<()> {
         self.client.close().await?;
         Ok(())

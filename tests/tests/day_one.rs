@@ -441,3 +441,51 @@ async fn day_one_screens_at_tablet_and_phone_size() -> Result<()> {
     browser.close().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_full_disk_says_so_and_nothing_saved_or_waiting_to_upload_is_lost() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let tablet = Browser::open(&driver, TABLET).await?;
+    join(&tablet, &relay).await?;
+    create_customer(&tablet, "陈一", "13900000031", "").await?;
+    // Offline: the next customer waits in the outbox.
+    tablet.set_offline(true).await?;
+    create_customer(&tablet, "陈二", "13900000032", "").await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "项待上传").await?;
+    tablet.navigate("/settings").await?;
+    tablet.wait_for_text("[data-test=storage-use]", "已用").await?;
+
+    // The disk fills up: from now on the browser refuses every IndexedDB write with
+    // QuotaExceededError, as it does when the device has no room left. (Chromium's quota
+    // override through DevTools does not reach IndexedDB, so the refusal is made in the page.)
+    tablet.set_disk_full(true).await?;
+    tablet.navigate("/customers/new").await?;
+    tablet.fill("#field-name", "陈三").await?;
+    tablet.fill("#field-phone", "13900000033").await?;
+    tablet.click("[data-test=save]").await?;
+    tablet.wait_for_text("[data-test=problem-bar]", "存储空间已满").await?;
+    tablet.screenshot("tablet-storage-full").await?;
+
+    // Space again, and the network: everything saved before is there and the waiting change
+    // uploads; nothing is half-saved.
+    // The page still shows the form with what was typed; nothing of 陈三 was written.
+    tablet.wait_for("#field-name").await?;
+    tablet.set_disk_full(false).await?;
+    tablet.set_offline(false).await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
+    tablet.navigate("/customers").await?;
+    tablet.reload().await?;
+    tablet.wait_for_text("[data-test=list-count]", "共 2 位").await?;
+    for name in ["陈一", "陈二"] {
+        tablet.wait_for_text("[data-test=customer-list]", name).await?;
+    }
+    let fresh = Browser::open(&driver, PHONE).await?;
+    join(&fresh, &relay).await?;
+    fresh.navigate("/customers").await?;
+    fresh.wait_for_text("[data-test=list-count]", "共 2 位").await?;
+    tablet.close().await?;
+    fresh.close().await?;
+    Ok(())
+}

@@ -22,6 +22,7 @@ pub mod photo_image;
 pub mod problem_bar;
 pub mod profile_sections;
 pub mod storage_unavailable;
+pub mod storage_use;
 pub mod sync_badge;
 pub mod unsaved_guard;
 pub mod visit_list;

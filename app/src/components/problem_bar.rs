@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::use_i18n;
+use crate::i18n::{Ui, use_i18n};
 use crate::state::use_app;
 
 #[component]
@@ -14,13 +14,14 @@ pub fn ProblemBar() -> impl IntoView {
         state.problem.with(|p| {
             p.as_ref().map(|error| match error {
                 AppError::Storage(detail) => (i18n.t().storage_error)(detail),
+                AppError::Full => i18n.t().ui(Ui::StorageFull).to_owned(),
                 AppError::Domain(error) => (i18n.t().storage_error)(&error.to_string()),
             })
         })
     };
     view! {
         <Show when=move || state.problem.with(Option::is_some)>
-            <div class="problem-bar" role="alert">
+            <div class="problem-bar" role="alert" data-test="problem-bar">
                 <span>{message}</span>
                 <button type="button" class="icon-button" aria-label="×" on:click=move |_| state.problem.set(None)>
                     "×"

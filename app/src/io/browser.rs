@@ -274,3 +274,34 @@ pub fn local_now() -> jiff::civil::DateTime {
     let d = js_sys::Date::new_0();
     today().at(d.get_hours() as i8, d.get_minutes() as i8, 0, 0)
 }
+
+fn storage_manager() -> Option<web_sys::StorageManager> {
+    web_sys::window().map(|w| w.navigator().storage())
+}
+
+async fn promised(promise: Result<js_sys::Promise, JsValue>) -> Option<JsValue> {
+    wasm_bindgen_futures::JsFuture::from(promise.ok()?).await.ok()
+}
+
+/// Asks the browser to keep this site's data even when space runs low (no prompt in
+/// Chromium; granted to installed apps and sites in use). True when it is kept.
+pub async fn persist_storage() -> bool {
+    let Some(manager) = storage_manager() else { return false };
+    promised(manager.persist()).await.and_then(|granted| granted.as_bool()).unwrap_or(false)
+}
+
+/// How much this site stores, how much it may, and whether it is kept persistently.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageFigures {
+    pub used_bytes: f64,
+    pub quota_bytes: f64,
+    pub persisted: bool,
+}
+
+pub async fn storage_use() -> Option<StorageFigures> {
+    let manager = storage_manager()?;
+    let estimate = promised(manager.estimate()).await?;
+    let number = |name: &str| js_sys::Reflect::get(&estimate, &JsValue::from_str(name)).ok().and_then(|v| v.as_f64());
+    let persisted = promised(manager.persisted()).await.and_then(|p| p.as_bool()).unwrap_or(false);
+    Some(StorageFigures { used_bytes: number("usage")?, quota_bytes: number("quota")?, persisted })
+}

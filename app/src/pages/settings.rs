@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::components::device_list::DeviceList;
 use crate::components::invite_device::InviteDevice;
+use crate::components::storage_use::StorageUse;
 use crate::i18n::{Locale, Ui, use_i18n};
 use crate::io::browser::{self, Role};
 use crate::state::use_app;
@@ -92,6 +93,7 @@ pub fn SettingsPage() -> impl IntoView {
             <Show when=move || state.devices.with(|d| d.me.is_some_and(|(_, role)| role.is_management()))>
                 <DeviceList/>
             </Show>
+            <StorageUse/>
 
             <div class="settings-block">
                 <h2>{move || i18n.t().ui(Ui::SalonNameTitle)}</h2>
