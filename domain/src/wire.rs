@@ -195,6 +195,8 @@ pub enum ErrorCode {
     Revoked,
     /// This device's role may not do that (invite or remove a device of that role).
     Forbidden,
+    /// The relay has as many connections of this salon as it takes: try again later.
+    Busy,
     /// A message other than `Hello` before authentication.
     NotAuthenticated,
     /// The relay could not store or read; nothing was changed.

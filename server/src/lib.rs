@@ -10,7 +10,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -33,7 +32,7 @@ pub use config::{Config, load_or_create_salons_file, parse_salon_entry, parse_sa
 pub use error::AppError;
 pub use socket::now_ms;
 pub use sqlite::SqliteStore;
-pub use state::{AppState, Timeouts};
+pub use state::{AppState, Limits, Timeouts};
 pub use store::{ChangeStore, INVITE_VALID_MS, KnownDevice, NewInvite, Pass, PushOutcome};
 
 /// No HTTP route takes a body of any size; this bounds what a client can make us buffer.
@@ -68,14 +67,28 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), AppError> {
-    // Sync messages are small and answered at once; Nagle's algorithm would hold each back
-    // until the previous one is acknowledged.
-    let listener = listener.tap_io(|connection| {
-        if let Err(error) = connection.set_nodelay(true) {
+    serve_on(PlainListener(listener), state, shutdown).await
+}
+
+/// Plain TCP with Nagle's algorithm off: sync messages are small and answered at once, and
+/// Nagle would hold each back until the previous one is acknowledged.
+pub(crate) struct PlainListener(TcpListener);
+
+impl axum::serve::Listener for PlainListener {
+    type Io = tokio::net::TcpStream;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let (stream, peer) = axum::serve::Listener::accept(&mut self.0).await;
+        if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "cannot disable Nagle's algorithm");
         }
-    });
-    serve_on(listener, state, shutdown).await
+        (stream, peer)
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.0.local_addr()
+    }
 }
 
 /// Serves HTTPS with `tls` (see [`tls::server_config`]), like [`serve`].
@@ -95,8 +108,8 @@ async fn serve_on<L>(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), AppError>
 where
-    L: axum::serve::Listener,
-    L::Addr: std::fmt::Debug,
+    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
+    socket::Peer: for<'a> axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, L>>,
 {
     let signal_state = state.clone();
     let signal = async move {
@@ -106,7 +119,9 @@ where
         // are told separately.
         signal_state.shut_down();
     };
-    let served = axum::serve(listener, router(state.clone())).with_graceful_shutdown(signal).await;
+    // Sockets are counted per address, so the router learns each connection's peer.
+    let app = router(state.clone()).into_make_service_with_connect_info::<socket::Peer>();
+    let served = axum::serve(listener, app).with_graceful_shutdown(signal).await;
     state.shut_down();
     let drain = state.timeouts().socket_drain;
     if !state.sockets_closed(drain).await {

@@ -13,6 +13,7 @@ use tracing_subscriber::EnvFilter;
 const USAGE: &str = "\
 usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--salon <id>=<secret>]...
                    [--tls-cert <chain.pem> --tls-key <key.pem>]
+                   [--max-sockets-per-address N] [--max-sockets-per-salon N]
        meike-relay invite <salon> [--role <role>] [--name <name>] [--data-dir <path>]
 
   --addr      address to listen on (default 127.0.0.1:8787; port 0 picks a free port)
@@ -21,6 +22,9 @@ usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--sal
   --salon     a salon and its setup secret; repeatable
   --tls-cert  serve HTTPS with this certificate chain (PEM), e.g. from Let's Encrypt
   --tls-key   and this private key (PEM); tablets need HTTPS to install the app
+  --max-sockets-per-address  open sync sockets one IP address may hold (default 64)
+  --max-sockets-per-salon    open sync sockets one salon may hold (default 64)
+An address with 20 refused logins in a minute is turned away until the minute has passed.
 
 Salons may also come from MEIKE_SALONS=\"id=secret,id2=secret2\". With none configured, the relay
 reads <data-dir>/salons.txt, creating it with a random demo salon on first start.
@@ -43,7 +47,7 @@ async fn main() -> anyhow::Result<()> {
         args.next();
         return invite(args).await;
     }
-    let Some(config) = config_from_args(args)? else {
+    let Some((config, limits)) = config_from_args(args)? else {
         println!("{USAGE}");
         return Ok(());
     };
@@ -52,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
         None => None,
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let state = AppState::open(&config).context("opening the relay's data")?;
+    let state = AppState::open(&config).context("opening the relay's data")?.with_limits(limits);
     let listener =
         tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     let bound = listener.local_addr()?;
@@ -130,12 +134,13 @@ async fn invite(mut args: impl Iterator<Item = String>) -> anyhow::Result<()> {
 }
 
 /// Builds the configuration from the arguments and the environment; `None` asks for help.
-fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Option<Config>> {
+fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Option<(Config, server::Limits)>> {
     let mut addr: SocketAddr = "127.0.0.1:8787".parse()?;
     let mut data_dir = PathBuf::from("data");
     let mut dist_dir = PathBuf::from("dist");
     let mut salons = Vec::new();
     let (mut tls_cert, mut tls_key) = (None, None);
+    let mut limits = server::Limits::default();
     while let Some(arg) = args.next() {
         let (flag, inline_value) = match arg.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
@@ -153,6 +158,13 @@ fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Op
             "--salon" => salons.push(server::parse_salon_entry(&value()?)?),
             "--tls-cert" => tls_cert = Some(PathBuf::from(value()?)),
             "--tls-key" => tls_key = Some(PathBuf::from(value()?)),
+            "--max-sockets-per-address" => {
+                limits.connections_per_address =
+                    value()?.parse().context("--max-sockets-per-address takes a number")?;
+            }
+            "--max-sockets-per-salon" => {
+                limits.connections_per_salon = value()?.parse().context("--max-sockets-per-salon takes a number")?;
+            }
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
     }
@@ -174,7 +186,7 @@ fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Op
         (None, None) => None,
         _ => bail!("--tls-cert and --tls-key go together"),
     };
-    Ok(Some(Config { addr, data_dir, dist_dir, salons, tls }))
+    Ok(Some((Config { addr, data_dir, dist_dir, salons, tls }, limits)))
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers and containers send).

@@ -1,12 +1,17 @@
 //! The sync endpoint: one WebSocket per device, authenticated by its first message, then
 //! pushes, pulls and announcements for its salon. The relay never looks inside a change.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::connect_info::Connected;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::response::Response;
+use axum::serve::IncomingStream;
 use domain::ids::SalonId;
 use domain::wire::{ClientMsg, Credential, DeviceInfo, ErrorCode, Position, Receipt, ServerMsg, limits};
 use futures::{Sink, SinkExt, Stream, StreamExt, future};
@@ -15,7 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tracing::Instrument;
 
 use crate::AppError;
-use crate::state::{AppState, SalonEvent};
+use crate::state::{AppState, SalonEvent, Slot};
 use crate::store::{INVITE_VALID_MS, NewInvite, Pass};
 
 /// How long to wait for the device to answer our close frame before dropping the socket.
@@ -38,6 +43,7 @@ pub(crate) enum Inbound {
 #[derive(Debug)]
 pub(crate) enum Outbound {
     Message(ServerMsg),
+    Ping,
     Close { code: u16, reason: &'static str },
 }
 
@@ -65,27 +71,54 @@ impl Outbound {
     fn into_axum(self) -> Message {
         match self {
             Outbound::Message(msg) => Message::Binary(Bytes::from(msg.encode())),
+            Outbound::Ping => Message::Ping(Bytes::new()),
             Outbound::Close { code, reason } => Message::Close(Some(CloseFrame { code, reason: reason.into() })),
         }
     }
 }
 
-/// `GET /v1/sync`: upgrades to a WebSocket that accepts frames up to the protocol's limit.
-pub(crate) async fn sync_endpoint(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+/// The address a connection comes from, over plain TCP or TLS alike.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer(pub(crate) SocketAddr);
+
+impl Connected<IncomingStream<'_, crate::PlainListener>> for Peer {
+    fn connect_info(stream: IncomingStream<'_, crate::PlainListener>) -> Self {
+        Peer(*stream.remote_addr())
+    }
+}
+
+impl Connected<IncomingStream<'_, crate::tls::TlsListener>> for Peer {
+    fn connect_info(stream: IncomingStream<'_, crate::tls::TlsListener>) -> Self {
+        Peer(*stream.remote_addr())
+    }
+}
+
+/// `GET /v1/sync`: upgrades to a WebSocket that accepts frames up to the protocol's limit,
+/// unless the address has its fill of sockets or failed to log in too often lately (429).
+pub(crate) async fn sync_endpoint(
+    State(state): State<AppState>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let Some(slot) = state.address_slot(peer.ip()) else {
+        tracing::warn!("too many sockets or failed logins from one address: refused");
+        return (StatusCode::TOO_MANY_REQUESTS, "Too many connections from this address; try again later.")
+            .into_response();
+    };
     upgrade
         .max_message_size(limits::MAX_FRAME_BYTES)
         .max_frame_size(limits::MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| serve_socket(state, socket))
+        .on_upgrade(move |socket| serve_socket(state, socket, peer.ip(), slot))
 }
 
-async fn serve_socket(state: AppState, socket: WebSocket) {
+async fn serve_socket(state: AppState, socket: WebSocket, peer: IpAddr, _slot: Slot) {
     // The guard lets `serve` wait for this socket to finish before it returns.
     let _open = state.socket_opened();
     let (sink, stream) = socket.split();
     let inbound = stream.map(Inbound::from_axum);
     let outbound = sink.with(|out: Outbound| future::ready(Ok::<_, axum::Error>(out.into_axum())));
     let span = tracing::info_span!("sync", salon = tracing::field::Empty);
-    run_connection(&state, inbound, outbound).instrument(span).await;
+    run_connection(&state, peer, inbound, outbound).instrument(span).await;
 }
 
 /// Why a connection ends.
@@ -100,7 +133,7 @@ enum End {
 
 /// Runs one device's connection to its end. Generic over the socket halves so the protocol
 /// does not depend on axum.
-pub(crate) async fn run_connection<I, O>(state: &AppState, mut inbound: I, mut outbound: O)
+pub(crate) async fn run_connection<I, O>(state: &AppState, peer: IpAddr, mut inbound: I, mut outbound: O)
 where
     I: Stream<Item = Inbound> + Unpin,
     O: Sink<Outbound> + Unpin,
@@ -109,11 +142,22 @@ where
         Ok(device) => {
             tracing::Span::current().record("salon", device.salon.as_str());
             tracing::debug!(device = device.info.id, "device authenticated");
-            match relay(state, &device, &mut inbound, &mut outbound).await {
-                Ok(end) | Err(end) => end,
+            match state.salon_slot(&device.salon) {
+                Some(_slot) => match relay(state, &device, &mut inbound, &mut outbound).await {
+                    Ok(end) | Err(end) => end,
+                },
+                None => {
+                    tracing::warn!("the salon has as many sockets as it may: refused");
+                    End::Refused(ErrorCode::Busy)
+                }
             }
         }
-        Err(end) => end,
+        Err(end) => {
+            if let End::Refused(ErrorCode::Unauthorized | ErrorCode::InviteInvalid | ErrorCode::Revoked) = end {
+                state.login_failed(peer);
+            }
+            end
+        }
     };
     tracing::debug!(?end, "connection ends");
     let goodbye = match end {
@@ -150,6 +194,7 @@ fn close_code_for(code: ErrorCode) -> u16 {
         | ErrorCode::InviteInvalid
         | ErrorCode::Revoked
         | ErrorCode::Forbidden => close_code::POLICY,
+        ErrorCode::Busy => close_code::AGAIN,
         ErrorCode::Internal => close_code::ERROR,
     }
 }
@@ -260,6 +305,10 @@ where
     let salon = &device.salon;
     let me = &device.info;
     let mut shutdown = state.shutdown_signal();
+    let timeouts = state.timeouts();
+    // Pings keep NAT mappings open and find sockets whose device vanished without a close.
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + timeouts.ping, timeouts.ping);
+    let mut last_heard = tokio::time::Instant::now();
     // Subscribing before reading the head means no change can slip between the two unseen.
     let mut announcements = state.subscribe(salon);
     let head = state.store().head(salon.clone()).await.map_err(storage_failed)?;
@@ -286,11 +335,21 @@ where
     if lost {
         tracing::warn!(head, "a device has read changes this relay no longer holds: it uploads everything again");
     }
-    send(outbound, ServerMsg::Welcome { head, key, lost, device: me.id, role: me.role }).await?;
+    send(state, outbound, ServerMsg::Welcome { head, key, lost, device: me.id, role: me.role }).await?;
     loop {
         tokio::select! {
             biased;
             () = shutdown.stopped() => return Ok(End::ShuttingDown),
+            _ = ping.tick() => {
+                if last_heard.elapsed() > timeouts.silence {
+                    tracing::debug!("the device has been silent too long: dropped");
+                    return Ok(End::DeviceGone);
+                }
+                let sent = tokio::time::timeout(timeouts.send, outbound.send(Outbound::Ping)).await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    return Ok(End::DeviceGone);
+                }
+            }
             announced = announcements.recv() => {
                 let head = match announced {
                     Ok(SalonEvent::Head(head)) => head,
@@ -310,16 +369,16 @@ where
                         return Err(End::Refused(ErrorCode::Internal));
                     }
                 };
-                send(outbound, ServerMsg::Announce { head }).await?;
+                send(state, outbound, ServerMsg::Announce { head }).await?;
             }
-            item = inbound.next() => match decode(item)? {
+            item = inbound.next() => match heard(&mut last_heard, item)? {
                 None => {}
                 Some(ClientMsg::Hello { .. }) => return Err(End::Refused(ErrorCode::Malformed)),
                 Some(ClientMsg::Push { batch, changes }) => {
                     let count = changes.len();
                     let outcome = state.store().push(salon.clone(), changes, now_ms()).await.map_err(storage_failed)?;
                     tracing::debug!(batch, count, inserted = outcome.inserted, head = outcome.head, "push stored");
-                    send(outbound, ServerMsg::Ack { batch, seqs: outcome.seqs }).await?;
+                    send(state, outbound, ServerMsg::Ack { batch, seqs: outcome.seqs }).await?;
                     if outcome.inserted > 0 {
                         state.announce(salon, outcome.head);
                     }
@@ -331,23 +390,23 @@ where
                         .pull(salon.clone(), since, limit, limits::MAX_PAGE_BYTES)
                         .await
                         .map_err(storage_failed)?;
-                    send(outbound, ServerMsg::Page { changes, head }).await?;
+                    send(state, outbound, ServerMsg::Page { changes, head }).await?;
                 }
                 // The first claim wins; the answer is the key id the salon has now.
                 Some(ClientMsg::ClaimKey { id }) => {
                     let id = state.store().claim_key(salon.clone(), id, now_ms()).await.map_err(storage_failed)?;
-                    send(outbound, ServerMsg::SalonKey { id }).await?;
+                    send(state, outbound, ServerMsg::SalonKey { id }).await?;
                 }
                 // `ClientMsg::decode` already refused a blob that is not sealed.
                 Some(ClientMsg::PutBlob { hash, bytes }) => {
                     let size = bytes.len();
                     state.store().put_blob(salon.clone(), hash, bytes, now_ms()).await.map_err(storage_failed)?;
                     tracing::debug!(size, "blob stored");
-                    send(outbound, ServerMsg::BlobStored { hash }).await?;
+                    send(state, outbound, ServerMsg::BlobStored { hash }).await?;
                 }
                 Some(ClientMsg::GetBlob { hash }) => {
                     let bytes = state.store().get_blob(salon.clone(), hash).await.map_err(storage_failed)?;
-                    send(outbound, ServerMsg::Blob { hash, bytes }).await?;
+                    send(state, outbound, ServerMsg::Blob { hash, bytes }).await?;
                 }
                 Some(ClientMsg::Invite { hash, role, name }) => {
                     if role == domain::staff::Role::Unset || !me.role.manages(role) {
@@ -357,11 +416,11 @@ where
                     let invite = NewInvite { hash, role, name, made_by: Some(me.id), expires_at_ms };
                     state.store().create_invite(salon.clone(), invite).await.map_err(storage_failed)?;
                     tracing::info!(role = role.key(), "invite made");
-                    send(outbound, ServerMsg::Invited { hash, expires_at_ms }).await?;
+                    send(state, outbound, ServerMsg::Invited { hash, expires_at_ms }).await?;
                 }
                 Some(ClientMsg::ListDevices) => {
                     let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
-                    send(outbound, ServerMsg::Devices { devices }).await?;
+                    send(state, outbound, ServerMsg::Devices { devices }).await?;
                 }
                 Some(ClientMsg::Revoke { device: target }) => {
                     let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
@@ -374,18 +433,29 @@ where
                         state.revoked(salon, target);
                     }
                     let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
-                    send(outbound, ServerMsg::Devices { devices }).await?;
+                    send(state, outbound, ServerMsg::Devices { devices }).await?;
                 }
             },
         }
     }
 }
 
-async fn send<O>(outbound: &mut O, msg: ServerMsg) -> Result<(), End>
+/// Decodes what an authenticated device sent, noting that it was heard from (pongs count).
+fn heard(last_heard: &mut tokio::time::Instant, item: Option<Inbound>) -> Result<Option<ClientMsg>, End> {
+    *last_heard = tokio::time::Instant::now();
+    decode(item)
+}
+
+/// Sends one message, giving up on a device that does not take it within the send limit (its
+/// network gone, or reading nothing).
+async fn send<O>(state: &AppState, outbound: &mut O, msg: ServerMsg) -> Result<(), End>
 where
     O: Sink<Outbound> + Unpin,
 {
-    outbound.send(Outbound::Message(msg)).await.map_err(|_| End::DeviceGone)
+    match tokio::time::timeout(state.timeouts().send, outbound.send(Outbound::Message(msg))).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) | Err(_) => Err(End::DeviceGone),
+    }
 }
 
 fn storage_failed(error: AppError) -> End {

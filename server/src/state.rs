@@ -2,9 +2,10 @@
 //! channels and the shutdown signal.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use domain::ids::SalonId;
 use tokio::sync::{broadcast, watch};
@@ -37,7 +38,48 @@ pub struct Timeouts {
     pub http_request: Duration,
     /// How long `serve` waits for open sockets to finish after shutdown begins.
     pub socket_drain: Duration,
+    /// How long one message to a device may take to go out before the socket counts as dead.
+    pub send: Duration,
+    /// How often the relay pings an open socket.
+    pub ping: Duration,
+    /// How long a socket may stay silent (not even answering pings) before it is dropped.
+    pub silence: Duration,
 }
+
+/// Caps that keep one address, one salon or a password guesser from taking the relay.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Open sync sockets from one IP address (a salon's devices behind one router share one).
+    pub connections_per_address: usize,
+    /// Open sync sockets of one salon.
+    pub connections_per_salon: usize,
+    /// Refused logins (wrong token, used invite) one address may make per window before its
+    /// new sockets are turned away until the window passes.
+    pub failed_logins_per_address: u32,
+    pub failed_login_window: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            connections_per_address: 64,
+            connections_per_salon: 64,
+            failed_logins_per_address: 20,
+            failed_login_window: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Who holds how many sockets, and who failed to log in lately.
+#[derive(Default)]
+struct Counters {
+    per_address: HashMap<IpAddr, usize>,
+    per_salon: HashMap<SalonId, usize>,
+    failures: HashMap<IpAddr, (u32, Instant)>,
+}
+
+/// Failure records kept before old ones are swept.
+const MAX_FAILURE_RECORDS: usize = 10_000;
 
 impl Default for Timeouts {
     fn default() -> Self {
@@ -45,6 +87,9 @@ impl Default for Timeouts {
             hello: Duration::from_secs(10),
             http_request: Duration::from_secs(10),
             socket_drain: Duration::from_secs(5),
+            send: Duration::from_secs(30),
+            ping: Duration::from_secs(20),
+            silence: Duration::from_secs(60),
         }
     }
 }
@@ -61,6 +106,8 @@ pub struct AppState {
     shutdown: Arc<watch::Sender<bool>>,
     open_sockets: Arc<watch::Sender<usize>>,
     timeouts: Timeouts,
+    limits: Limits,
+    counters: Arc<Mutex<Counters>>,
 }
 
 impl AppState {
@@ -73,6 +120,8 @@ impl AppState {
             shutdown: Arc::new(watch::Sender::new(false)),
             open_sockets: Arc::new(watch::Sender::new(0)),
             timeouts: Timeouts::default(),
+            limits: Limits::default(),
+            counters: Arc::default(),
         }
     }
 
@@ -90,6 +139,60 @@ impl AppState {
     pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
         self.timeouts = timeouts;
         self
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    fn counters(&self) -> std::sync::MutexGuard<'_, Counters> {
+        // Every change to the counters is a single step: valid after any panic.
+        self.counters.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts a socket from `address` until the slot is dropped; `None` when the address has
+    /// its fill of sockets, or failed to log in too often lately.
+    pub(crate) fn address_slot(&self, address: IpAddr) -> Option<Slot> {
+        let mut counters = self.counters();
+        if let Some((failed, since)) = counters.failures.get(&address).copied() {
+            if since.elapsed() >= self.limits.failed_login_window {
+                counters.failures.remove(&address);
+            } else if failed >= self.limits.failed_logins_per_address {
+                return None;
+            }
+        }
+        let open = counters.per_address.entry(address).or_insert(0);
+        if *open >= self.limits.connections_per_address {
+            return None;
+        }
+        *open += 1;
+        Some(Slot { counters: Arc::clone(&self.counters), key: SlotKey::Address(address) })
+    }
+
+    /// Counts an authenticated socket of `salon`; `None` when the salon has its fill.
+    pub(crate) fn salon_slot(&self, salon: &SalonId) -> Option<Slot> {
+        let mut counters = self.counters();
+        let open = counters.per_salon.entry(salon.clone()).or_insert(0);
+        if *open >= self.limits.connections_per_salon {
+            return None;
+        }
+        *open += 1;
+        Some(Slot { counters: Arc::clone(&self.counters), key: SlotKey::Salon(salon.clone()) })
+    }
+
+    /// Notes a refused login from `address`.
+    pub(crate) fn login_failed(&self, address: IpAddr) {
+        let window = self.limits.failed_login_window;
+        let mut counters = self.counters();
+        if counters.failures.len() >= MAX_FAILURE_RECORDS {
+            counters.failures.retain(|_, (_, since)| since.elapsed() < window);
+        }
+        let record = counters.failures.entry(address).or_insert((0, Instant::now()));
+        if record.1.elapsed() >= window {
+            *record = (0, Instant::now());
+        }
+        record.0 += 1;
     }
 
     pub fn store(&self) -> &dyn ChangeStore {
@@ -166,5 +269,40 @@ pub(crate) struct OpenSocket(Arc<watch::Sender<usize>>);
 impl Drop for OpenSocket {
     fn drop(&mut self) {
         self.0.send_modify(|open| *open = open.saturating_sub(1));
+    }
+}
+
+enum SlotKey {
+    Address(IpAddr),
+    Salon(SalonId),
+}
+
+/// One counted socket; dropping it gives the place back.
+pub(crate) struct Slot {
+    counters: Arc<Mutex<Counters>>,
+    key: SlotKey,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut counters = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
+        match &self.key {
+            SlotKey::Address(address) => {
+                if let Some(open) = counters.per_address.get_mut(address) {
+                    *open = open.saturating_sub(1);
+                    if *open == 0 {
+                        counters.per_address.remove(address);
+                    }
+                }
+            }
+            SlotKey::Salon(salon) => {
+                if let Some(open) = counters.per_salon.get_mut(salon) {
+                    *open = open.saturating_sub(1);
+                    if *open == 0 {
+                        counters.per_salon.remove(salon);
+                    }
+                }
+            }
+        }
     }
 }

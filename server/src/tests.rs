@@ -260,7 +260,9 @@ impl ChannelDevice {
         let (to_relay, inbound) = mpsc::unbounded();
         let (outbound, from_relay) = mpsc::unbounded();
         let state = state.clone();
-        let connection = tokio::spawn(async move { run_connection(&state, inbound, outbound).await });
+        let connection = tokio::spawn(async move {
+            run_connection(&state, std::net::Ipv4Addr::LOCALHOST.into(), inbound, outbound).await
+        });
         (ChannelDevice { to_relay, from_relay }, connection)
     }
 

@@ -13,7 +13,7 @@ use domain::wire::{
     ClientMsg, Credential, ErrorCode, PROTOCOL_VERSION, Position, Receipt, SeqChange, ServerMsg, WireChange, limits,
 };
 use futures::{SinkExt, StreamExt};
-use server::{AppError, AppState, ChangeStore, Config, NewInvite, SqliteStore, Timeouts};
+use server::{AppError, AppState, ChangeStore, Config, Limits, NewInvite, SqliteStore, Timeouts};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
@@ -46,6 +46,10 @@ impl Relay {
     }
 
     async fn start_with(dir: &Path, timeouts: Timeouts) -> Relay {
+        Relay::start_limited(dir, timeouts, Limits::default()).await
+    }
+
+    async fn start_limited(dir: &Path, timeouts: Timeouts, limits: Limits) -> Relay {
         let config = Config {
             addr: "127.0.0.1:0".parse().expect("address"),
             data_dir: dir.join("data"),
@@ -53,7 +57,7 @@ impl Relay {
             salons: vec![(salon("alpha"), ALPHA_TOKEN.to_owned()), (salon("beta"), BETA_TOKEN.to_owned())],
             tls: None,
         };
-        let state = AppState::open(&config).expect("relay state opens").with_timeouts(timeouts);
+        let state = AppState::open(&config).expect("relay state opens").with_timeouts(timeouts).with_limits(limits);
         let listener = tokio::net::TcpListener::bind(config.addr).await.expect("listener binds");
         let addr = listener.local_addr().expect("bound address");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -916,5 +920,85 @@ async fn a_removed_device_is_cut_off_at_once_and_only_a_manager_of_its_role_may_
     let (page, _) = pull(&mut manager, 0, limits::MAX_PULL_LIMIT).await;
     assert_eq!(page.iter().map(|c| c.seq).collect::<Vec<_>>(), seqs);
     drop((owner, manager));
+    relay.stop().await;
+}
+
+/// The HTTP status a refused WebSocket upgrade answers with.
+async fn upgrade_status(relay: &Relay) -> Option<u16> {
+    match tokio_tungstenite::connect_async(format!("ws://{}/v1/sync", relay.addr)).await {
+        Ok(_) => None,
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Some(response.status().as_u16()),
+        Err(other) => panic!("unexpected connection error {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn one_address_or_one_salon_cannot_take_every_socket() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let limits = Limits { connections_per_address: 3, connections_per_salon: 2, ..Limits::default() };
+    let relay = Relay::start_limited(dir.path(), Timeouts::default(), limits).await;
+    let devices = [relay.pair("alpha").await, relay.pair("alpha").await, relay.pair("alpha").await];
+    let beta_device = relay.pair("beta").await;
+    tokio::time::sleep(QUIET).await;
+    let (first, _) = relay.join_with("alpha", devices[0].clone()).await;
+    let (second, _) = relay.join_with("alpha", devices[1].clone()).await;
+    // A third device of the salon: refused for now, with a reason a device retries on.
+    let mut third = relay.connect().await;
+    send(&mut third, &hello("alpha", devices[2].clone())).await;
+    expect_refused(&mut third, ErrorCode::Busy).await;
+    drop(third);
+    tokio::time::sleep(QUIET).await;
+    // Another salon's device from the same address still gets in, up to the address's cap.
+    let (beta, _) = relay.join_with("beta", beta_device).await;
+    assert_eq!(upgrade_status(&relay).await, Some(429), "the address's fourth socket");
+    // A place given back is taken again.
+    drop(first);
+    tokio::time::sleep(QUIET).await;
+    let (again, _) = relay.join_with("alpha", devices[2].clone()).await;
+    drop((second, again, beta));
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn an_address_that_keeps_guessing_tokens_is_turned_away_for_a_while() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let limits =
+        Limits { failed_logins_per_address: 3, failed_login_window: Duration::from_millis(800), ..Limits::default() };
+    let relay = Relay::start_limited(dir.path(), Timeouts::default(), limits).await;
+    for guess in 0..3 {
+        let mut socket = relay.connect().await;
+        send(&mut socket, &hello("alpha", device_token(&format!("guess-{guess}")))).await;
+        expect_refused(&mut socket, ErrorCode::Unauthorized).await;
+    }
+    assert_eq!(upgrade_status(&relay).await, Some(429), "the fourth try is not even heard");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let (socket, _) = relay.alpha().await;
+    drop(socket);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_device_that_stops_answering_is_dropped_and_one_that_answers_pings_stays() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let timeouts =
+        Timeouts { ping: Duration::from_millis(100), silence: Duration::from_millis(400), ..Timeouts::default() };
+    let relay = Relay::start_with(dir.path(), timeouts).await;
+    // Reading (so answering pings) keeps a socket open well past the silence limit.
+    let (mut awake, _) = relay.alpha().await;
+    let until = tokio::time::Instant::now() + Duration::from_millis(1_000);
+    let mut pings = 0;
+    while tokio::time::Instant::now() < until {
+        match tokio::time::timeout(Duration::from_millis(200), awake.next()).await {
+            Ok(Some(Ok(Message::Ping(_)))) => pings += 1,
+            Ok(Some(Ok(_))) | Err(_) => {}
+            Ok(other) => panic!("the socket of a device that answers closed: {other:?}"),
+        }
+    }
+    assert!(pings >= 3, "the relay pings an open socket ({pings} pings)");
+    // A device that reads nothing answers no ping: dropped after the silence limit.
+    let (mut asleep, _) = relay.alpha().await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    expect_closed(&mut asleep).await;
+    drop(awake);
     relay.stop().await;
 }

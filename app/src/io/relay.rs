@@ -10,7 +10,7 @@ use domain::blob::BlobHash;
 use domain::crypto::SalonKey;
 use domain::ids::SalonId;
 use domain::sync::{Effect, Phase, SyncClient};
-use domain::wire::{ClientMsg, Credential, ServerMsg, WireChange, limits};
+use domain::wire::{ClientMsg, Credential, ErrorCode, ServerMsg, WireChange, limits};
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use gloo::events::EventListener;
@@ -421,6 +421,11 @@ async fn session(
                                 refresh_unreadable(state, store).await;
                             }
                             push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
+                        }
+                        // A busy relay (its cap on the salon's connections), or a request this
+                        // device's role may not make: try again later, as after a lost link.
+                        Effect::Refused(ErrorCode::Busy | ErrorCode::Forbidden) => {
+                            return SessionEnd::Lost { was_ready };
                         }
                         Effect::Refused(code) => return SessionEnd::Refused(code),
                         Effect::BlobStored { hash } => {
