@@ -518,7 +518,7 @@ impl AppState {
         // The same code again (it now brings the key): the device keeps its token and pairing.
         // A new code pairs anew, under a token made here for it.
         let config = match current {
-            Some(c) if same_salon && c.joined_with() == code.token => RelayConfig { key, ..c },
+            Some(c) if same_salon && c.joined_with() == code.token => RelayConfig { key, key_confirmed: true, ..c },
             _ => {
                 let Some(token) = crate::io::browser::secret_bytes::<32>().map(domain::join::secret_text) else {
                     return self.report(AppError::Storage(

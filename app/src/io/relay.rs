@@ -405,6 +405,12 @@ async fn session(
                         Effect::PushIfPending => {
                             was_ready = true;
                             state.set_connection(Connection::Online);
+                            if !config.key_confirmed {
+                                config.key_confirmed = true;
+                                if let Err(error) = store.set_relay_config(&config).await {
+                                    state.report(error);
+                                }
+                            }
                             if let Some(sealer) = sealer.as_ref() {
                                 // Changes that did not open before (a newer app's, a damaged
                                 // device's) are tried again on every connection.
@@ -465,6 +471,7 @@ async fn session(
                             };
                             let key = SalonKey::new(bytes);
                             config.key = Some(key.to_text());
+                            config.key_confirmed = false;
                             if let Err(error) = store.set_relay_config(&config).await {
                                 state.report(error);
                                 return SessionEnd::Lost { was_ready };
@@ -501,10 +508,10 @@ async fn session(
                         Effect::InviteRecorded { hash, expires_at_ms } => state.invite_recorded(hash, expires_at_ms),
                         Effect::Devices(devices) => state.set_devices(devices),
                         Effect::KeyNeeded => return SessionEnd::Keyless(Connection::NeedsInvite),
-                        Effect::KeyMismatch if made_key => {
+                        Effect::KeyMismatch if made_key || !config.key_confirmed => {
                             // Another device made the salon's key a moment before: this one's
                             // key is no one's, and nothing was sealed with it yet.
-                            let keyless = RelayConfig { key: None, ..config.clone() };
+                            let keyless = RelayConfig { key: None, key_confirmed: true, ..config.clone() };
                             if let Err(error) = store.set_relay_config(&keyless).await {
                                 state.report(error);
                             }

@@ -44,7 +44,7 @@ const BLOB_OUTBOX: &str = "blob_outbox";
 /// Hashes of blobs that documents refer to but this device does not have yet.
 const BLOB_WANTED: &str = "blob_wanted";
 /// Changes from the relay this device could not open or apply (sealed under a key it lacks,
-/// garbled, or from a newer app), by sequence number: kept, counted, and tried again on every
+/// garbled, or from a newer app), by sequence number and hash: kept, counted, and tried again on every
 /// connection, never skipped with the cursor moved past them as if they had been read.
 const QUARANTINE: &str = "quarantine";
 
@@ -136,8 +136,11 @@ struct QuarantineRecord {
     problem: String,
 }
 
-fn quarantine_key(seq: u64) -> String {
-    format!("{seq:020}")
+/// A quarantined change's key: its sequence number and hash. A relay restored from an older
+/// backup can hand out a number again, for another change; both stay kept.
+fn quarantine_key(seq: u64, hash: &[u8]) -> String {
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{seq:020}-{hex}")
 }
 
 #[derive(Serialize, Deserialize, Clone)]
@@ -164,12 +167,21 @@ pub struct RelayConfig {
     /// The relay has paired this device: its token alone is its credential.
     #[serde(default)]
     pub paired: bool,
+    /// False from the moment this device made the salon key until the relay confirmed it as
+    /// the salon's: a key whose claim never got an answer (the link dropped) and that turns
+    /// out not to be the salon's was no one's, and nothing was sealed with it.
+    #[serde(default = "confirmed")]
+    pub key_confirmed: bool,
+}
+
+fn confirmed() -> bool {
+    true
 }
 
 impl RelayConfig {
     /// A device joining with `invite` (a link's code), under a token made for it.
     pub fn joining(salon: SalonId, invite: String, token: String, key: Option<String>) -> Self {
-        RelayConfig { salon, token, key, invite: Some(invite), paired: false }
+        RelayConfig { salon, token, key, invite: Some(invite), paired: false, key_confirmed: true }
     }
 
     pub fn key(&self) -> Option<SalonKey> {
@@ -625,7 +637,9 @@ impl Store {
                 let opened = key.open_change(salon, doc_id, &change.bytes).map_err(|problem| problem.to_string());
                 let result = opened.and_then(|plain| doc.apply_changes([plain.as_slice()]).map_err(|e| e.to_string()));
                 if retrying {
-                    quarantine.delete(quarantine_key(change.seq)).primitive()?;
+                    quarantine.delete(quarantine_key(change.seq, &change.hash)).primitive()?;
+                    // Records kept by an earlier release, under the number alone.
+                    quarantine.delete(format!("{:020}", change.seq)).primitive()?;
                 }
                 match result {
                     Ok(()) => applied_any = true,
@@ -638,7 +652,8 @@ impl Store {
                             bytes: change.bytes.clone(),
                             problem,
                         };
-                        quarantine.put(&record).with_key(quarantine_key(change.seq)).without_key_type().serde()?;
+                        let key = quarantine_key(change.seq, &change.hash);
+                        quarantine.put(&record).with_key(key).without_key_type().serde()?;
                     }
                 }
             }
