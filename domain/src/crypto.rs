@@ -198,6 +198,185 @@ impl SalonKey {
     }
 }
 
+impl SalonKey {
+    /// The salon's next key (after a device was removed), from 32 new random bytes.
+    pub fn next(&self, bytes: [u8; 32]) -> SalonKey {
+        SalonKey { epoch: self.epoch + 1, bytes }
+    }
+}
+
+/// Every key epoch a device has: it seals with the newest and opens each record with the key
+/// of the epoch the record names. Photos keep the names the first key gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyring {
+    /// Oldest first; epochs are distinct.
+    keys: Vec<SalonKey>,
+}
+
+impl Keyring {
+    pub fn new(key: SalonKey) -> Self {
+        Keyring { keys: vec![key] }
+    }
+
+    /// Adds a key (a newer one after a rotation, or an older one from an invite); a key
+    /// of an epoch already held is ignored.
+    pub fn add(&mut self, key: SalonKey) {
+        if self.keys.iter().all(|k| k.epoch != key.epoch) {
+            self.keys.push(key);
+            self.keys.sort_by_key(|k| k.epoch);
+        }
+    }
+
+    /// The key everything new is sealed with.
+    pub fn newest(&self) -> &SalonKey {
+        // Never empty: built from a key and only ever added to.
+        self.keys.last().expect("a keyring holds at least one key")
+    }
+
+    pub fn keys(&self) -> &[SalonKey] {
+        &self.keys
+    }
+
+    fn for_record(&self, sealed: &[u8]) -> Result<&SalonKey, SealProblem> {
+        if !is_sealed(sealed) {
+            return Err(SealProblem::NotSealed);
+        }
+        let epoch = u32::from_le_bytes([sealed[3], sealed[4], sealed[5], sealed[6]]);
+        self.keys.iter().find(|k| k.epoch == epoch).ok_or(SealProblem::OtherEpoch(epoch))
+    }
+
+    pub fn seal_change(&self, salon: &SalonId, doc: &DocId, change: &[u8]) -> Vec<u8> {
+        self.newest().seal_change(salon, doc, change)
+    }
+
+    pub fn open_change(&self, salon: &SalonId, doc: &DocId, sealed: &[u8]) -> Result<Vec<u8>, SealProblem> {
+        self.for_record(sealed)?.open_change(salon, doc, sealed)
+    }
+
+    /// A photo's name at the relay: under the oldest key this device has, which is the
+    /// salon's first (an invite carries every epoch), so names never change with a rotation.
+    pub fn blob_name(&self, photo: &BlobHash) -> BlobHash {
+        self.keys[0].blob_name(photo)
+    }
+
+    pub fn seal_blob(&self, salon: &SalonId, photo: &BlobHash, bytes: &[u8]) -> Vec<u8> {
+        self.newest().seal_blob(salon, photo, bytes)
+    }
+
+    pub fn open_blob(&self, salon: &SalonId, photo: &BlobHash, sealed: &[u8]) -> Result<Vec<u8>, SealProblem> {
+        self.for_record(sealed)?.open_blob(salon, photo, sealed)
+    }
+
+    /// Every key as text, oldest first, comma-separated: what an invite link carries.
+    pub fn to_text(&self) -> String {
+        self.keys.iter().map(SalonKey::to_text).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn parse(text: &str) -> Result<Keyring, BadKey> {
+        let mut keys = text.split(',').map(SalonKey::parse);
+        let mut ring = Keyring::new(keys.next().ok_or(BadKey)??);
+        for key in keys {
+            ring.add(key?);
+        }
+        Ok(ring)
+    }
+}
+
+/// A device's own key pair (X25519): when a device is removed, the salon's new key is sealed
+/// to each device that stays, so only they can open it. Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceKey {
+    secret: [u8; 32],
+}
+
+/// Why a key sealed to this device did not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the new salon key does not open on this device")]
+pub struct BadGrant;
+
+const GRANT_HEADER: usize = 32 + 4;
+
+impl DeviceKey {
+    /// From 32 random bytes.
+    pub fn new(secret: [u8; 32]) -> Self {
+        DeviceKey { secret }
+    }
+
+    pub fn public(&self) -> [u8; 32] {
+        let secret = x25519_dalek::StaticSecret::from(self.secret);
+        x25519_dalek::PublicKey::from(&secret).to_bytes()
+    }
+
+    pub fn to_text(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.secret)
+    }
+
+    pub fn parse(text: &str) -> Result<DeviceKey, BadKey> {
+        let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| BadKey)?;
+        Ok(DeviceKey { secret: bytes.try_into().map_err(|_| BadKey)? })
+    }
+
+    /// Opens a salon key sealed to this device (`device` is its id at the relay).
+    pub fn open_grant(&self, salon: &SalonId, device: u64, grant: &[u8]) -> Result<SalonKey, BadGrant> {
+        if grant.len() < GRANT_HEADER {
+            return Err(BadGrant);
+        }
+        let ephemeral: [u8; 32] = grant[..32].try_into().map_err(|_| BadGrant)?;
+        let epoch = u32::from_le_bytes(grant[32..36].try_into().map_err(|_| BadGrant)?);
+        let shared = x25519_dalek::StaticSecret::from(self.secret)
+            .diffie_hellman(&x25519_dalek::PublicKey::from(ephemeral))
+            .to_bytes();
+        let (cipher, nonce, aad) = grant_cipher(&shared, &ephemeral, &self.public(), salon, device, epoch);
+        let bytes = cipher.decrypt(&XNonce::from(nonce), Payload { msg: &grant[GRANT_HEADER..], aad: &aad });
+        let bytes: [u8; 32] = bytes.map_err(|_| BadGrant)?.try_into().map_err(|_| BadGrant)?;
+        if epoch == 0 {
+            return Err(BadGrant);
+        }
+        Ok(SalonKey { epoch, bytes })
+    }
+}
+
+impl std::fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DeviceKey(public {:02x?})", &self.public()[..4])
+    }
+}
+
+fn grant_cipher(
+    shared: &[u8; 32],
+    ephemeral: &[u8; 32],
+    recipient: &[u8; 32],
+    salon: &SalonId,
+    device: u64,
+    epoch: u32,
+) -> (XChaCha20Poly1305, [u8; NONCE_BYTES], Vec<u8>) {
+    let key = prf(shared, &[b"meike/grant/v1", ephemeral, recipient]);
+    let aad = associated(b"grant", salon, &device.to_le_bytes(), epoch);
+    let mut nonce = [0u8; NONCE_BYTES];
+    // The key is fresh for every grant (a new ephemeral key each time): a fixed derivation
+    // of the nonce from it is safe.
+    nonce.copy_from_slice(&prf(&key, &[b"nonce"])[..NONCE_BYTES]);
+    (<XChaCha20Poly1305 as KeyInit>::new(&key.into()), nonce, aad)
+}
+
+/// Seals `key` to the device with public key `recipient` (id `device` at the relay), using
+/// 32 fresh random bytes `ephemeral` (one set per grant): `ephemeral public | epoch | sealed`.
+pub fn grant(salon: &SalonId, device: u64, recipient: &[u8; 32], key: &SalonKey, ephemeral: [u8; 32]) -> Vec<u8> {
+    let ephemeral = x25519_dalek::StaticSecret::from(ephemeral);
+    let ephemeral_public = x25519_dalek::PublicKey::from(&ephemeral).to_bytes();
+    let shared = ephemeral.diffie_hellman(&x25519_dalek::PublicKey::from(*recipient)).to_bytes();
+    let (cipher, nonce, aad) = grant_cipher(&shared, &ephemeral_public, recipient, salon, device, key.epoch);
+    let mut out = Vec::with_capacity(GRANT_HEADER + 48);
+    out.extend_from_slice(&ephemeral_public);
+    out.extend_from_slice(&key.epoch.to_le_bytes());
+    out.extend_from_slice(
+        &cipher
+            .encrypt(&XNonce::from(nonce), Payload { msg: &key.bytes, aad: &aad })
+            .expect("XChaCha20-Poly1305 seals 32 bytes"),
+    );
+    out
+}
+
 impl std::fmt::Debug for SalonKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SalonKey(epoch {}, id {:02x?})", self.epoch, &self.id().0[..4])
@@ -233,6 +412,44 @@ mod tests {
 
     fn key(seed: u8) -> SalonKey {
         SalonKey::new([seed; 32])
+    }
+
+    #[test]
+    fn a_new_key_sealed_to_a_device_opens_only_there_and_the_keyring_reads_every_epoch() {
+        let demo = salon("demo");
+        let (phone, stranger) = (DeviceKey::new([3; 32]), DeviceKey::new([4; 32]));
+        let first = key(7);
+        let second = first.next([8; 32]);
+        assert_eq!(second.epoch(), 2);
+        let sealed = grant(&demo, 5, &phone.public(), &second, [9; 32]);
+        assert!(!sealed.windows(32).any(|w| w == [8; 32]), "the key is not in the grant");
+        assert_eq!(phone.open_grant(&demo, 5, &sealed), Ok(second.clone()));
+        // Another device (the removed one), another id or salon, or one altered bit: no key.
+        assert_eq!(stranger.open_grant(&demo, 5, &sealed), Err(BadGrant));
+        assert_eq!(phone.open_grant(&demo, 6, &sealed), Err(BadGrant));
+        assert_eq!(phone.open_grant(&salon("other"), 5, &sealed), Err(BadGrant));
+        for at in 0..sealed.len() {
+            let mut bad = sealed.clone();
+            bad[at] ^= 1;
+            assert!(phone.open_grant(&demo, 5, &bad).is_err(), "byte {at} altered");
+        }
+        // Before and after the rotation: the ring opens both, seals with the new key, and
+        // names photos as before; the old key alone cannot open what is sealed now.
+        let old_change = first.seal_change(&demo, &doc("c-1"), b"before");
+        let mut ring = Keyring::new(first.clone());
+        ring.add(second.clone());
+        let new_change = ring.seal_change(&demo, &doc("c-1"), b"after");
+        assert_eq!(ring.open_change(&demo, &doc("c-1"), &old_change).as_deref(), Ok(&b"before"[..]));
+        assert_eq!(ring.open_change(&demo, &doc("c-1"), &new_change).as_deref(), Ok(&b"after"[..]));
+        assert_eq!(Keyring::new(first.clone()).open_change(&demo, &doc("c-1"), &new_change), Err(SealProblem::OtherEpoch(2)));
+        let photo = BlobHash::of(b"jpeg");
+        assert_eq!(ring.blob_name(&photo), first.blob_name(&photo));
+        // An invite carries every epoch, in any order.
+        let text = ring.to_text();
+        assert_eq!(Keyring::parse(&text), Ok(ring.clone()));
+        let reversed = format!("{},{}", second.to_text(), first.to_text());
+        assert_eq!(Keyring::parse(&reversed), Ok(ring));
+        assert_eq!(DeviceKey::parse(&phone.to_text()), Ok(phone));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! Settings. A bad code says what is wrong with it, and a code for another salon than the one
 //! a device already syncs with is only taken when the person says so.
 
-use crate::crypto::SalonKey;
+use crate::crypto::Keyring;
 use crate::ids::SalonId;
 use crate::wire::limits;
 
@@ -17,8 +17,9 @@ const KEY_MARK: &str = ";key=";
 pub struct JoinCode {
     pub salon: SalonId,
     pub token: String,
-    /// The salon key, in an invite from a device of the salon (not in the relay's link).
-    pub key: Option<SalonKey>,
+    /// The salon's keys (every epoch), in an invite from a device of the salon (not in the
+    /// relay's link).
+    pub key: Option<Keyring>,
 }
 
 /// What is wrong with a join code.
@@ -68,7 +69,7 @@ impl JoinCode {
         }
         let (code, key) = match code.rfind(KEY_MARK) {
             Some(at) => {
-                let key = SalonKey::parse(&code[at + KEY_MARK.len()..]).map_err(|_| JoinProblem::BadKey)?;
+                let key = Keyring::parse(&code[at + KEY_MARK.len()..]).map_err(|_| JoinProblem::BadKey)?;
                 (&code[..at], Some(key))
             }
             None => (code, None),
@@ -94,7 +95,7 @@ impl JoinCode {
 
     /// What taking this code does on a device whose current salon, token and key are
     /// `current`. A code without a key never takes the device's key away.
-    pub fn effect(&self, current: Option<(&SalonId, &str, Option<&SalonKey>)>) -> JoinEffect {
+    pub fn effect(&self, current: Option<(&SalonId, &str, Option<&Keyring>)>) -> JoinEffect {
         match current {
             None => JoinEffect::First,
             Some((salon, token, key))
@@ -138,7 +139,9 @@ mod tests {
 
     #[test]
     fn an_invite_carries_the_salon_key_and_the_relays_link_does_not() {
-        let key = SalonKey::new([6; 32]);
+        let first = crate::crypto::SalonKey::new([6; 32]);
+        let mut key = Keyring::new(first.clone());
+        key.add(first.next([7; 32]));
         let invite =
             JoinCode { salon: SalonId::parse("demo").expect("id"), token: "t1".into(), key: Some(key.clone()) };
         let link = format!("https://salon.example/#join={}", invite.to_text());

@@ -17,6 +17,8 @@ pub enum Phase {
     Authenticating,
     /// The salon had no key: this device's claim is waiting for the relay's answer.
     Claiming,
+    /// The salon moved to a new key, sealed to this device: the app is opening it.
+    Rekeying,
     Ready,
 }
 
@@ -51,6 +53,10 @@ pub enum Effect {
     /// The salon has no key and neither has this device: make one (random), keep it, and
     /// claim it with [`SyncClient::claim`].
     CreateKey,
+    /// The salon moved to a new key (a device was removed) and sealed it to this device: open
+    /// `grant` with the device key, add the key to the keyring, then call
+    /// [`SyncClient::rekeyed`].
+    Rekey { grant: Vec<u8> },
     /// The salon has a key and this device has none: it must be invited by a device of the
     /// salon (the key never comes through the relay). Nothing is sent or received.
     KeyNeeded,
@@ -89,6 +95,8 @@ pub struct SyncClient {
     at: Option<Position>,
     /// The newest receipt for a change of this device's: sent in `Hello` too.
     pushed: Option<Receipt>,
+    /// The salon's key id as the relay last said.
+    salon_key: Option<KeyId>,
 }
 
 /// How long a device waits for the relay's answer before it calls the connection lost.
@@ -131,6 +139,21 @@ impl SyncClient {
             key,
             at,
             pushed,
+            salon_key: None,
+        }
+    }
+
+    /// The app opened the new key `Rekey` brought, and this is now the device's newest key.
+    pub fn rekeyed(&mut self, key: KeyId) -> Vec<Effect> {
+        if self.phase != Phase::Rekeying {
+            return Vec::new();
+        }
+        self.key = Some(key);
+        if self.salon_key == Some(key) {
+            self.ready()
+        } else {
+            self.phase = Phase::Closed;
+            vec![Effect::KeyMismatch]
         }
     }
 
@@ -198,8 +221,9 @@ impl SyncClient {
 
     pub fn on_message(&mut self, msg: ServerMsg) -> Vec<Effect> {
         match msg {
-            ServerMsg::Welcome { head, key, lost, device, role } => {
+            ServerMsg::Welcome { head, key, lost, device, role, grant } => {
                 self.head = head;
+                self.salon_key = key.map(KeyId);
                 // The invite is used up: this device's own token is its credential now.
                 if let Credential::Invite { token, .. } = &self.credential {
                     self.credential = Credential::Device { token: token.clone() };
@@ -215,6 +239,11 @@ impl SyncClient {
                 }
                 effects.extend(match (key.map(KeyId), self.key) {
                     (Some(salon), Some(mine)) if salon == mine => self.ready(),
+                    // The salon rotated its key after a removal; this device stays and has it.
+                    (Some(_), Some(_)) if grant.is_some() => {
+                        self.phase = Phase::Rekeying;
+                        vec![Effect::Rekey { grant: grant.unwrap_or_default() }]
+                    }
                     (Some(_), Some(_)) => {
                         self.phase = Phase::Closed;
                         vec![Effect::KeyMismatch]
@@ -392,7 +421,7 @@ mod tests {
     }
 
     fn welcome(head: u64, key: Option<[u8; 16]>, lost: bool) -> ServerMsg {
-        ServerMsg::Welcome { head, key, lost, device: 1, role: Role::Owner }
+        ServerMsg::Welcome { head, key, lost, device: 1, role: Role::Owner, grant: None }
     }
 
     /// What the device does on `Welcome`, after noting who the relay knows it as.
@@ -599,7 +628,7 @@ mod tests {
     #[test]
     fn a_paired_device_uses_its_own_token_after_the_invite_and_manages_devices_only_when_ready() {
         let salon = SalonId::parse("demo").expect("salon");
-        let invite = Credential::Invite { invite: "once".into(), token: "mine".into() };
+        let invite = Credential::Invite { invite: "once".into(), token: "mine".into(), public: [1; 32] };
         let mut device = SyncClient::new(salon, invite.clone(), 0, Some(KEY), None, None);
         assert!(matches!(device.on_open(), ClientMsg::Hello { credential, .. } if credential == invite));
         assert_eq!(device.request(ClientMsg::ListDevices), None, "not connected yet");
@@ -609,5 +638,31 @@ mod tests {
         device.on_close();
         let mine = Credential::Device { token: "mine".into() };
         assert!(matches!(device.on_open(), ClientMsg::Hello { credential, .. } if credential == mine));
+    }
+
+    #[test]
+    fn a_device_that_stays_after_a_removal_opens_the_new_key_and_carries_on() {
+        let salon = SalonId::parse("demo").expect("salon");
+        let new = KeyId([9; 16]);
+        let mut device = SyncClient::new(salon.clone(), token(), 0, Some(KEY), None, None);
+        device.on_open();
+        let welcome = ServerMsg::Welcome {
+            head: 3,
+            key: Some(new.0),
+            lost: false,
+            device: 1,
+            role: Role::Owner,
+            grant: Some(vec![4; 84]),
+        };
+        let effects = device.on_message(welcome.clone());
+        assert_eq!(effects[1..], [Effect::Rekey { grant: vec![4; 84] }]);
+        assert_eq!(device.poll(), None, "nothing moves until the key is opened");
+        assert_eq!(device.rekeyed(new)[0], Effect::Send(ClientMsg::Pull { since: 0, limit: limits::MAX_PULL_LIMIT }));
+        assert_eq!(device.phase(), Phase::Ready);
+        // A grant that opened to some other key: the device stops, as with a wrong key.
+        let mut fooled = SyncClient::new(salon, token(), 0, Some(KEY), None, None);
+        fooled.on_open();
+        fooled.on_message(welcome);
+        assert_eq!(fooled.rekeyed(KeyId([1; 16])), [Effect::KeyMismatch]);
     }
 }

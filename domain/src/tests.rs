@@ -500,12 +500,19 @@ fn frames_round_trip() {
     let msgs = [
         ClientMsg::Hello {
             salon: SalonId::parse("demo").expect("salon"),
-            credential: Credential::Invite { invite: "setup".into(), token: "secret".into() },
+            credential: Credential::Invite { invite: "setup".into(), token: "secret".into(), public: [5; 32] },
             at: None,
             pushed: Some(Receipt { seq: 4, hash: [2; 32] }),
         },
         ClientMsg::Invite { hash: [3; 32], role: crate::staff::Role::FrontDesk, name: "前台 iPad".into() },
-        ClientMsg::Revoke { device: 7 },
+        ClientMsg::Revoke {
+            device: 7,
+            rotation: Some(crate::wire::Rotation {
+                epoch: 2,
+                key_id: [6; 16],
+                grants: vec![crate::wire::Grant { device: 3, sealed: vec![1; 84] }],
+            }),
+        },
         ClientMsg::Push { batch: 9, changes: vec![wire_change("c-1", 1, 10), wire_change("c-2", 2, 3)] },
         ClientMsg::Pull { since: 41, limit: 100 },
     ];
@@ -570,7 +577,7 @@ fn client(cursor: u64) -> SyncClient {
 
 /// The relay's welcome, after which the device knows its id and role (checked here once).
 fn welcome(head: u64, key: Option<[u8; 16]>) -> ServerMsg {
-    ServerMsg::Welcome { head, key, lost: false, device: 3, role: crate::staff::Role::Beautician }
+    ServerMsg::Welcome { head, key, lost: false, device: 3, role: crate::staff::Role::Beautician, grant: None }
 }
 
 fn seq_change(seq: u64) -> SeqChange {

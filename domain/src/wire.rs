@@ -34,6 +34,9 @@ pub mod limits {
     /// Bytes of changes the relay puts in one page.
     pub const MAX_PAGE_BYTES: usize = 768 << 10;
     pub const MAX_TOKEN_LEN: usize = 256;
+    /// Most grants in a rotation (one per device that stays), and the largest one.
+    pub const MAX_GRANTS: usize = 500;
+    pub const MAX_GRANT_BYTES: usize = 128;
     /// Longest device name ("前台 iPad"), in bytes.
     pub const MAX_DEVICE_NAME_BYTES: usize = 120;
     /// Largest blob (a resized photo is 100–400 KB); fits a frame with room to spare.
@@ -86,14 +89,19 @@ pub enum Credential {
     /// A new device: the single-use invite it was given (or, for the salon's first device,
     /// the operator's setup secret), and the token it will use from now on. Sending it again
     /// with the same token (the answer was lost) is harmless.
-    Invite { invite: String, token: String },
+    Invite {
+        invite: String,
+        token: String,
+        /// The device's public key (X25519): a new salon key after a removal is sealed to it.
+        public: [u8; 32],
+    },
 }
 
 impl Credential {
     fn too_long(&self) -> bool {
         match self {
             Credential::Device { token } => token.len() > limits::MAX_TOKEN_LEN,
-            Credential::Invite { invite, token } => {
+            Credential::Invite { invite, token, .. } => {
                 invite.len() > limits::MAX_TOKEN_LEN || token.len() > limits::MAX_TOKEN_LEN
             }
         }
@@ -109,6 +117,24 @@ pub struct DeviceInfo {
     pub paired_at_ms: u64,
     /// When it last connected (its pairing, before that).
     pub last_seen_ms: u64,
+    /// Its public key: what a new salon key is sealed to.
+    pub public: [u8; 32],
+}
+
+/// A new salon key for one device, sealed to its public key ([`crate::crypto::grant`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub device: u64,
+    pub sealed: Vec<u8>,
+}
+
+/// The salon's next key, made by the device that removes another: its epoch and id, sealed
+/// to every device that stays (the removed one gets none, and the relay can open none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rotation {
+    pub epoch: u32,
+    pub key_id: [u8; 16],
+    pub grants: Vec<Grant>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,9 +169,10 @@ pub enum ClientMsg {
     Invite { hash: [u8; 32], role: Role, name: String },
     /// List the salon's devices; answered by [`ServerMsg::Devices`].
     ListDevices,
-    /// Remove a device: its token is refused from now on and its open connection closed.
-    /// Answered by [`ServerMsg::Devices`]. Only a device that manages its role may.
-    Revoke { device: u64 },
+    /// Remove a device: its token is refused from now on and its open connection closed, and
+    /// with `rotation` the salon moves to a new key the removed device never gets. Answered by
+    /// [`ServerMsg::Devices`]. Only a device that manages its role may.
+    Revoke { device: u64, rotation: Option<Rotation> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,8 +182,9 @@ pub enum ServerMsg {
     /// `lost` is true when the device's `at` is not what the relay holds (the relay was
     /// restored from an older backup, or lost its database): the device must read everything
     /// again and upload everything it has.
-    /// `device` and `role` are this device's, as paired.
-    Welcome { head: u64, key: Option<[u8; 16]>, lost: bool, device: u64, role: Role },
+    /// `device` and `role` are this device's, as paired. `grant` is the salon's current key
+    /// sealed to this device, when a device rotated the key (after removing another).
+    Welcome { head: u64, key: Option<[u8; 16]>, lost: bool, device: u64, role: Role, grant: Option<Vec<u8>> },
     /// The salon's key id after a `ClaimKey`: the claimed one, or the one claimed before it.
     SalonKey { id: [u8; 16] },
     /// Every change of the batch is stored; `seqs[i]` is the sequence number of change `i`
@@ -262,6 +290,12 @@ impl ClientMsg {
         match &msg {
             ClientMsg::Hello { credential, .. } if credential.too_long() => Err(FrameProblem::TooLarge),
             ClientMsg::Invite { name, .. } if name.len() > limits::MAX_DEVICE_NAME_BYTES => Err(FrameProblem::TooLarge),
+            ClientMsg::Revoke { rotation: Some(rotation), .. }
+                if rotation.grants.len() > limits::MAX_GRANTS
+                    || rotation.grants.iter().any(|g| g.sealed.len() > limits::MAX_GRANT_BYTES) =>
+            {
+                Err(FrameProblem::TooLarge)
+            }
             ClientMsg::Push { changes, .. }
                 if changes.len() > limits::MAX_PUSH_CHANGES
                     || changes.iter().any(|c| c.bytes.len() > limits::MAX_CHANGE_BYTES) =>

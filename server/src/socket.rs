@@ -21,7 +21,7 @@ use tracing::Instrument;
 
 use crate::AppError;
 use crate::state::{AppState, SalonEvent, Slot};
-use crate::store::{INVITE_VALID_MS, NewInvite, Pass};
+use crate::store::{INVITE_VALID_MS, NewInvite, Pass, Revoked};
 
 /// How long to wait for the device to answer our close frame before dropping the socket.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
@@ -240,14 +240,14 @@ async fn identify(state: &AppState, salon: &SalonId, credential: Credential) -> 
                 None => Err(End::Refused(ErrorCode::Unauthorized)),
             }
         }
-        Credential::Invite { invite, token } => {
+        Credential::Invite { invite, token, public } => {
             let token_hash = sha256(token.as_bytes());
             let pass = if state.salons().verify(salon, &invite) {
                 Pass::Setup
             } else {
                 Pass::Invite(sha256(invite.as_bytes()))
             };
-            match state.store().pair(salon.clone(), pass, token_hash, now_ms()).await.map_err(storage_failed)? {
+            match state.store().pair(salon.clone(), pass, token_hash, public, now_ms()).await.map_err(storage_failed)? {
                 Some(info) => {
                     tracing::info!(device = info.id, role = info.role.key(), "device paired");
                     Ok((info, token_hash))
@@ -335,7 +335,12 @@ where
     if lost {
         tracing::warn!(head, "a device has read changes this relay no longer holds: it uploads everything again");
     }
-    send(state, outbound, ServerMsg::Welcome { head, key, lost, device: me.id, role: me.role }).await?;
+    // After a rotation, the new key sealed to this device (it has it already, or gets it now).
+    let grant = match key {
+        Some(_) => state.store().grant(salon.clone(), me.id).await.map_err(storage_failed)?,
+        None => None,
+    };
+    send(state, outbound, ServerMsg::Welcome { head, key, lost, device: me.id, role: me.role, grant }).await?;
     loop {
         tokio::select! {
             biased;
@@ -422,15 +427,26 @@ where
                     let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
                     send(state, outbound, ServerMsg::Devices { devices }).await?;
                 }
-                Some(ClientMsg::Revoke { device: target }) => {
+                Some(ClientMsg::Revoke { device: target, mut rotation }) => {
                     let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
                     let allowed = devices.iter().find(|d| d.id == target).is_none_or(|d| me.role.manages(d.role));
                     if target == me.id || !allowed {
                         return Err(End::Refused(ErrorCode::Forbidden));
                     }
-                    if state.store().revoke(salon.clone(), target, now_ms()).await.map_err(storage_failed)? {
-                        tracing::info!(device = target, "device removed");
-                        state.revoked(salon, target);
+                    // The removed device never gets the new key, whatever was sent.
+                    if let Some(rotation) = rotation.as_mut() {
+                        rotation.grants.retain(|grant| grant.device != target);
+                    }
+                    let rotated = rotation.as_ref().map(|r| r.epoch);
+                    match state.store().revoke(salon.clone(), target, rotation, now_ms()).await.map_err(storage_failed)? {
+                        Revoked::Done => {
+                            tracing::info!(device = target, ?rotated, "device removed");
+                            state.revoked(salon, target);
+                        }
+                        Revoked::NoSuchDevice => {}
+                        // Another device rotated the key meanwhile: this one reconnects, gets
+                        // the new key, and can remove the device again.
+                        Revoked::StaleRotation => return Err(End::Refused(ErrorCode::Forbidden)),
                     }
                     let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
                     send(state, outbound, ServerMsg::Devices { devices }).await?;

@@ -6,15 +6,15 @@ use std::time::Duration;
 
 use domain::ids::{DocId, SalonId};
 use domain::staff::Role;
-use domain::wire::{DeviceInfo, Position, SeqChange, WireChange};
+use domain::wire::{DeviceInfo, Position, Rotation, SeqChange, WireChange};
 use futures::future::BoxFuture;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::AppError;
-use crate::store::{ChangeStore, KnownDevice, NewInvite, Pass, PushOutcome};
+use crate::store::{ChangeStore, KnownDevice, NewInvite, Pass, PushOutcome, Revoked};
 
 /// The schema this code writes, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA: &str = "
     CREATE TABLE changes (
@@ -74,6 +74,20 @@ const SCHEMA_4: &str = "
     );
 ";
 
+/// Version 5: each device's public key, the salon key's epoch, and the new keys sealed to
+/// each device after a rotation.
+const SCHEMA_5: &str = "
+    ALTER TABLE devices ADD COLUMN public_key BLOB;
+    ALTER TABLE salon_keys ADD COLUMN epoch INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE key_grants (
+        salon TEXT NOT NULL,
+        device INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        sealed BLOB NOT NULL,
+        PRIMARY KEY (salon, device, epoch)
+    );
+";
+
 /// A [`ChangeStore`] in one SQLite file.
 ///
 /// A single connection behind a mutex is enough: the relay's writes are small and serialised
@@ -122,7 +136,7 @@ impl SqliteStore {
 fn migrate(connection: &mut Connection) -> Result<(), AppError> {
     let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
     match version {
-        0..=3 => {
+        0..=4 => {
             // All steps in one transaction: a crash leaves the file at the old version.
             let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if version == 0 {
@@ -134,7 +148,10 @@ fn migrate(connection: &mut Connection) -> Result<(), AppError> {
             if version <= 2 {
                 transaction.execute_batch(SCHEMA_3)?;
             }
-            transaction.execute_batch(SCHEMA_4)?;
+            if version <= 3 {
+                transaction.execute_batch(SCHEMA_4)?;
+            }
+            transaction.execute_batch(SCHEMA_5)?;
             transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             transaction.commit()?;
             Ok(())
@@ -242,15 +259,19 @@ fn pull_changes(
     Ok((changes, head))
 }
 
-const DEVICE_COLUMNS: &str = "id, name, role, paired_at, last_seen, revoked_at";
+const DEVICE_COLUMNS: &str = "id, name, role, paired_at, last_seen, revoked_at, public_key";
+
+type DeviceRow = (i64, String, String, i64, i64, Option<i64>, Option<Vec<u8>>);
 
 /// A `devices` row selected with [`DEVICE_COLUMNS`].
-fn device_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, i64, i64, Option<i64>)> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+fn device_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?))
 }
 
-fn known_device(row: (i64, String, String, i64, i64, Option<i64>)) -> Result<KnownDevice, AppError> {
-    let (id, name, role, paired_at, last_seen, revoked_at) = row;
+fn known_device(row: DeviceRow) -> Result<KnownDevice, AppError> {
+    let (id, name, role, paired_at, last_seen, revoked_at, public) = row;
+    // A device paired before public keys were kept has none: it is sent no new key.
+    let public = public.map(|p| p.try_into().map_err(|_| AppError::corrupt("public key is not 32 bytes"))).transpose()?;
     let role = Role::parse(&role);
     if role == Role::Unset {
         return Err(AppError::corrupt("a device without a role"));
@@ -263,6 +284,7 @@ fn known_device(row: (i64, String, String, i64, i64, Option<i64>)) -> Result<Kno
             role,
             paired_at_ms: non_negative(paired_at)?,
             last_seen_ms: non_negative(last_seen)?,
+            public: public.unwrap_or([0; 32]),
         },
         revoked: revoked_at.is_some(),
     })
@@ -284,6 +306,7 @@ fn pair_device(
     salon: &str,
     pass: Pass,
     token_hash: &[u8; 32],
+    public: &[u8; 32],
     now: i64,
 ) -> Result<Option<DeviceInfo>, AppError> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -323,9 +346,9 @@ fn pair_device(
         return Ok(None);
     }
     let id: i64 = transaction.query_row(
-        "INSERT INTO devices (salon, token_hash, name, role, paired_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-         RETURNING id",
-        params![salon, &token_hash[..], name, role, now],
+        "INSERT INTO devices (salon, token_hash, name, role, paired_at, last_seen, public_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6) RETURNING id",
+        params![salon, &token_hash[..], name, role, now, &public[..]],
         |row| row.get(0),
     )?;
     if let Some(hash) = invite {
@@ -457,9 +480,12 @@ impl ChangeStore for SqliteStore {
         salon: SalonId,
         pass: Pass,
         token_hash: [u8; 32],
+        public: [u8; 32],
         now_ms: u64,
     ) -> BoxFuture<'_, Result<Option<DeviceInfo>, AppError>> {
-        self.run(move |connection| pair_device(connection, salon.as_str(), pass, &token_hash, to_sql_int(now_ms)))
+        self.run(move |connection| {
+            pair_device(connection, salon.as_str(), pass, &token_hash, &public, to_sql_int(now_ms))
+        })
     }
 
     fn create_invite(&self, salon: SalonId, invite: NewInvite) -> BoxFuture<'_, Result<(), AppError>> {
@@ -489,13 +515,55 @@ impl ChangeStore for SqliteStore {
         })
     }
 
-    fn revoke(&self, salon: SalonId, device: u64, revoked_at_ms: u64) -> BoxFuture<'_, Result<bool, AppError>> {
+    fn revoke(
+        &self,
+        salon: SalonId,
+        device: u64,
+        rotation: Option<Rotation>,
+        revoked_at_ms: u64,
+    ) -> BoxFuture<'_, Result<Revoked, AppError>> {
         self.run(move |connection| {
-            let changed = connection.execute(
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let changed = transaction.execute(
                 "UPDATE devices SET revoked_at = ?3 WHERE salon = ?1 AND id = ?2 AND revoked_at IS NULL",
                 params![salon.as_str(), to_sql_int(device), to_sql_int(revoked_at_ms)],
             )?;
-            Ok(changed == 1)
+            if changed != 1 {
+                return Ok(Revoked::NoSuchDevice);
+            }
+            if let Some(rotation) = rotation {
+                let epoch: Option<i64> = transaction
+                    .query_row("SELECT epoch FROM salon_keys WHERE salon = ?1", params![salon.as_str()], |row| row.get(0))
+                    .optional()?;
+                if epoch != Some(i64::from(rotation.epoch) - 1) {
+                    return Ok(Revoked::StaleRotation);
+                }
+                transaction.execute(
+                    "UPDATE salon_keys SET key_id = ?2, epoch = ?3, claimed_at = ?4 WHERE salon = ?1",
+                    params![salon.as_str(), &rotation.key_id[..], i64::from(rotation.epoch), to_sql_int(revoked_at_ms)],
+                )?;
+                let mut insert = transaction.prepare_cached(
+                    "INSERT OR REPLACE INTO key_grants (salon, device, epoch, sealed) VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                for grant in rotation.grants {
+                    insert.execute(params![salon.as_str(), to_sql_int(grant.device), i64::from(rotation.epoch), grant.sealed])?;
+                }
+            }
+            transaction.commit()?;
+            Ok(Revoked::Done)
+        })
+    }
+
+    fn grant(&self, salon: SalonId, device: u64) -> BoxFuture<'_, Result<Option<Vec<u8>>, AppError>> {
+        self.run(move |connection| {
+            Ok(connection
+                .query_row(
+                    "SELECT g.sealed FROM key_grants g JOIN salon_keys k ON k.salon = g.salon AND k.epoch = g.epoch
+                     WHERE g.salon = ?1 AND g.device = ?2",
+                    params![salon.as_str(), to_sql_int(device)],
+                    |row| row.get(0),
+                )
+                .optional()?)
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use domain::ids::SalonId;
 use domain::staff::Role;
-use domain::wire::{DeviceInfo, Position, SeqChange, WireChange};
+use domain::wire::{DeviceInfo, Position, Rotation, SeqChange, WireChange};
 use futures::future::BoxFuture;
 
 use crate::AppError;
@@ -29,6 +29,18 @@ pub const INVITE_VALID_MS: u64 = 10 * 60 * 1000;
 pub struct KnownDevice {
     pub info: DeviceInfo,
     pub revoked: bool,
+}
+
+/// What a removal did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    /// Removed (and the key rotated, when a rotation came with it).
+    Done,
+    /// The salon has no such device, or it was removed before; nothing changed.
+    NoSuchDevice,
+    /// The rotation is not the salon's next key epoch (another device rotated first); nothing
+    /// changed.
+    StaleRotation,
 }
 
 /// What lets a new device pair.
@@ -122,6 +134,7 @@ pub trait ChangeStore: Send + Sync {
         salon: SalonId,
         pass: Pass,
         token_hash: [u8; 32],
+        public: [u8; 32],
         now_ms: u64,
     ) -> BoxFuture<'_, Result<Option<DeviceInfo>, AppError>>;
 
@@ -130,7 +143,17 @@ pub trait ChangeStore: Send + Sync {
     /// The salon's devices that are not removed, oldest first.
     fn devices(&self, salon: SalonId) -> BoxFuture<'_, Result<Vec<DeviceInfo>, AppError>>;
 
-    /// Removes a device from the salon: its token is refused from now on. False when the
-    /// salon has no such device (or it was removed before).
-    fn revoke(&self, salon: SalonId, device: u64, revoked_at_ms: u64) -> BoxFuture<'_, Result<bool, AppError>>;
+    /// Removes a device from the salon: its token is refused from now on; with `rotation`, in
+    /// the same transaction, the salon's key id moves to the rotation's and its grants are
+    /// kept for the devices they are sealed to.
+    fn revoke(
+        &self,
+        salon: SalonId,
+        device: u64,
+        rotation: Option<Rotation>,
+        revoked_at_ms: u64,
+    ) -> BoxFuture<'_, Result<Revoked, AppError>>;
+
+    /// The salon's current key sealed to `device`, when the key was rotated since it paired.
+    fn grant(&self, salon: SalonId, device: u64) -> BoxFuture<'_, Result<Option<Vec<u8>>, AppError>>;
 }

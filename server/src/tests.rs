@@ -148,7 +148,7 @@ async fn changes_survive_reopening_and_the_schema_is_versioned() {
 
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
     let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     let mode: String = connection.query_row("PRAGMA journal_mode", [], |row| row.get(0)).expect("mode");
     assert_eq!(mode, "wal");
 }
@@ -158,7 +158,7 @@ fn a_database_from_a_newer_relay_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     drop(open_store(dir.path()));
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
-    connection.pragma_update(None, "user_version", 5).expect("version set");
+    connection.pragma_update(None, "user_version", 6).expect("version set");
     drop(connection);
     let opened = SqliteStore::open(&dir.path().join("relay.sqlite3"));
     assert!(matches!(opened, Err(AppError::Storage(_))));
@@ -300,11 +300,12 @@ async fn the_connection_loop_runs_over_plain_channels_and_stops_on_shutdown() {
 
     let (mut device, connection) = ChannelDevice::connect(&state);
     // The salon's first device pairs with the operator's setup secret, as its owner.
-    let credential = Credential::Invite { invite: "secret".to_owned(), token: "first-device".to_owned() };
+    let credential =
+        Credential::Invite { invite: "secret".to_owned(), token: "first-device".to_owned(), public: [1; 32] };
     device.send(&ClientMsg::Hello { salon: salon("alpha"), credential, at: None, pushed: None });
     assert_eq!(
         device.next_message().await,
-        ServerMsg::Welcome { head: 0, key: None, lost: false, device: 1, role: domain::staff::Role::Owner }
+        ServerMsg::Welcome { head: 0, key: None, lost: false, device: 1, role: domain::staff::Role::Owner, grant: None }
     );
     device.send(&ClientMsg::Push { batch: 7, changes: vec![change("c-a", 1, 4)] });
     let seqs = match device.next_message().await {

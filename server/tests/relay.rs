@@ -91,7 +91,7 @@ impl Relay {
     async fn pair_connected(&self, salon_id: &str) -> ((Socket, u64), Credential) {
         let invite = self.invite(salon_id, Role::Owner).await;
         let token = format!("token-of-{invite}");
-        let joined = self.join_with(salon_id, Credential::Invite { invite, token: token.clone() }).await;
+        let joined = self.join_with(salon_id, Credential::Invite { invite, token: token.clone(), public: [7; 32] }).await;
         (joined, Credential::Device { token })
     }
 
@@ -814,7 +814,7 @@ async fn hello_answer(relay: &Relay, salon_id: &str, credential: Credential) -> 
 }
 
 fn invite_with(invite: &str, token: &str) -> Credential {
-    Credential::Invite { invite: invite.to_owned(), token: token.to_owned() }
+    Credential::Invite { invite: invite.to_owned(), token: token.to_owned(), public: [token.len() as u8; 32] }
 }
 
 #[tokio::test]
@@ -900,7 +900,7 @@ async fn a_removed_device_is_cut_off_at_once_and_only_a_manager_of_its_role_may_
     // A beautician's device may neither invite nor remove; a manager may not remove the owner.
     send(&mut lost_tablet, &ClientMsg::Invite { hash: [1; 32], role: Role::Beautician, name: String::new() }).await;
     expect_refused(&mut lost_tablet, ErrorCode::Forbidden).await;
-    send(&mut manager, &ClientMsg::Revoke { device: owner_id }).await;
+    send(&mut manager, &ClientMsg::Revoke { device: owner_id, rotation: None }).await;
     expect_refused(&mut manager, ErrorCode::Forbidden).await;
     let (mut manager, _) = relay.join_with("alpha", device_token("manager-token")).await;
     send(&mut manager, &ClientMsg::Invite { hash: [2; 32], role: Role::Manager, name: String::new() }).await;
@@ -909,7 +909,7 @@ async fn a_removed_device_is_cut_off_at_once_and_only_a_manager_of_its_role_may_
 
     // The tablet is lost while connected; the manager removes it. Its socket closes at once.
     let (mut lost_tablet, _) = relay.join_with("alpha", device_token("lost-token")).await;
-    send(&mut manager, &ClientMsg::Revoke { device: tablet_id }).await;
+    send(&mut manager, &ClientMsg::Revoke { device: tablet_id, rotation: None }).await;
     assert_eq!(ids(recv_reply(&mut manager).await), [(owner_id, Role::Owner), (manager_id, Role::Manager)]);
     expect_refused(&mut lost_tablet, ErrorCode::Revoked).await;
     // Its token is refused from now on; the others carry on.
@@ -1000,5 +1000,62 @@ async fn a_device_that_stops_answering_is_dropped_and_one_that_answers_pings_sta
     tokio::time::sleep(Duration::from_millis(900)).await;
     expect_closed(&mut asleep).await;
     drop(awake);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn removing_a_device_can_move_the_salon_to_a_new_key_that_reaches_only_the_devices_that_stay() {
+    use domain::wire::{Grant, Rotation};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut owner, _) = relay.join_with("alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    send(&mut owner, &ClientMsg::ClaimKey { id: [1; 16] }).await;
+    assert_eq!(recv_reply(&mut owner).await, ServerMsg::SalonKey { id: [1; 16] });
+    let staying = relay.invite("alpha", Role::Beautician).await;
+    let (_, _) = relay.join_with("alpha", invite_with(&staying, "staying-token")).await;
+    let leaving = relay.invite("alpha", Role::Beautician).await;
+    let (_, _) = relay.join_with("alpha", invite_with(&leaving, "leaving-token")).await;
+    send(&mut owner, &ClientMsg::ListDevices).await;
+    let devices = match recv_reply(&mut owner).await {
+        ServerMsg::Devices { devices } => devices,
+        other => panic!("expected Devices, got {other:?}"),
+    };
+    // Each device's public key is listed: what the new key is sealed to.
+    assert_eq!(devices[1].public, ["staying-token".len() as u8; 32]);
+    let (owner_id, staying_id, leaving_id) = (devices[0].id, devices[1].id, devices[2].id);
+    let grant = |device: u64| Grant { device, sealed: vec![device as u8; 84] };
+    // A grant for the removed device slipped in: the relay drops it.
+    let rotation =
+        Rotation { epoch: 2, key_id: [2; 16], grants: vec![grant(owner_id), grant(staying_id), grant(leaving_id)] };
+    send(&mut owner, &ClientMsg::Revoke { device: leaving_id, rotation: Some(rotation.clone()) }).await;
+    assert!(matches!(recv_reply(&mut owner).await, ServerMsg::Devices { devices } if devices.len() == 2));
+
+    // The device that stays is told the new key id, with the key sealed to it.
+    let mut socket = relay.connect().await;
+    send(&mut socket, &hello("alpha", device_token("staying-token"))).await;
+    match recv(&mut socket).await {
+        ServerMsg::Welcome { key, grant: sealed, .. } => {
+            assert_eq!((key, sealed), (Some([2; 16]), Some(grant(staying_id).sealed)));
+        }
+        other => panic!("expected Welcome, got {other:?}"),
+    }
+    let connection = rusqlite::Connection::open(database(dir.path())).expect("database");
+    let kept: i64 = connection
+        .query_row("SELECT COUNT(*) FROM key_grants WHERE device = ?1", [leaving_id as i64], |row| row.get(0))
+        .expect("counted");
+    assert_eq!(kept, 0, "no new key is kept for the removed device");
+    // A second rotation to the same epoch (another device rotated first) changes nothing.
+    let other = relay.invite("alpha", Role::Beautician).await;
+    let (_, _) = relay.join_with("alpha", invite_with(&other, "other-token")).await;
+    send(&mut owner, &ClientMsg::ListDevices).await;
+    let other_id = match recv_reply(&mut owner).await {
+        ServerMsg::Devices { devices } => devices[2].id,
+        unexpected => panic!("expected Devices, got {unexpected:?}"),
+    };
+    send(&mut owner, &ClientMsg::Revoke { device: other_id, rotation: Some(rotation) }).await;
+    expect_refused(&mut owner, ErrorCode::Forbidden).await;
+    let (mut still, answer) = hello_answer(&relay, "alpha", device_token("other-token")).await;
+    assert!(matches!(answer, ServerMsg::Welcome { .. }), "the device of a refused removal stays: {answer:?}");
+    drop(still.close(None).await);
     relay.stop().await;
 }
