@@ -510,8 +510,15 @@ impl AppState {
         let current = self.store().relay_config().await.ok().flatten();
         let same_salon = matches!(&current, Some(c) if c.salon == code.salon);
         // A code without a key (the relay's own link) keeps the key this device has.
+        // An invite's keys join those this device has of the same salon (every epoch is kept).
         let key = match (code.key, &current) {
-            (Some(key), _) => Some(key.to_text()),
+            (Some(mut ring), Some(c)) if same_salon => {
+                for old in c.key().iter().flat_map(|k| k.keys().to_vec()) {
+                    ring.add(old);
+                }
+                Some(ring.to_text())
+            }
+            (Some(ring), _) => Some(ring.to_text()),
             (None, Some(c)) if same_salon => c.key.clone(),
             (None, _) => None,
         };
@@ -520,12 +527,14 @@ impl AppState {
         let config = match current {
             Some(c) if same_salon && c.joined_with() == code.token => RelayConfig { key, key_confirmed: true, ..c },
             _ => {
-                let Some(token) = crate::io::browser::secret_bytes::<32>().map(domain::join::secret_text) else {
+                let random = crate::io::browser::secret_bytes::<32>;
+                let (Some(token), Some(secret)) = (random(), random()) else {
                     return self.report(AppError::Storage(
                         "this browser gives no secure random numbers (crypto.getRandomValues)".to_owned(),
                     ));
                 };
-                RelayConfig::joining(code.salon, code.token, token, key)
+                let device_key = domain::crypto::DeviceKey::new(secret).to_text();
+                RelayConfig::joining(code.salon, code.token, domain::join::secret_text(token), key, device_key)
             }
         };
         // A new token for the same salon keeps the sync position; another salon starts over.

@@ -441,7 +441,10 @@ mod tests {
         let new_change = ring.seal_change(&demo, &doc("c-1"), b"after");
         assert_eq!(ring.open_change(&demo, &doc("c-1"), &old_change).as_deref(), Ok(&b"before"[..]));
         assert_eq!(ring.open_change(&demo, &doc("c-1"), &new_change).as_deref(), Ok(&b"after"[..]));
-        assert_eq!(Keyring::new(first.clone()).open_change(&demo, &doc("c-1"), &new_change), Err(SealProblem::OtherEpoch(2)));
+        assert_eq!(
+            Keyring::new(first.clone()).open_change(&demo, &doc("c-1"), &new_change),
+            Err(SealProblem::OtherEpoch(2))
+        );
         let photo = BlobHash::of(b"jpeg");
         assert_eq!(ring.blob_name(&photo), first.blob_name(&photo));
         // An invite carries every epoch, in any order.

@@ -129,6 +129,8 @@ enum End {
     ShuttingDown,
     /// The device closed the socket or it broke; nothing more can be sent.
     DeviceGone,
+    /// The salon's key was rotated: the device reconnects to get the new one.
+    Rekeyed,
 }
 
 /// Runs one device's connection to its end. Generic over the socket halves so the protocol
@@ -166,6 +168,7 @@ where
             Some((Some(ServerMsg::Error { code }), Outbound::Close { code: close_code_for(code), reason: "refused" }))
         }
         End::ShuttingDown => Some((None, Outbound::Close { code: close_code::AWAY, reason: "relay shutting down" })),
+        End::Rekeyed => Some((None, Outbound::Close { code: close_code::AGAIN, reason: "new salon key" })),
     };
     if let Some((last_message, close)) = goodbye {
         // Queued, then flushed with the close frame, so both leave in one write.
@@ -360,6 +363,8 @@ where
                     Ok(SalonEvent::Head(head)) => head,
                     Ok(SalonEvent::Revoked(id)) if id == me.id => return Ok(End::Refused(ErrorCode::Revoked)),
                     Ok(SalonEvent::Revoked(_)) => continue,
+                    Ok(SalonEvent::Rekeyed(by)) if by != me.id => return Ok(End::Rekeyed),
+                    Ok(SalonEvent::Rekeyed(_)) => continue,
                     // Announcements only say "there is more"; after missing some, the current
                     // head says it all, and the store whether this device was removed meanwhile.
                     Err(RecvError::Lagged(_)) => {
@@ -442,6 +447,9 @@ where
                         Revoked::Done => {
                             tracing::info!(device = target, ?rotated, "device removed");
                             state.revoked(salon, target);
+                            if rotated.is_some() {
+                                state.rekeyed(salon, me.id);
+                            }
                         }
                         Revoked::NoSuchDevice => {}
                         // Another device rotated the key meanwhile: this one reconnects, gets

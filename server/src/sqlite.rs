@@ -271,7 +271,8 @@ fn device_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
 fn known_device(row: DeviceRow) -> Result<KnownDevice, AppError> {
     let (id, name, role, paired_at, last_seen, revoked_at, public) = row;
     // A device paired before public keys were kept has none: it is sent no new key.
-    let public = public.map(|p| p.try_into().map_err(|_| AppError::corrupt("public key is not 32 bytes"))).transpose()?;
+    let public =
+        public.map(|p| p.try_into().map_err(|_| AppError::corrupt("public key is not 32 bytes"))).transpose()?;
     let role = Role::parse(&role);
     if role == Role::Unset {
         return Err(AppError::corrupt("a device without a role"));
@@ -533,7 +534,9 @@ impl ChangeStore for SqliteStore {
             }
             if let Some(rotation) = rotation {
                 let epoch: Option<i64> = transaction
-                    .query_row("SELECT epoch FROM salon_keys WHERE salon = ?1", params![salon.as_str()], |row| row.get(0))
+                    .query_row("SELECT epoch FROM salon_keys WHERE salon = ?1", params![salon.as_str()], |row| {
+                        row.get(0)
+                    })
                     .optional()?;
                 if epoch != Some(i64::from(rotation.epoch) - 1) {
                     return Ok(Revoked::StaleRotation);
@@ -546,7 +549,12 @@ impl ChangeStore for SqliteStore {
                     "INSERT OR REPLACE INTO key_grants (salon, device, epoch, sealed) VALUES (?1, ?2, ?3, ?4)",
                 )?;
                 for grant in rotation.grants {
-                    insert.execute(params![salon.as_str(), to_sql_int(grant.device), i64::from(rotation.epoch), grant.sealed])?;
+                    insert.execute(params![
+                        salon.as_str(),
+                        to_sql_int(grant.device),
+                        i64::from(rotation.epoch),
+                        grant.sealed
+                    ])?;
                 }
             }
             transaction.commit()?;

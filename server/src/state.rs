@@ -23,6 +23,9 @@ pub(crate) enum SalonEvent {
     Head(u64),
     /// This device was removed: its socket closes.
     Revoked(u64),
+    /// The salon moved to a new key (by this device): every other socket closes, so its
+    /// device reconnects and is handed the key sealed to it.
+    Rekeyed(u64),
 }
 
 /// Announcements a slow socket may fall behind by before it only learns the latest head.
@@ -233,6 +236,11 @@ impl AppState {
     /// Tells the salon's open sockets that `device` was removed (its own closes).
     pub(crate) fn revoked(&self, salon: &SalonId, device: u64) {
         let _ = self.announcement_sender(salon).send(SalonEvent::Revoked(device));
+    }
+
+    /// Tells the salon's open sockets that `by` rotated the salon key.
+    pub(crate) fn rekeyed(&self, salon: &SalonId, by: u64) {
+        let _ = self.announcement_sender(salon).send(SalonEvent::Rekeyed(by));
     }
 
     fn announcement_sender(&self, salon: &SalonId) -> broadcast::Sender<SalonEvent> {

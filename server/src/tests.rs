@@ -305,7 +305,14 @@ async fn the_connection_loop_runs_over_plain_channels_and_stops_on_shutdown() {
     device.send(&ClientMsg::Hello { salon: salon("alpha"), credential, at: None, pushed: None });
     assert_eq!(
         device.next_message().await,
-        ServerMsg::Welcome { head: 0, key: None, lost: false, device: 1, role: domain::staff::Role::Owner, grant: None }
+        ServerMsg::Welcome {
+            head: 0,
+            key: None,
+            lost: false,
+            device: 1,
+            role: domain::staff::Role::Owner,
+            grant: None
+        }
     );
     device.send(&ClientMsg::Push { batch: 7, changes: vec![change("c-a", 1, 4)] });
     let seqs = match device.next_message().await {

@@ -91,7 +91,8 @@ impl Relay {
     async fn pair_connected(&self, salon_id: &str) -> ((Socket, u64), Credential) {
         let invite = self.invite(salon_id, Role::Owner).await;
         let token = format!("token-of-{invite}");
-        let joined = self.join_with(salon_id, Credential::Invite { invite, token: token.clone(), public: [7; 32] }).await;
+        let joined =
+            self.join_with(salon_id, Credential::Invite { invite, token: token.clone(), public: [7; 32] }).await;
         (joined, Credential::Device { token })
     }
 
@@ -1012,7 +1013,7 @@ async fn removing_a_device_can_move_the_salon_to_a_new_key_that_reaches_only_the
     send(&mut owner, &ClientMsg::ClaimKey { id: [1; 16] }).await;
     assert_eq!(recv_reply(&mut owner).await, ServerMsg::SalonKey { id: [1; 16] });
     let staying = relay.invite("alpha", Role::Beautician).await;
-    let (_, _) = relay.join_with("alpha", invite_with(&staying, "staying-token")).await;
+    let (mut staying_socket, _) = relay.join_with("alpha", invite_with(&staying, "staying-token")).await;
     let leaving = relay.invite("alpha", Role::Beautician).await;
     let (_, _) = relay.join_with("alpha", invite_with(&leaving, "leaving-token")).await;
     send(&mut owner, &ClientMsg::ListDevices).await;
@@ -1029,6 +1030,8 @@ async fn removing_a_device_can_move_the_salon_to_a_new_key_that_reaches_only_the
         Rotation { epoch: 2, key_id: [2; 16], grants: vec![grant(owner_id), grant(staying_id), grant(leaving_id)] };
     send(&mut owner, &ClientMsg::Revoke { device: leaving_id, rotation: Some(rotation.clone()) }).await;
     assert!(matches!(recv_reply(&mut owner).await, ServerMsg::Devices { devices } if devices.len() == 2));
+    // The open socket of a device that stays is closed, so it reconnects for the new key.
+    expect_closed(&mut staying_socket).await;
 
     // The device that stays is told the new key id, with the key sealed to it.
     let mut socket = relay.connect().await;

@@ -196,58 +196,81 @@ async fn a_relay_restored_from_an_older_backup_gets_everything_back_from_the_dev
     Ok(())
 }
 
+/// The key epoch of the newest change the relay holds (from its sealed header).
+fn newest_change_epoch(data: &Path) -> Result<u32> {
+    let connection = rusqlite::Connection::open(data.join("relay.sqlite3"))?;
+    let bytes: Vec<u8> =
+        connection.query_row("SELECT bytes FROM changes ORDER BY seq DESC LIMIT 1", [], |row| row.get(0))?;
+    Ok(u32::from_le_bytes(bytes[3..7].try_into()?))
+}
+
 #[tokio::test]
-async fn a_removed_device_is_cut_off_at_once_and_the_others_carry_on() -> Result<()> {
+async fn a_removed_device_is_cut_off_at_once_and_what_is_written_after_is_sealed_under_a_key_it_never_gets()
+-> Result<()> {
     let data = tempfile::tempdir()?;
     let relay = Relay::start(data.path()).await?;
     let driver = Driver::start().await?;
     let tablet = Browser::open(&driver, TABLET).await?;
     let phone = Browser::open(&driver, PHONE).await?;
+    let desk = Browser::open(&driver, TABLET).await?;
     e2e::join_as(&tablet, &relay, "owner").await?;
     e2e::join(&phone, &relay).await?;
+    e2e::join(&desk, &relay).await?;
     create_customer(&tablet, "周一", "13900000011", "").await?;
     phone.navigate("/customers").await?;
     phone.wait_for_text("[data-test=row-name]", "周一").await?;
+    assert_eq!(newest_change_epoch(data.path())?, 1);
 
-    // The owner's tablet lists both devices, itself marked, and removes the phone (lost).
+    // The owner's tablet lists the devices, itself marked, and removes the phone (lost).
     tablet.navigate("/settings").await?;
     tablet.wait_for("[data-test=device-this]").await?;
     let rows = tablet.client.find_all(fantoccini::Locator::Css("[data-test=device-row]")).await?;
-    assert_eq!(rows.len(), 2, "both devices are listed");
+    assert_eq!(rows.len(), 3, "every device is listed");
     tablet.scroll_to("[data-test=devices]").await?;
     tablet.screenshot("tablet-devices").await?;
-    tablet.click("[data-test=device-remove]").await?;
+    // The phone is the second device paired.
+    let removes = tablet.client.find_all(fantoccini::Locator::Css("[data-test=device-remove]")).await?;
+    removes[0].click().await?;
     tablet.screenshot("tablet-device-remove-confirm").await?;
     tablet.click("[data-test=device-remove-confirm]").await?;
     // The phone's connection is closed at once, and it says why.
     phone.wait_for_text("[data-test=sync-badge]", "已被移出门店").await?;
     phone.screenshot("phone-removed").await?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while tablet.client.find_all(fantoccini::Locator::Css("[data-test=device-row]")).await?.len() != 1 {
+    while tablet.client.find_all(fantoccini::Locator::Css("[data-test=device-row]")).await?.len() != 2 {
         if std::time::Instant::now() > deadline {
             bail!("the removed device is still listed");
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 
-    // The tablet carries on; nothing written after the removal reaches the phone, even after
-    // it reloads (its token is refused).
+    // The tablet carries on under the salon's new key; the desk, which stays, reads it.
     create_customer(&tablet, "周二", "13900000012", "").await?;
     tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
+    assert_eq!(newest_change_epoch(data.path())?, 2, "written after the removal: sealed under the new key");
+    desk.navigate("/customers").await?;
+    desk.wait_for_text("[data-test=customer-list]", "周二").await?;
+    // The phone never gets it, even after it reloads (its token is refused), and the key it
+    // has does not open what was written after.
     phone.client.refresh().await?;
     phone.wait_for_text("[data-test=sync-badge]", "已被移出门店").await?;
     phone.navigate("/customers").await?;
     phone.wait_for_text("[data-test=row-name]", "周一").await?;
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     if phone.text("[data-test=customer-list]").await?.contains("周二") {
         bail!("a removed device received a customer written after its removal");
     }
-    let fresh = Browser::open(&driver, TABLET).await?;
-    e2e::join(&fresh, &relay).await?;
+    // A device invited now gets every key in its link and reads everything.
+    tablet.navigate("/settings").await?;
+    tablet.click("[data-test=invite-make]").await?;
+    let link = tablet.wait_for("[data-test=invite-link]").await?.prop("value").await?.unwrap_or_default();
+    let fresh = Browser::open(&driver, PHONE).await?;
+    fresh.goto(&link).await?;
+    fresh.wait_for("a.sync-online").await?;
     fresh.navigate("/customers").await?;
     fresh.wait_for_text("[data-test=list-count]", "共 2 位").await?;
     tablet.close().await?;
     phone.close().await?;
+    desk.close().await?;
     fresh.close().await?;
     Ok(())
 }

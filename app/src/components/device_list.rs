@@ -53,7 +53,7 @@ pub fn DeviceList() -> impl IntoView {
                                             {move || if confirming.get() == Some(id) {
                                                 view! {
                                                     <button type="button" class="button button-danger" data-test="device-remove-confirm"
-                                                        on:click=move |_| { confirming.set(None); state.manage(ClientMsg::Revoke { device: id }); }>
+                                                        on:click=move |_| { confirming.set(None); state.manage(ClientMsg::Revoke { device: id, rotation: None }); }>
                                                         {move || i18n.t().ui(Ui::DeviceRemoveConfirm)}
                                                     </button>
                                                     <button type="button" class="button button-secondary" on:click=move |_| confirming.set(None)>

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use domain::blob::BlobHash;
-use domain::crypto::SalonKey;
+use domain::crypto::{DeviceKey, Keyring, SalonKey};
 use domain::ids::SalonId;
 use domain::sync::{Effect, Phase, SyncClient};
 use domain::wire::{ClientMsg, Credential, ErrorCode, ServerMsg, WireChange, limits};
@@ -16,6 +16,7 @@ use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use gloo::events::EventListener;
 use gloo::timers::callback::Interval;
 use gloo::timers::future::TimeoutFuture;
+use leptos::prelude::WithUntracked;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
@@ -83,12 +84,12 @@ enum SessionEnd {
 /// a keyed name, remembered here to find the photo an answer is about.
 struct Sealer {
     salon: SalonId,
-    key: SalonKey,
+    key: Keyring,
     photos: RefCell<HashMap<BlobHash, BlobHash>>,
 }
 
 impl Sealer {
-    fn new(salon: SalonId, key: SalonKey) -> Self {
+    fn new(salon: SalonId, key: Keyring) -> Self {
         Sealer { salon, key, photos: RefCell::new(HashMap::new()) }
     }
 
@@ -319,12 +320,12 @@ async fn session(
     let credential = match config.credential() {
         Some(credential) => credential,
         None => {
-            // Set up before devices were paired: its shared code becomes its invite, under a
-            // token of its own.
-            let Some(token) = browser::secret_bytes::<32>().map(domain::join::secret_text) else {
+            // Set up before devices were paired (or before they had key pairs): its shared code
+            // becomes its invite, under a token and a key pair of its own.
+            let (Some(token), Some(secret)) = (browser::secret_bytes::<32>(), browser::secret_bytes::<32>()) else {
                 return SessionEnd::Keyless(Connection::NeedsInvite);
             };
-            config = config.upgraded(token);
+            config = config.upgraded(domain::join::secret_text(token), DeviceKey::new(secret).to_text());
             if let Err(error) = store.set_relay_config(&config).await {
                 state.report(error);
                 return SessionEnd::Lost { was_ready: false };
@@ -333,8 +334,12 @@ async fn session(
         }
     };
     let mut sealer = config.key().map(|key| Sealer::new(config.salon.clone(), key));
-    let mut client =
-        SyncClient::new(config.salon.clone(), credential, cursor, sealer.as_ref().map(|s| s.key.id()), at_hash, pushed);
+    let newest = sealer.as_ref().map(|s| s.key.newest().id());
+    let mut client = SyncClient::new(config.salon.clone(), credential, cursor, newest, at_hash, pushed);
+    // This device's id at the relay (from `Welcome`): what grants are sealed for.
+    let mut me: Option<u64> = None;
+    // The key this device moved the salon to by removing a device, until the relay confirms.
+    let mut rotating: Option<(u64, SalonKey)> = None;
     // The key this session made (the salon's first device): dropped again if another device's
     // claim came first.
     let mut made_key = false;
@@ -360,7 +365,8 @@ async fn session(
                 let Ok(msg) = ServerMsg::decode(&frame) else {
                     return SessionEnd::Lost { was_ready };
                 };
-                for effect in client.on_message(msg) {
+                let mut effects: std::collections::VecDeque<Effect> = client.on_message(msg).into();
+                while let Some(effect) = effects.pop_front() {
                     match effect {
                         Effect::Send(msg) => socket.send(&msg),
                         Effect::Apply { changes, cursor_after } => {
@@ -470,7 +476,7 @@ async fn session(
                                 return SessionEnd::Keyless(Connection::NeedsInvite);
                             };
                             let key = SalonKey::new(bytes);
-                            config.key = Some(key.to_text());
+                            config.key = Some(Keyring::new(key.clone()).to_text());
                             config.key_confirmed = false;
                             if let Err(error) = store.set_relay_config(&config).await {
                                 state.report(error);
@@ -480,7 +486,7 @@ async fn session(
                             if let Some(msg) = client.claim(key.id()) {
                                 socket.send(&msg);
                             }
-                            sealer = Some(Sealer::new(config.salon.clone(), key));
+                            sealer = Some(Sealer::new(config.salon.clone(), Keyring::new(key)));
                         }
                         Effect::RelayForgot => {
                             // Read everything again and upload everything this device has: the
@@ -492,6 +498,7 @@ async fn session(
                             refresh_pending(state, store).await;
                         }
                         Effect::Paired { device, role } => {
+                            me = Some(device);
                             if !config.paired {
                                 // The invite is used up: from now on this device's token alone.
                                 config.paired = true;
@@ -506,7 +513,47 @@ async fn session(
                             state.set_paired(device, role);
                         }
                         Effect::InviteRecorded { hash, expires_at_ms } => state.invite_recorded(hash, expires_at_ms),
-                        Effect::Devices(devices) => state.set_devices(devices),
+                        Effect::Devices(devices) => {
+                            // The removal this device asked for went through: seal with the new
+                            // key from now on (the relay has it sealed to this device too).
+                            let removed = |(gone, _): &mut (u64, SalonKey)| devices.iter().all(|d| d.id != *gone);
+                            if let Some((_, key)) = rotating.take_if(removed)
+                                && let Some(current) = sealer.as_ref()
+                            {
+                                let mut ring = current.key.clone();
+                                ring.add(key);
+                                config.key = Some(ring.to_text());
+                                if let Err(error) = store.set_relay_config(&config).await {
+                                    state.report(error);
+                                }
+                                sealer = Some(Sealer::new(config.salon.clone(), ring));
+                            }
+                            state.set_devices(devices);
+                        }
+                        Effect::Rekey { grant } => {
+                            // The salon moved to a new key after a removal, sealed to this device.
+                            let opened = match (config.device_key(), me, sealer.as_ref()) {
+                                (Some(device_key), Some(id), Some(current)) => {
+                                    device_key.open_grant(&config.salon, id, &grant).ok().map(|key| {
+                                        let mut ring = current.key.clone();
+                                        ring.add(key);
+                                        ring
+                                    })
+                                }
+                                _ => None,
+                            };
+                            let Some(ring) = opened else {
+                                return SessionEnd::Keyless(Connection::WrongKey);
+                            };
+                            config.key = Some(ring.to_text());
+                            if let Err(error) = store.set_relay_config(&config).await {
+                                state.report(error);
+                                return SessionEnd::Lost { was_ready };
+                            }
+                            let newest = ring.newest().id();
+                            sealer = Some(Sealer::new(config.salon.clone(), ring));
+                            effects.extend(client.rekeyed(newest));
+                        }
                         Effect::KeyNeeded => return SessionEnd::Keyless(Connection::NeedsInvite),
                         Effect::KeyMismatch if made_key || !config.key_confirmed => {
                             // Another device made the salon's key a moment before: this one's
@@ -543,7 +590,20 @@ async fn session(
             }
             SyncEvent::ConfigChanged => return SessionEnd::Reconfigured,
             SyncEvent::Manage(msg) => {
-                if let Some(msg) = client.request(*msg) {
+                let msg = match *msg {
+                    // Removing a device moves the salon to a new key, sealed to every device
+                    // that stays: what is written after the removal is unreadable to it.
+                    ClientMsg::Revoke { device, rotation: None } => {
+                        let rotation = sealer.as_ref().and_then(|current| {
+                            let (next, rotation) = rotation_for(state, &config.salon, &current.key, device)?;
+                            rotating = Some((device, next));
+                            Some(rotation)
+                        });
+                        ClientMsg::Revoke { device, rotation }
+                    }
+                    other => other,
+                };
+                if let Some(msg) = client.request(msg) {
                     socket.send(&msg);
                 }
             }
@@ -573,6 +633,26 @@ async fn session(
         }
     }
     SessionEnd::Lost { was_ready }
+}
+
+/// The salon's next key and the rotation that hands it to every device that stays when
+/// `removed` is removed (from the device list as last heard), or `None` without a list.
+fn rotation_for(
+    state: &AppState,
+    salon: &SalonId,
+    ring: &Keyring,
+    removed: u64,
+) -> Option<(SalonKey, domain::wire::Rotation)> {
+    let devices = state.devices.with_untracked(|d| d.list.clone())?;
+    let next = ring.newest().next(browser::secret_bytes::<32>()?);
+    let mut grants = Vec::new();
+    // A device paired before devices had key pairs lists none: it is invited again instead.
+    for device in devices.iter().filter(|d| d.id != removed && d.public != [0; 32]) {
+        let sealed = domain::crypto::grant(salon, device.id, &device.public, &next, browser::secret_bytes::<32>()?);
+        grants.push(domain::wire::Grant { device: device.id, sealed });
+    }
+    let rotation = domain::wire::Rotation { epoch: next.epoch(), key_id: next.id().0, grants };
+    Some((next, rotation))
 }
 
 async fn push_next(

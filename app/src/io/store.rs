@@ -13,7 +13,7 @@ use domain::blob::BlobHash;
 use domain::care::rules::CarePolicy;
 use domain::classify::Policy;
 use domain::classify::snapshot::Snapshot;
-use domain::crypto::SalonKey;
+use domain::crypto::{DeviceKey, Keyring};
 use domain::customer::{
     CustomerDoc, CustomerFile, CustomerNumber, CustomerSummary, EntryEdit, LocalChange, NewCustomer, Photo, Profile,
 };
@@ -158,8 +158,13 @@ pub struct RelayConfig {
     /// This device's own token, made here when it took the invite. (A device set up before
     /// devices were paired kept the salon's shared code here, with no `invite`.)
     pub token: String,
+    /// The salon's keys as text (every epoch this device has, comma-separated).
     #[serde(default)]
     pub key: Option<String>,
+    /// This device's own key pair (its secret, as text), made when it took its invite: a new
+    /// salon key after a removal is sealed to its public half.
+    #[serde(default)]
+    pub device_key: Option<String>,
     /// The invite (or setup secret) this device joined with: sent with the token until the
     /// relay has paired the device, and kept so opening the same link again changes nothing.
     #[serde(default)]
@@ -180,12 +185,24 @@ fn confirmed() -> bool {
 
 impl RelayConfig {
     /// A device joining with `invite` (a link's code), under a token made for it.
-    pub fn joining(salon: SalonId, invite: String, token: String, key: Option<String>) -> Self {
-        RelayConfig { salon, token, key, invite: Some(invite), paired: false, key_confirmed: true }
+    pub fn joining(salon: SalonId, invite: String, token: String, key: Option<String>, device_key: String) -> Self {
+        RelayConfig {
+            salon,
+            token,
+            key,
+            device_key: Some(device_key),
+            invite: Some(invite),
+            paired: false,
+            key_confirmed: true,
+        }
     }
 
-    pub fn key(&self) -> Option<SalonKey> {
-        self.key.as_deref().and_then(|text| SalonKey::parse(text).ok())
+    pub fn key(&self) -> Option<Keyring> {
+        self.key.as_deref().and_then(|text| Keyring::parse(text).ok())
+    }
+
+    pub fn device_key(&self) -> Option<DeviceKey> {
+        self.device_key.as_deref().and_then(|text| DeviceKey::parse(text).ok())
     }
 
     /// The code this device joined with, to tell the same link opened again.
@@ -194,27 +211,36 @@ impl RelayConfig {
     }
 
     /// What the device says in `Hello`, or `None` for a device set up before pairing existed,
-    /// whose shared code must first become an invite with a token of its own
+    /// whose shared code must first become an invite with a token and key pair of its own
     /// ([`RelayConfig::upgraded`]).
     pub fn credential(&self) -> Option<Credential> {
+        let public = self.device_key()?.public();
         match (&self.invite, self.paired) {
             (_, true) => Some(Credential::Device { token: self.token.clone() }),
-            (Some(invite), false) => Some(Credential::Invite { invite: invite.clone(), token: self.token.clone() }),
+            (Some(invite), false) => {
+                Some(Credential::Invite { invite: invite.clone(), token: self.token.clone(), public })
+            }
             (None, false) => None,
         }
     }
 
     /// A device set up before pairing: its shared code becomes its invite (the operator's
-    /// setup secret pairs the salon's first device; every other device needs an invite).
-    pub fn upgraded(&self, token: String) -> Self {
-        RelayConfig { token, invite: Some(self.token.clone()), paired: false, ..self.clone() }
+    /// setup secret pairs the salon's first device; every other device needs an invite), under
+    /// a new token and key pair.
+    pub fn upgraded(&self, token: String, device_key: String) -> Self {
+        let invite = self.invite.clone().unwrap_or_else(|| self.token.clone());
+        // A paired device keeps its token (the relay knows it); it only gains a key pair.
+        let paired = self.paired;
+        let token = if paired { self.token.clone() } else { token };
+        RelayConfig { token, invite: Some(invite), paired, device_key: Some(device_key), ..self.clone() }
     }
 }
 
 impl std::fmt::Debug for RelayConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Token and key are secrets.
-        f.debug_struct("RelayConfig").field("salon", &self.salon).field("key", &self.key().map(|k| k.id())).finish()
+        let key = self.key().map(|k| k.newest().id());
+        f.debug_struct("RelayConfig").field("salon", &self.salon).field("key", &key).finish()
     }
 }
 
@@ -573,14 +599,14 @@ impl Store {
         changes: &[SeqChange],
         cursor: u64,
         salon: &SalonId,
-        key: &SalonKey,
+        key: &Keyring,
     ) -> Result<Applied, AppError> {
         self.apply_sealed(changes, Some(cursor), salon, key, false).await
     }
 
     /// Tries the quarantined changes again (after an update, or with a key the device did not
     /// have): those that open now are applied; the others stay.
-    pub async fn retry_quarantined(&self, salon: &SalonId, key: &SalonKey) -> Result<Option<Applied>, AppError> {
+    pub async fn retry_quarantined(&self, salon: &SalonId, key: &Keyring) -> Result<Option<Applied>, AppError> {
         let tx = self.db.transaction(QUARANTINE).build()?;
         let rows = tx.object_store(QUARANTINE)?.get_all::<QuarantineRecord>().serde()?.await?;
         let mut changes = Vec::new();
@@ -609,7 +635,7 @@ impl Store {
         changes: &[SeqChange],
         cursor: Option<u64>,
         salon: &SalonId,
-        key: &SalonKey,
+        key: &Keyring,
         retrying: bool,
     ) -> Result<Applied, AppError> {
         let today = crate::io::browser::today();
@@ -778,7 +804,7 @@ impl Store {
         &self,
         limit: u32,
         salon: &SalonId,
-        key: &SalonKey,
+        key: &Keyring,
     ) -> Result<Vec<Pending>, AppError> {
         let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(OUTBOX)?;

@@ -163,7 +163,8 @@ async fn main() -> Result<()> {
     let url = format!("{}/v1/sync", relay.url().replace("http://", "ws://"));
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.context("connecting to the relay")?;
     // The salon's first device, paired with the operator's setup secret.
-    let credential = Credential::Invite { invite: TOKEN.to_owned(), token: "bench-pusher".to_owned() };
+    let public = domain::crypto::DeviceKey::new([1; 32]).public();
+    let credential = Credential::Invite { invite: TOKEN.to_owned(), token: "bench-pusher".to_owned(), public };
     let hello = ClientMsg::Hello { salon: SalonId::parse(SALON)?, credential, at: None, pushed: None };
     socket.send(Message::Binary(hello.encode().into())).await?;
     let mut batch = 0u64;
