@@ -68,6 +68,8 @@ pub enum FieldProblem {
     /// An imported row's number is a customer here, but neither her name nor her phone:
     /// probably another salon's number, not an update of `name`.
     NumberOfAnother { name: String },
+    /// Health notes written while she has not given (or has withdrawn) her health consent.
+    NeedsConsent,
 }
 
 /// Every problem found in one form submission, in field order. Empty means valid. `F` names
@@ -115,6 +117,9 @@ pub enum DomainError {
     /// A loaded document that lacks what every customer document has.
     #[error("not a customer document: missing {0}")]
     NotACustomer(&'static str),
+    /// A health note or photo saved without her consent to it (PIPL art. 29).
+    #[error("no consent to {}", .0.key())]
+    NoConsent(crate::customer::Purpose),
     /// A wire frame that cannot be decoded.
     #[error("malformed frame: {0}")]
     Frame(String),

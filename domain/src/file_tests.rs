@@ -10,10 +10,11 @@ use jiff::Timestamp;
 use jiff::civil::{Date, date};
 
 use crate::FieldProblem;
+use crate::DomainError;
 use crate::customer::{
-    Account, AgeBand, Birthday, Book, CardForm, CustomerDoc, CustomerFile, CustomerForm, CustomerNumber,
+    Account, AgeBand, Birthday, Book, CardForm, ConsentEvent, ConsentStatus, Purpose, CustomerDoc, CustomerFile, CustomerForm, CustomerNumber,
     CustomerSummary, EntryEdit, EntryField, EntryId, Field, MoneyForm, NameKeys, NewCustomer, Profile, SearchQuery,
-    VisitForm, search,
+    Photo, BodyArea, PhotoStage, VisitForm, search,
 };
 use crate::generator;
 use crate::ids::{CustomerId, DeviceId, DeviceTag};
@@ -49,8 +50,18 @@ fn customer_doc(name: &str) -> CustomerDoc {
         number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), 1),
         created_at: at(0),
         profile,
+        consents: consented(),
     };
     CustomerDoc::create(device(1), &new).expect("create").0
+}
+
+/// She signed all three consents when her file was opened.
+fn consented() -> Vec<ConsentEvent> {
+    Purpose::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| ConsentEvent::new(entry(200 + i as u8), p, true, "小美", at(0)).expect("consent"))
+        .collect()
 }
 
 fn file(doc: &CustomerDoc) -> CustomerFile {
@@ -454,7 +465,7 @@ fn two_devices_upgrading_an_old_document_offline_make_the_same_upgrade_and_lose_
     let from_a = a.edit_entry(device(2), EntryEdit::AddCard(&card), at(1)).expect("a");
     let p = file(&b).customer.profile;
     let mut form = CustomerForm::from_profile(&p, &|_| None);
-    form.set(Field::Contraindications, "孕期");
+    form.set(Field::Occupation, "教师");
     form.set(Field::Tags, "VIP");
     let edited: Profile = form.validate(TODAY, &no_referrer).expect("valid");
     let from_b = b.update_profile(device(3), &b.version(), &edited, at(2)).expect("b");
@@ -466,7 +477,7 @@ fn two_devices_upgrading_an_old_document_offline_make_the_same_upgrade_and_lose_
     for doc in [&a, &b] {
         let f = file(doc);
         assert_eq!(f.cards.len(), 1, "A's card survives B's upgrade");
-        assert_eq!(f.customer.profile.get(Field::Contraindications), "孕期");
+        assert_eq!(f.customer.profile.get(Field::Occupation), "教师");
         assert_eq!(f.customer.profile.tags().len(), 1);
     }
     assert_eq!(a.heads(), b.heads());
@@ -704,6 +715,7 @@ fn people_list(people: &[(&str, &str)]) -> Vec<CustomerSummary> {
                 number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), u32::from(n)),
                 created_at: at(0),
                 profile,
+                consents: Vec::new(),
             };
             CustomerSummary::of(&file(&CustomerDoc::create(device(1), &new).expect("create").0), TODAY)
         })
@@ -773,6 +785,7 @@ fn the_list_tells_a_contraindication_from_an_allergy() {
             number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), 3),
             created_at: at(0),
             profile,
+            consents: Vec::new(),
         };
         CustomerSummary::of(&file(&CustomerDoc::create(device(1), &new).expect("create").0), TODAY)
     };
@@ -804,6 +817,8 @@ fn a_complete_file_exports_as_json_with_every_entry() {
     assert_eq!(one["visits"].as_array().map(Vec::len), Some(f.visits.len()));
     assert_eq!(one["cards"].as_array().map(Vec::len), Some(f.cards.len()));
     assert_eq!(one["photos"].as_array().map(Vec::len), Some(f.photos.len()));
+    assert_eq!(one["consents"].as_array().map(Vec::len), Some(3), "her consents go with her copy");
+    assert_eq!(one["consents"][0]["given"], true);
 }
 
 // ---- generator -----------------------------------------------------------------------------
@@ -1015,4 +1030,164 @@ fn a_complaint_logged_on_a_phone_is_resolved_on_a_tablet_and_leaves_the_open_lis
     assert_eq!(on_phone.complaints.len(), 1);
     assert_eq!(on_phone.complaints[0].resolved_on, Some(TODAY));
     assert!(CustomerSummary::of(&on_phone, TODAY).open_complaints.is_empty());
+}
+
+// ---- consents (PIPL art. 29) ------------------------------------------------------------
+
+/// A file opened before consents were recorded: a name, and the allergy from the paper card.
+fn legacy_doc() -> CustomerDoc {
+    let profile = CustomerForm::with(&[(Field::Name, "郑洁"), (Field::Allergies, "芦荟")])
+        .validate(TODAY, &no_referrer)
+        .expect("valid");
+    let new = NewCustomer {
+        id: CustomerId::from_random([5; 16]),
+        number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), 5),
+        created_at: at(0),
+        profile,
+        consents: Vec::new(),
+    };
+    CustomerDoc::create(device(1), &new).expect("create").0
+}
+
+fn photo(n: u8) -> Photo {
+    Photo {
+        id: entry(n),
+        blob: "ab".repeat(32),
+        area: BodyArea::Face,
+        stage: PhotoStage::Before,
+        taken_on: TODAY,
+        note: String::new(),
+        width: 10,
+        height: 10,
+        bytes: 100,
+        voided: false,
+    }
+}
+
+fn decide(purpose: Purpose, given: bool, n: u8, seconds: i64) -> ConsentEvent {
+    ConsentEvent::new(entry(n), purpose, given, "前台小王", at(seconds)).expect("consent")
+}
+
+#[test]
+fn a_new_file_with_health_notes_needs_her_health_consent() {
+    let profile = CustomerForm::with(&[(Field::Name, "郑洁"), (Field::Allergies, "芦荟")])
+        .validate(TODAY, &no_referrer)
+        .expect("valid");
+    let mut new = NewCustomer {
+        id: CustomerId::from_random([5; 16]),
+        number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), 5),
+        created_at: at(0),
+        profile,
+        consents: vec![decide(Purpose::Photos, true, 1, 0)],
+    };
+    assert_eq!(new.check_consent(), Err(DomainError::NoConsent(Purpose::Health)));
+    new.consents.push(decide(Purpose::Health, true, 2, 0));
+    assert_eq!(new.check_consent(), Ok(()));
+    let (doc, _) = CustomerDoc::create(device(1), &new).expect("create");
+    let consents = file(&doc).consents;
+    assert!(consents.allows(Purpose::Health) && consents.allows(Purpose::Photos));
+    assert_eq!(consents.status(Purpose::Marketing), ConsentStatus::NotRecorded);
+    let nameless = NewCustomer { profile: CustomerForm::with(&[(Field::Name, "周敏")]).validate(TODAY, &no_referrer).expect("valid"), consents: Vec::new(), ..new };
+    assert_eq!(nameless.check_consent(), Ok(()), "no health notes, no health consent needed");
+}
+
+#[test]
+fn health_notes_are_written_only_with_her_consent_and_a_legacy_file_still_saves_the_rest() {
+    let mut doc = legacy_doc();
+    let p = file(&doc).customer.profile;
+    let occupation = set_field(&p, Field::Occupation, "教师");
+    assert!(!doc.update_profile(device(2), &doc.version(), &occupation, at(1)).expect("saves").is_empty());
+    let p = file(&doc).customer.profile;
+    let allergy = set_field(&p, Field::Allergies, "芦荟、果酸");
+    assert_eq!(
+        doc.update_profile(device(2), &doc.version(), &allergy, at(2)),
+        Err(DomainError::NoConsent(Purpose::Health))
+    );
+    assert_eq!(file(&doc).customer.profile.get(Field::Allergies), "芦荟", "nothing half-saved");
+    let cleared = set_field(&p, Field::Allergies, "");
+    assert!(doc.update_profile(device(2), &doc.version(), &cleared, at(3)).is_ok(), "clearing needs no consent");
+    doc.record_consent(device(2), &decide(Purpose::Health, true, 1, 4), at(4)).expect("consent");
+    let p = file(&doc).customer.profile;
+    let allergy = set_field(&p, Field::Allergies, "果酸");
+    doc.update_profile(device(2), &doc.version(), &allergy, at(5)).expect("with consent");
+    assert_eq!(file(&doc).customer.profile.get(Field::Allergies), "果酸");
+}
+
+#[test]
+fn the_form_names_each_health_field_written_without_consent() {
+    let before = CustomerForm::with(&[(Field::Name, "郑洁")]).validate(TODAY, &no_referrer).expect("valid");
+    let after = CustomerForm::with(&[(Field::Name, "郑洁"), (Field::Allergies, "芦荟"), (Field::SubHealth, "失眠")])
+        .validate(TODAY, &no_referrer)
+        .expect("valid");
+    let errors = crate::customer::check_health(&before, &after, false).expect_err("needs consent");
+    assert_eq!(errors.get(Field::Allergies), Some(&FieldProblem::NeedsConsent));
+    assert_eq!(errors.get(Field::SubHealth), Some(&FieldProblem::NeedsConsent));
+    assert_eq!(errors.get(Field::Name), None);
+    assert!(crate::customer::check_health(&before, &after, true).is_ok());
+    assert!(crate::customer::check_health(&after, &after, false).is_ok(), "unchanged notes need nothing new");
+}
+
+#[test]
+fn a_photo_needs_her_photo_consent() {
+    let mut doc = legacy_doc();
+    assert_eq!(
+        doc.edit_entry(device(2), EntryEdit::AddPhoto(&photo(1)), at(1)),
+        Err(DomainError::NoConsent(Purpose::Photos))
+    );
+    doc.record_consent(device(2), &decide(Purpose::Photos, true, 9, 2), at(2)).expect("consent");
+    doc.edit_entry(device(2), EntryEdit::AddPhoto(&photo(1)), at(3)).expect("photo");
+    assert_eq!(file(&doc).photos.len(), 1);
+}
+
+#[test]
+fn withdrawing_stops_that_use_at_once_and_is_logged() {
+    let mut doc = legacy_doc();
+    doc.record_consent(device(2), &decide(Purpose::Health, true, 1, 1), at(1)).expect("health");
+    doc.record_consent(device(2), &decide(Purpose::Photos, true, 2, 1), at(1)).expect("photos");
+    doc.edit_entry(device(2), EntryEdit::AddPhoto(&photo(3)), at(2)).expect("photo");
+    let p = set_field(&file(&doc).customer.profile, Field::MedicalHistory, "高血压");
+    doc.update_profile(device(2), &doc.version(), &p, at(3)).expect("history");
+    doc.record_consent(device(3), &decide(Purpose::Health, false, 4, 10), at(10)).expect("withdraw health");
+    doc.record_consent(device(3), &decide(Purpose::Photos, false, 5, 11), at(11)).expect("withdraw photos");
+    let f = file(&doc);
+    for field in [Field::Allergies, Field::MedicalHistory] {
+        assert_eq!(f.customer.profile.get(field), "", "{field:?} is cleared");
+    }
+    assert!(f.photos.iter().all(|p| p.voided), "her photos are no longer shown");
+    assert!(matches!(f.consents.status(Purpose::Health), ConsentStatus::Withdrawn(e) if e.by == "前台小王"));
+    assert_eq!(f.consents.events().len(), 4, "giving and withdrawing are both kept");
+    assert_eq!(
+        doc.edit_entry(device(2), EntryEdit::AddPhoto(&photo(6)), at(12)),
+        Err(DomainError::NoConsent(Purpose::Photos))
+    );
+}
+
+#[test]
+fn consents_decided_on_two_offline_tablets_merge_and_the_later_decision_counts() {
+    let doc = legacy_doc();
+    let (mut a, mut b) = (doc.clone(), doc);
+    let ca = a.record_consent(device(2), &decide(Purpose::Marketing, true, 1, 5), at(5)).expect("a");
+    let cb = b.record_consent(device(3), &decide(Purpose::Marketing, false, 2, 9), at(9)).expect("b");
+    a.apply_changes(cb.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    b.apply_changes(ca.iter().map(|c| c.bytes.as_slice())).expect("apply");
+    for doc in [&a, &b] {
+        let consents = file(doc).consents;
+        assert_eq!(consents.events().len(), 2);
+        assert!(consents.refuses(Purpose::Marketing), "the later decision, a withdrawal, counts on both");
+    }
+}
+
+#[test]
+fn who_recorded_a_consent_is_required() {
+    assert_eq!(ConsentEvent::new(entry(1), Purpose::Health, true, "  ", at(0)), Err(FieldProblem::Required));
+    assert_eq!(
+        ConsentEvent::new(entry(1), Purpose::Health, true, &"王".repeat(41), at(0)),
+        Err(FieldProblem::TooLong { max: 40 })
+    );
+}
+
+fn set_field(p: &Profile, field: Field, value: &str) -> Profile {
+    let mut form = CustomerForm::from_profile(p, &|_| None);
+    form.set(field, value);
+    form.validate(TODAY, &no_referrer).expect("valid")
 }

@@ -12,6 +12,7 @@ use jiff::civil::{Date, DateTime};
 
 use crate::DomainError;
 use crate::customer::{
+    ConsentEvent, Purpose,
     BodyArea, Card, CustomerDoc, CustomerForm, CustomerNumber, EntryEdit, EntryId, Field, LocalChange, MoneyEntry,
     MoneyKind, NewCustomer, Photo, PhotoStage, Visit,
 };
@@ -175,11 +176,27 @@ pub fn salon_scaled(seed: u64, n: usize, today: Date, visits_pct: u64) -> Vec<Ge
                 .ok_or(crate::FieldProblem::UnknownCustomer)
         };
         let Ok(profile) = form.validate(today, &lookup) else { continue };
+        let created_at = timestamp(since.at(10, 0, 0, 0));
+        // She signed the salon's consent form when her file was opened.
+        let by = if profile.beautician().is_empty() { "前台" } else { profile.beautician() };
+        // Ids made from her index, not the generator's stream, so the salon is the same one
+        // earlier benchmarks generated.
+        let consents = Purpose::ALL
+            .into_iter()
+            .enumerate()
+            .filter_map(|(p, purpose)| {
+                let mut id = [0xc0; 16];
+                id[0] = p as u8;
+                id[8..].copy_from_slice(&(i as u64).to_le_bytes());
+                ConsentEvent::new(EntryId::from_random(id), purpose, true, by, created_at).ok()
+            })
+            .collect();
         let new = NewCustomer {
             id: CustomerId::from_random(rng.bytes16()),
             number: CustomerNumber::new(tag.clone(), (i + 1) as u32),
-            created_at: timestamp(since.at(10, 0, 0, 0)),
+            created_at,
             profile,
+            consents,
         };
         let beautician = new.profile.beautician().to_owned();
         let mut generated =

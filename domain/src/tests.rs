@@ -51,6 +51,14 @@ fn new_customer(profile: Profile) -> NewCustomer {
         number: CustomerNumber::new(DeviceTag::parse("K7QX").expect("tag"), 12),
         created_at: at(0),
         profile,
+        consents: crate::customer::Purpose::ALL
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                crate::customer::ConsentEvent::new(crate::customer::EntryId::from_random([200 + i as u8; 16]), p, true, "小美", at(0))
+                    .expect("consent")
+            })
+            .collect(),
     }
 }
 
@@ -452,6 +460,7 @@ fn summary(name: &str, phone: &str, number: &str, created: i64) -> CustomerSumma
         number: CustomerNumber::parse(number).expect("number"),
         created_at: at(created),
         profile: p,
+        consents: Vec::new(),
     };
     let (doc, _) = CustomerDoc::create(device(1), &new).expect("create");
     CustomerSummary::of(&doc.file().expect("file"), TODAY)

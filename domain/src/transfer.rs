@@ -303,6 +303,8 @@ struct FileExport<'a> {
     money: &'a [MoneyEntry],
     photos: &'a [crate::customer::Photo],
     balance: crate::customer::Account,
+    /// Her consent decisions, given and withdrawn, with who and when.
+    consents: &'a [crate::customer::ConsentEvent],
 }
 
 /// Complete files as pretty JSON, for a customer's own copy or a transfer.
@@ -327,6 +329,7 @@ pub fn export_json(files: &[CustomerFile], today: Date) -> String {
                 money: &file.money,
                 photos: &file.photos,
                 balance: file.account(today),
+                consents: file.consents.events(),
             }
         })
         .collect();

@@ -128,6 +128,12 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// A greeting, offer or win-back letter: a marketing message, which needs her consent
+    /// (the others are about her own treatments and cards).
+    pub fn is_marketing(&self) -> bool {
+        matches!(self, Reason::Birthday { .. } | Reason::Holiday { .. } | Reason::WinBackLetter)
+    }
+
     /// The day the task is about, when it is about a day (her birthday, a holiday, a card's
     /// last day): after it, the task has missed its point.
     pub fn deadline(&self) -> Option<Date> {
@@ -284,6 +290,10 @@ pub struct CareFacts {
     pub answered: BTreeSet<String>,
     pub states: TaskStates,
     pub handovers: Vec<Handover>,
+    /// She withdrew her consent to marketing messages: no greeting, offer or win-back letter
+    /// is raised for her (service calls about her treatments still are).
+    #[serde(default)]
+    pub no_marketing: bool,
 }
 
 fn plus(day: Date, days: i32) -> Date {
@@ -331,6 +341,7 @@ impl CareFacts {
             answered: file.contacts.iter().filter(|c| !c.voided).filter_map(|c| c.answers.clone()).collect(),
             states: file.task_states.clone(),
             handovers: file.handovers.clone(),
+            no_marketing: file.consents.refuses(crate::customer::Purpose::Marketing),
         }
     }
 
@@ -348,6 +359,9 @@ impl CareFacts {
         let any_snoozed = self.states.values().any(|s| matches!(s, TaskState::Snoozed { .. }));
         let mut out = Vec::new();
         let mut raise = |reason: Reason, due: Date| {
+            if self.no_marketing && reason.is_marketing() {
+                return;
+            }
             let due = match due {
                 due if due >= created => due,
                 _ if reason.carries_over(created) => created,
@@ -744,6 +758,23 @@ mod tests {
         let letter = tasks.iter().find(|t| t.reason == Reason::WinBackLetter).expect("letter");
         assert_eq!(letter.due, date(2026, 11, 19), "91 days after her last treatment");
         assert_eq!(tasks.iter().find(|t| t.reason == Reason::WinBackCall).map(|t| t.due), Some(date(2026, 11, 26)));
+    }
+
+    #[test]
+    fn a_customer_who_withdrew_marketing_consent_gets_no_greeting_offer_or_letter_but_her_service_calls() {
+        let mut facts = her();
+        facts.birthday = Some(date(1990, 11, 26));
+        facts.treatments = vec![date(2026, 8, 20)];
+        facts.product_days = vec![date(2026, 11, 23)];
+        let silent = classes(ValueClass::A, Lifecycle::Silent);
+        let with = open(&facts, &silent, TODAY);
+        assert!(with.iter().any(|t| matches!(t.reason, Reason::Birthday { .. })), "{:?}", reasons(&with));
+        assert!(with.iter().any(|t| t.reason == Reason::WinBackLetter));
+        facts.no_marketing = true;
+        let without = open(&facts, &silent, TODAY);
+        assert!(without.iter().all(|t| !t.reason.is_marketing()), "{:?}", reasons(&without));
+        assert!(without.iter().any(|t| matches!(t.reason, Reason::ProductCall { .. })), "service calls stay");
+        assert!(without.iter().any(|t| t.reason == Reason::WinBackCall), "a call to ask how she is stays");
     }
 
     #[test]

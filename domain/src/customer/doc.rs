@@ -13,7 +13,8 @@
 //!   holding the owner's class override as JSON (blank when none); scalars, so no upgrade;
 //! - `contact_<entry id>`, `task_<task id>`, `handover_<entry id>`: the follow-up log, task
 //!   states and hand-overs, one JSON register each (root scalars again: no upgrade needed);
-//! - `complaint_<entry id>` and `complaint-action_<entry id>`: the complaint book, likewise.
+//! - `complaint_<entry id>` and `complaint-action_<entry id>`: the complaint book, likewise;
+//! - `consent_<entry id>`: her consent decisions (see `consent.rs`), likewise.
 //!
 //! Schema 1 documents (the first release) had only `allergies` and `notes` as containers. The
 //! first device that writes to one adds the missing containers with a *deterministic* upgrade
@@ -42,6 +43,7 @@ use automerge::{ActorId, Automerge, Change, ObjId, ObjType, ROOT, ReadDoc, Scala
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 
+use super::consent::{ConsentEvent, Consents, Purpose, health_written};
 use super::entries::{Account, BodyArea, Card, EntryId, MoneyEntry, MoneyKind, Photo, PhotoStage, Visit};
 use super::fields::{Field, Kind, Profile, Tag};
 use super::number::CustomerNumber;
@@ -69,6 +71,8 @@ const HANDOVER_PREFIX: &str = "handover_";
 /// (`complaint-action_<entry id>`, add-only).
 const COMPLAINT_PREFIX: &str = "complaint_";
 const ACTION_PREFIX: &str = "complaint-action_";
+/// Consent decisions (`consent_<entry id>`, written once each).
+const CONSENT_PREFIX: &str = "consent_";
 
 /// The root register holding a class override: `override_value`, `override_grade` …
 fn override_key(dimension: Dimension) -> String {
@@ -114,6 +118,8 @@ pub struct CustomerFile {
     pub handovers: Vec<Handover>,
     /// Her complaints and suggestions with the actions taken, oldest first.
     pub complaints: Vec<ComplaintStatus>,
+    /// Her consent decisions (health record, photos, marketing), oldest first.
+    pub consents: Consents,
 }
 
 impl CustomerFile {
@@ -134,6 +140,20 @@ pub struct NewCustomer {
     pub number: CustomerNumber,
     pub created_at: Timestamp,
     pub profile: Profile,
+    /// Consents she gave when her file was opened (the form's consent box).
+    pub consents: Vec<ConsentEvent>,
+}
+
+impl NewCustomer {
+    /// Health notes in a new file need her health consent among `consents`.
+    pub fn check_consent(&self) -> Result<(), DomainError> {
+        let consents = Consents::new(self.consents.clone());
+        let has_health = Field::ALL.iter().any(|f| f.is_health() && !self.profile.get(*f).trim().is_empty());
+        if has_health && !consents.allows(Purpose::Health) {
+            return Err(DomainError::NoConsent(Purpose::Health));
+        }
+        Ok(())
+    }
 }
 
 /// One change made on this device, ready for the outbox: its hash (the relay's dedup key)
@@ -220,6 +240,9 @@ impl CustomerDoc {
         for key in ENTRY_MAPS {
             tx.put_object(ROOT, key, ObjType::Map)?;
         }
+        for event in &new.consents {
+            tx.put(ROOT, format!("{CONSENT_PREFIX}{}", event.id.as_str()), consent_json(event)?)?;
+        }
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(new.created_at.as_second()));
         let change = hash
             .and_then(|hash| doc.get_change_by_hash(&hash))
@@ -261,6 +284,12 @@ impl CustomerDoc {
         let upgrade = upgrade(&mut fork)?;
         fork.set_actor(actor.clone());
         let before = CustomerDoc { doc: fork };
+        if let Ok(was) = before.customer()
+            && !health_written(&was.profile, profile).is_empty()
+            && !self.consents().allows(Purpose::Health)
+        {
+            return Err(DomainError::NoConsent(Purpose::Health));
+        }
         let old_tags = before.tags();
         let mut scalars = Vec::new();
         let mut texts = Vec::new();
@@ -320,6 +349,9 @@ impl CustomerDoc {
         {
             return Err(DomainError::NotACustomer("entry"));
         }
+        if matches!(edit, EntryEdit::AddPhoto(_)) && !self.consents().allows(Purpose::Photos) {
+            return Err(DomainError::NoConsent(Purpose::Photos));
+        }
         self.write(device, now, |tx, maps| {
             match edit {
                 EntryEdit::AddVisit(visit) => {
@@ -375,6 +407,58 @@ impl CustomerDoc {
             }
             Ok(())
         })
+    }
+
+    /// Records her decision on one purpose. Withdrawing stops that use in the same change:
+    /// a withdrawn health consent clears her health notes, a withdrawn photo consent voids
+    /// her photos (their bytes go only when she is erased).
+    pub fn record_consent(
+        &mut self,
+        device: DeviceId,
+        event: &ConsentEvent,
+        now: Timestamp,
+    ) -> Result<Vec<LocalChange>, DomainError> {
+        let json = consent_json(event)?;
+        let key = format!("{CONSENT_PREFIX}{}", event.id.as_str());
+        let mut texts = Vec::new();
+        let mut scalars = Vec::new();
+        if !event.given && event.purpose == Purpose::Health {
+            for field in Field::ALL.iter().copied().filter(|f| f.is_health()) {
+                match field.kind() {
+                    Kind::Text(_) => texts.push(self.object(field.key(), ObjType::Text)?),
+                    _ => scalars.push(field.key()),
+                }
+            }
+        }
+        let photos: Vec<ObjId> = if !event.given && event.purpose == Purpose::Photos {
+            self.entries(3).map(|(_, obj)| obj).collect()
+        } else {
+            Vec::new()
+        };
+        self.write(device, now, |tx, _| {
+            tx.put(ROOT, key, json)?;
+            for text in &texts {
+                tx.update_text(text, "")?;
+            }
+            for field in scalars {
+                tx.put(ROOT, field, "")?;
+            }
+            for photo in &photos {
+                tx.put(photo, "voided", true)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Her consent decisions as they stand in this document.
+    pub fn consents(&self) -> Consents {
+        let events = self
+            .doc
+            .keys(ROOT)
+            .filter(|key| key.starts_with(CONSENT_PREFIX))
+            .filter_map(|key| serde_json::from_str::<ConsentEvent>(&self.string(&key)).ok())
+            .collect();
+        Consents::new(events)
     }
 
     /// Moves the customer to the bin (`Some(now)`) or takes her out of it (`None`).
@@ -620,6 +704,7 @@ impl CustomerDoc {
         contacts.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         handovers.sort_by(|a, b| (a.on, &a.to).cmp(&(b.on, &b.to)));
         let complaints = ComplaintStatus::of(&complaints, &actions);
+        let consents = self.consents();
         Ok(CustomerFile {
             customer,
             visits,
@@ -632,6 +717,7 @@ impl CustomerDoc {
             task_states,
             handovers,
             complaints,
+            consents,
         })
     }
 
@@ -813,4 +899,8 @@ fn upgrade(doc: &mut Automerge) -> Result<Option<LocalChange>, DomainError> {
     doc.set_actor(actor);
     let change = doc.get_change_by_hash(&hash).ok_or(DomainError::Corrupt("the schema upgrade is missing".into()))?;
     Ok(Some(LocalChange::of(&change)))
+}
+
+fn consent_json(event: &ConsentEvent) -> Result<String, DomainError> {
+    serde_json::to_string(event).map_err(|e| DomainError::Corrupt(e.to_string()))
 }

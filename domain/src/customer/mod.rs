@@ -1,6 +1,7 @@
 //! The customer file: validated fields, the form that produces them, the automerge document
 //! that stores them, the entries recorded over time and the list entry derived from it all.
 
+mod consent;
 mod doc;
 mod entries;
 mod fields;
@@ -9,6 +10,7 @@ mod number;
 mod pinyin;
 mod summary;
 
+pub use consent::{ConsentEvent, ConsentStatus, Consents, MAX_BY_CHARS, Purpose, check_health, health_written};
 pub use doc::{Customer, CustomerDoc, CustomerFile, EntryEdit, LocalChange, NewCustomer, Version};
 pub use entries::{
     Account, BodyArea, Card, CardForm, CardStatus, EXPIRING_SOON_DAYS, EntryField, EntryId, MAX_CARD_SESSIONS,

@@ -1,0 +1,143 @@
+//! Her separate consents (PIPL art. 29 单独同意): to keep a health record, to take photos and
+//! to receive marketing messages. Each decision is an event (given or withdrawn, who, when),
+//! kept forever in her file as the log art. 15 asks for; her current answer for a purpose is
+//! the latest event. Events are add-only root registers (`consent_<entry id>`), so decisions
+//! made on two offline tablets both stay and the later one counts.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::entries::EntryId;
+use super::fields::{Field, Profile, Section};
+use crate::{FieldErrors, FieldProblem};
+
+/// What she consents to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Allergies, contraindications, medical history and sub-health notes.
+    Health,
+    /// Before/after photos of her face and body.
+    Photos,
+    /// Greetings and offers: birthday and holiday messages, win-back letters.
+    Marketing,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 3] = [Purpose::Health, Purpose::Photos, Purpose::Marketing];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Purpose::Health => "health",
+            Purpose::Photos => "photos",
+            Purpose::Marketing => "marketing",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Purpose> {
+        Purpose::ALL.into_iter().find(|p| p.key() == raw)
+    }
+}
+
+/// The most a "who" may hold: a person's name or a device's.
+pub const MAX_BY_CHARS: usize = 40;
+
+/// One decision: she gave or withdrew her consent to `purpose`, recorded by `by` at `at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentEvent {
+    pub id: EntryId,
+    pub purpose: Purpose,
+    pub given: bool,
+    /// Who recorded it (the beautician or front desk who asked her).
+    pub by: String,
+    pub at: Timestamp,
+}
+
+impl ConsentEvent {
+    /// A decision recorded now by `by` (required, at most [`MAX_BY_CHARS`]).
+    pub fn new(id: EntryId, purpose: Purpose, given: bool, by: &str, at: Timestamp) -> Result<Self, FieldProblem> {
+        let by = by.trim();
+        if by.is_empty() {
+            return Err(FieldProblem::Required);
+        }
+        if by.chars().count() > MAX_BY_CHARS {
+            return Err(FieldProblem::TooLong { max: MAX_BY_CHARS });
+        }
+        Ok(ConsentEvent { id, purpose, given, by: by.to_owned(), at })
+    }
+}
+
+/// Where she stands on one purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsentStatus<'a> {
+    /// Never asked (files from before consents were recorded).
+    NotRecorded,
+    Given(&'a ConsentEvent),
+    Withdrawn(&'a ConsentEvent),
+}
+
+/// Every consent decision in her file, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Consents(Vec<ConsentEvent>);
+
+impl Consents {
+    /// Orders the events (by time, then id, so every device agrees on the latest).
+    pub fn new(mut events: Vec<ConsentEvent>) -> Self {
+        events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        Consents(events)
+    }
+
+    pub fn events(&self) -> &[ConsentEvent] {
+        &self.0
+    }
+
+    pub fn status(&self, purpose: Purpose) -> ConsentStatus<'_> {
+        match self.0.iter().rev().find(|e| e.purpose == purpose) {
+            None => ConsentStatus::NotRecorded,
+            Some(e) if e.given => ConsentStatus::Given(e),
+            Some(e) => ConsentStatus::Withdrawn(e),
+        }
+    }
+
+    /// True when she has consented to `purpose` and not withdrawn since.
+    pub fn allows(&self, purpose: Purpose) -> bool {
+        matches!(self.status(purpose), ConsentStatus::Given(_))
+    }
+
+    /// True when she said no (withdrew) to `purpose`; false when given or never asked.
+    pub fn refuses(&self, purpose: Purpose) -> bool {
+        matches!(self.status(purpose), ConsentStatus::Withdrawn(_))
+    }
+}
+
+impl Field {
+    /// Health information in the law's sense: what needs her health consent to be kept.
+    pub fn is_health(self) -> bool {
+        self.section() == Section::Health || self == Field::SubHealth
+    }
+}
+
+/// The health fields an edit from `before` to `after` fills in or changes to something not
+/// blank: each needs her health consent. Clearing a field never does, and a legacy file's
+/// health notes left as they were never block saving the rest of the file.
+pub fn health_written(before: &Profile, after: &Profile) -> Vec<Field> {
+    Field::ALL
+        .iter()
+        .copied()
+        .filter(|f| f.is_health() && !after.get(*f).trim().is_empty() && before.get(*f) != after.get(*f))
+        .collect()
+}
+
+/// The form's verdict on consent: each health field written without it gets
+/// [`FieldProblem::NeedsConsent`].
+pub fn check_health(before: &Profile, after: &Profile, consented: bool) -> Result<(), FieldErrors> {
+    let written = health_written(before, after);
+    if consented || written.is_empty() {
+        return Ok(());
+    }
+    let mut errors = FieldErrors::default();
+    for field in written {
+        errors.push(field, FieldProblem::NeedsConsent);
+    }
+    Err(errors)
+}
