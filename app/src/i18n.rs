@@ -585,6 +585,10 @@ impl Texts {
             (FieldProblem::NumberOfAnother { name }, false) => format!(
                 "This number belongs to {name} here, but neither the name nor the phone on this row is hers. It may be another salon's number: clear it (to import her as new) or correct it."
             ),
+            (FieldProblem::NeedsConsent, true) => "记录健康信息前，须取得她的单独同意：请勾选本栏上方的同意。".into(),
+            (FieldProblem::NeedsConsent, false) => {
+                "Health details need her separate consent first: tick the consent at the top of this section.".into()
+            }
             (FieldProblem::PhoneScientific, true) => {
                 "电话号码被表格改成了科学计数法（如 1.39E+10），数字已丢失。请在表格中把这一列设为“文本”后重新填写。".into()
             }
@@ -1045,6 +1049,29 @@ ui! {
     AhpWhat => "层次分析法：您只需两两比较哪项指标更重要，系统据此算出每项指标的权重，再给每位顾客打一个综合分。一致性比率 CR 检查这些比较是否前后矛盾（比如说甲比乙重要、乙比丙重要，却又说丙比甲重要）；CR 不超过 0.1 才能保存。", "The analytic hierarchy process: you only say which of two indicators matters more, pair by pair; Meike turns that into a weight for each indicator and a composite score for every customer. The consistency ratio CR checks the comparisons do not contradict each other (A over B, B over C, yet C over A); it must be 0.1 or less to save.";
     CardPrice => "售价", "Price";
     CardBought => "购于", "Bought";
+    ConsentTitle => "顾客同意", "Her consent";
+    ConsentHealth => "记录健康信息（过敏、禁忌、病史、亚健康）", "Keeping a health record (allergies, contraindications, history, sub-health)";
+    ConsentPhotos => "拍摄和保存护理前后照片", "Taking and keeping before/after photos";
+    ConsentMarketing => "接收生日祝福、节日优惠等营销信息", "Receiving birthday greetings, holiday offers and other marketing";
+    ConsentGiven => "已同意", "Given";
+    ConsentWithdrawn => "已撤回", "Withdrawn";
+    ConsentNotRecorded => "未记录", "Not recorded";
+    ConsentRecord => "记录同意", "Record consent";
+    ConsentWithdraw => "撤回同意", "Withdraw";
+    ConsentBy => "经办人", "Recorded by";
+    ConsentByRequired => "请填写经办人（是谁询问了她）。", "Say who recorded it (who asked her).";
+    ConsentByTooLong => "经办人最多 40 个字。", "Recorded by holds at most 40 characters.";
+    ConsentWhy => "健康信息和照片属于敏感个人信息，须取得她的单独同意（《个人信息保护法》第二十九条），仅用于护理安全和效果对比，不作他用；她可以随时撤回。", "Health details and photos are sensitive personal information: they need her separate consent (PIPL art. 29), are used only for safe treatment and comparing results, and she may withdraw at any time.";
+    ConsentLegacy => "这份档案有健康记录，但没有记录她的同意。请询问她，并在下面记录。", "This file holds health notes but no consent is recorded. Ask her and record it below.";
+    ConsentLog => "同意记录", "Consent log";
+    ConsentWithdrawHealth => "撤回后，她的过敏、禁忌、病史和亚健康记录会被清空，之后也不能再记录。确定撤回？", "Withdrawing clears her allergies, contraindications, history and sub-health notes, and none can be recorded after. Withdraw?";
+    ConsentWithdrawPhotos => "撤回后，她的照片不再显示，也不能再拍。要彻底删除照片，请抹除这位顾客。确定撤回？", "Withdrawing hides her photos and no more can be taken. To delete them for good, erase the customer. Withdraw?";
+    ConsentWithdrawMarketing => "撤回后，不再为她安排生日祝福、节日优惠和唤回信。确定撤回？", "Withdrawing stops birthday greetings, holiday offers and win-back letters to her. Withdraw?";
+    ConsentHealthBox => "她已单独同意本店记录她的健康信息（仅用于护理安全）", "She gives her separate consent to the salon keeping her health details (for safe treatment only)";
+    PhotoNeedsConsent => "拍照前，请先在她的档案里记录她对照片的同意。", "Before taking photos, record her consent to photos on her file.";
+    NoConsentHealth => "没有她对健康信息的同意，健康信息未保存。请先取得并记录她的同意。", "Her health details were not saved: she has not consented. Ask her and record her consent first.";
+    NoConsentPhotos => "没有她对照片的同意，照片未保存。请先在档案里记录她的同意。", "The photo was not saved: she has not consented to photos. Record her consent on her file first.";
+    NoConsentMarketing => "她没有同意接收营销信息。", "She has not consented to marketing messages.";
 }
 
 /// The language context: a signal plus typed access to the current table.

@@ -9,12 +9,12 @@ use automerge::{Automerge, ObjType, ROOT, ScalarValue};
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 
-use crate::FieldProblem;
 use crate::DomainError;
+use crate::FieldProblem;
 use crate::customer::{
-    Account, AgeBand, Birthday, Book, CardForm, ConsentEvent, ConsentStatus, Purpose, CustomerDoc, CustomerFile, CustomerForm, CustomerNumber,
-    CustomerSummary, EntryEdit, EntryField, EntryId, Field, MoneyForm, NameKeys, NewCustomer, Profile, SearchQuery,
-    Photo, BodyArea, PhotoStage, VisitForm, search,
+    Account, AgeBand, Birthday, BodyArea, Book, CardForm, ConsentEvent, ConsentStatus, CustomerDoc, CustomerFile,
+    CustomerForm, CustomerNumber, CustomerSummary, EntryEdit, EntryField, EntryId, Field, MoneyForm, NameKeys,
+    NewCustomer, Photo, PhotoStage, Profile, Purpose, SearchQuery, VisitForm, search,
 };
 use crate::generator;
 use crate::ids::{CustomerId, DeviceId, DeviceTag};
@@ -1087,7 +1087,11 @@ fn a_new_file_with_health_notes_needs_her_health_consent() {
     let consents = file(&doc).consents;
     assert!(consents.allows(Purpose::Health) && consents.allows(Purpose::Photos));
     assert_eq!(consents.status(Purpose::Marketing), ConsentStatus::NotRecorded);
-    let nameless = NewCustomer { profile: CustomerForm::with(&[(Field::Name, "周敏")]).validate(TODAY, &no_referrer).expect("valid"), consents: Vec::new(), ..new };
+    let nameless = NewCustomer {
+        profile: CustomerForm::with(&[(Field::Name, "周敏")]).validate(TODAY, &no_referrer).expect("valid"),
+        consents: Vec::new(),
+        ..new
+    };
     assert_eq!(nameless.check_consent(), Ok(()), "no health notes, no health consent needed");
 }
 
@@ -1119,12 +1123,14 @@ fn the_form_names_each_health_field_written_without_consent() {
     let after = CustomerForm::with(&[(Field::Name, "郑洁"), (Field::Allergies, "芦荟"), (Field::SubHealth, "失眠")])
         .validate(TODAY, &no_referrer)
         .expect("valid");
-    let errors = crate::customer::check_health(&before, &after, false).expect_err("needs consent");
+    let errors = crate::customer::check_health(Some(&before), &after, false).expect_err("needs consent");
     assert_eq!(errors.get(Field::Allergies), Some(&FieldProblem::NeedsConsent));
     assert_eq!(errors.get(Field::SubHealth), Some(&FieldProblem::NeedsConsent));
     assert_eq!(errors.get(Field::Name), None);
-    assert!(crate::customer::check_health(&before, &after, true).is_ok());
-    assert!(crate::customer::check_health(&after, &after, false).is_ok(), "unchanged notes need nothing new");
+    assert!(crate::customer::check_health(Some(&before), &after, true).is_ok());
+    assert!(crate::customer::check_health(Some(&after), &after, false).is_ok(), "unchanged notes need nothing new");
+    assert!(crate::customer::check_health(None, &after, false).is_err(), "a new file's notes need it too");
+    assert!(crate::customer::check_health(None, &before, false).is_ok());
 }
 
 #[test]

@@ -12,9 +12,8 @@ use jiff::civil::{Date, DateTime};
 
 use crate::DomainError;
 use crate::customer::{
-    ConsentEvent, Purpose,
-    BodyArea, Card, CustomerDoc, CustomerForm, CustomerNumber, EntryEdit, EntryId, Field, LocalChange, MoneyEntry,
-    MoneyKind, NewCustomer, Photo, PhotoStage, Visit,
+    BodyArea, Card, ConsentEvent, CustomerDoc, CustomerForm, CustomerNumber, EntryEdit, EntryId, Field, LocalChange,
+    MoneyEntry, MoneyKind, NewCustomer, Photo, PhotoStage, Purpose, Visit,
 };
 use crate::ids::{CustomerId, DeviceId, DeviceTag};
 use crate::money::{Fen, Payment};

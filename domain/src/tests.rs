@@ -55,8 +55,14 @@ fn new_customer(profile: Profile) -> NewCustomer {
             .into_iter()
             .enumerate()
             .map(|(i, p)| {
-                crate::customer::ConsentEvent::new(crate::customer::EntryId::from_random([200 + i as u8; 16]), p, true, "小美", at(0))
-                    .expect("consent")
+                crate::customer::ConsentEvent::new(
+                    crate::customer::EntryId::from_random([200 + i as u8; 16]),
+                    p,
+                    true,
+                    "小美",
+                    at(0),
+                )
+                .expect("consent")
             })
             .collect(),
     }

@@ -683,11 +683,27 @@ pub async fn create_customer(browser: &Browser, name: &str, phone: &str, allergi
     browser.fill("#field-phone", phone).await?;
     if !allergies.is_empty() {
         browser.fill("#field-allergies", allergies).await?;
+        tick_health_consent(browser).await?;
     }
     browser.click("[data-test=save]").await?;
     browser.wait_for_text("[data-test=file-name]", name).await?;
     let url = browser.client.current_url().await?;
     Ok(url.path().to_owned())
+}
+
+/// Ticks the customer form's health consent, recorded by the front desk.
+pub async fn tick_health_consent(browser: &Browser) -> Result<()> {
+    browser.click("[data-test=consent-health-box]").await?;
+    browser.fill("[data-test=consent-health-by]", "前台小王").await?;
+    Ok(())
+}
+
+/// Records on the open file that she consents to `purpose` (`health`, `photos`, `marketing`).
+pub async fn give_consent(browser: &Browser, purpose: &str) -> Result<()> {
+    browser.fill("[data-test=consent-by]", "前台小王").await?;
+    browser.click(&format!("[data-test=consent-{purpose}] [data-test=consent-give]")).await?;
+    browser.wait_for_text(&format!("[data-test=consent-{purpose}] [data-test=consent-status]"), "已同意").await?;
+    Ok(())
 }
 
 /// Records yesterday's visit with products bought on the open file: the next-day call is due today.

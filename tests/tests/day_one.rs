@@ -313,6 +313,7 @@ async fn day_one_screens_at_tablet_and_phone_size() -> Result<()> {
     browser.fill("#field-phone", "13912345678").await?;
     browser.fill("#field-allergies", "果酸过敏").await?;
     browser.fill("#field-contraindications", "孕期").await?;
+    e2e::tick_health_consent(&browser).await?;
     browser.click("[data-test=save]").await?;
     browser.wait_for_text("[data-test=file-name]", "欧阳晓雯").await?;
     let file = browser.client.current_url().await?.path().to_owned();
@@ -349,6 +350,8 @@ async fn day_one_screens_at_tablet_and_phone_size() -> Result<()> {
     // A portrait photo.
     let picture = data.path().join("portrait.bmp");
     e2e::test_picture(&picture, 300, 400)?;
+    browser.navigate(&file).await?;
+    e2e::give_consent(&browser, "photos").await?;
     browser.navigate(&format!("{file}/photos")).await?;
     browser.upload("[data-test=photo-file]", &picture).await?;
     browser.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;

@@ -3,7 +3,9 @@
 //! device, and delete with undo. Real relay process, real built app, headless Chromium.
 
 use anyhow::Result;
-use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, join, test_picture};
+use e2e::{
+    Browser, Driver, PHONE, Relay, TABLET, create_customer, give_consent, join, test_picture, tick_health_consent,
+};
 
 /// Sells a package card on the open customer file and waits until the file shows it.
 async fn sell_card(browser: &Browser, item: &str, sessions: &str, price: &str) -> Result<()> {
@@ -77,6 +79,7 @@ async fn a_customer_with_every_section_filled_reads_back_here_and_on_another_tab
     a.set_value("#field-member-since", "2024-03-01").await?;
     a.set_value("#field-outcome", "a").await?;
     a.set_value("#field-psych-type", "over_demanding").await?;
+    tick_health_consent(&a).await?;
     a.click("[data-test=save]").await?;
     a.wait_for_text("[data-test=file-name]", "王丽娟").await?;
     a.screenshot("tablet-file-every-section").await?;
@@ -200,6 +203,7 @@ async fn a_photo_added_on_one_tablet_shows_on_the_other_after_sync() -> Result<(
     let picture = data.path().join("face.bmp");
     test_picture(&picture, 320, 240)?;
 
+    give_consent(&a, "photos").await?;
     a.click("[data-test=photos]").await?;
     a.set_value("[data-test=photo-area]", "forehead").await?;
     a.upload("[data-test=photo-file]", &picture).await?;
@@ -226,6 +230,73 @@ async fn a_photo_added_on_one_tablet_shows_on_the_other_after_sync() -> Result<(
     assert_eq!(size, serde_json::json!([320, 240]), "the same picture, decoded on the other tablet");
     b.resize(PHONE).await?;
     b.screenshot("phone-photos").await?;
+    a.close().await?;
+    b.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn consents_gate_health_notes_and_photos_and_a_withdrawal_on_one_tablet_stops_it_on_the_other() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let a = Browser::open(&driver, TABLET).await?;
+    let b = Browser::open(&driver, TABLET).await?;
+    join(&a, &relay).await?;
+    join(&b, &relay).await?;
+    let file = create_customer(&a, "郑洁", "13700002222", "").await?;
+    a.wait_for_text("[data-test=consent-health] [data-test=consent-status]", "未记录").await?;
+
+    // An allergy typed without her consent is refused at the field, and nothing is saved.
+    a.click("[data-test=edit]").await?;
+    a.fill("#field-allergies", "芦荟").await?;
+    a.click("[data-test=save]").await?;
+    a.wait_for_text("[data-test=field-allergies-error]", "单独同意").await?;
+    a.screenshot("tablet-health-consent-needed").await?;
+    tick_health_consent(&a).await?;
+    a.click("[data-test=save]").await?;
+    a.wait_for_text("[data-test=health-alert]", "芦荟").await?;
+    a.wait_for_text("[data-test=consent-health] [data-test=consent-status]", "已同意 · 前台小王").await?;
+
+    // No photo without her photo consent: the page says where to record it.
+    a.navigate(&format!("{file}/photos")).await?;
+    a.wait_for("[data-test=photo-needs-consent]").await?;
+    assert!(a.client.find_all(fantoccini::Locator::Css("[data-test=photo-file]")).await?.is_empty());
+    a.navigate(&file).await?;
+    give_consent(&a, "photos").await?;
+    a.navigate(&format!("{file}/photos")).await?;
+    let picture = data.path().join("face.bmp");
+    test_picture(&picture, 320, 240)?;
+    a.upload("[data-test=photo-file]", &picture).await?;
+    a.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
+
+    // The other tablet withdraws her health consent (two steps): her notes go on both.
+    b.navigate(&file).await?;
+    b.wait_for_text("[data-test=consent-health] [data-test=consent-status]", "已同意").await?;
+    b.wait_for_text("[data-test=health-alert]", "芦荟").await?;
+    b.fill("[data-test=consent-by]", "店长阿琳").await?;
+    b.click("[data-test=consent-health] [data-test=consent-withdraw]").await?;
+    b.wait_for_text("[data-test=consent-health] .confirm-bar", "清空").await?;
+    b.scroll_to("[data-test=consent-panel]").await?;
+    b.screenshot("tablet-consent-withdraw").await?;
+    b.click("[data-test=consent-health] [data-test=consent-withdraw-confirm]").await?;
+    b.wait_for_text("[data-test=consent-health] [data-test=consent-status]", "已撤回 · 店长阿琳").await?;
+    b.wait_gone("[data-test=health-alert]").await?;
+    a.navigate(&file).await?;
+    a.wait_for_text("[data-test=consent-health] [data-test=consent-status]", "已撤回 · 店长阿琳").await?;
+    a.wait_gone("[data-test=health-alert]").await?;
+    a.click("[data-test=consent-panel] .consent-log summary").await?;
+    a.wait_for_text("[data-test=consent-log]", "前台小王").await?;
+    a.wait_for_text("[data-test=consent-log]", "已撤回 · 店长阿琳").await?;
+    // And a new allergy can't be written until she agrees again.
+    a.navigate(&format!("{file}/edit")).await?;
+    a.wait_for("[data-test=consent-health-box]").await?;
+    a.fill("#field-allergies", "果酸").await?;
+    a.click("[data-test=save]").await?;
+    a.wait_for_text("[data-test=field-allergies-error]", "单独同意").await?;
+    b.resize(PHONE).await?;
+    b.scroll_to("[data-test=consent-panel]").await?;
+    b.screenshot("phone-consent-panel").await?;
     a.close().await?;
     b.close().await?;
     Ok(())

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, test_picture};
+use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, give_consent, test_picture};
 
 /// Every byte the relay keeps: its SQLite file with its WAL and any other file beside it.
 fn relay_bytes(data: &Path) -> Result<Vec<u8>> {
@@ -42,6 +42,7 @@ async fn the_first_device_makes_the_key_others_need_its_invite_and_the_relay_rea
     let file = create_customer(&tablet, "林晓雯", "13912345678", "青霉素过敏").await?;
     let picture = data.path().join("face.bmp");
     test_picture(&picture, 320, 240)?;
+    give_consent(&tablet, "photos").await?;
     tablet.navigate(&format!("{file}/photos")).await?;
     tablet.set_value("[data-test=photo-area]", "forehead").await?;
     tablet.upload("[data-test=photo-file]", &picture).await?;
@@ -158,6 +159,7 @@ async fn a_relay_restored_from_an_older_backup_gets_everything_back_from_the_dev
     let second = create_customer(&tablet, "钱二", "13900000002", "").await?;
     let picture = pictures.path().join("face.bmp");
     test_picture(&picture, 320, 240)?;
+    give_consent(&tablet, "photos").await?;
     tablet.navigate(&format!("{second}/photos")).await?;
     tablet.set_value("[data-test=photo-area]", "forehead").await?;
     tablet.upload("[data-test=photo-file]", &picture).await?;

@@ -6,7 +6,8 @@
 
 use domain::FieldErrors;
 use domain::customer::{
-    CustomerForm, Field, Kind, Profile, SearchQuery, Section, Source, find_customer, same_phone, search,
+    CustomerForm, Field, Kind, MAX_BY_CHARS, Profile, SearchQuery, Section, Source, check_health, find_customer,
+    same_phone, search,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -73,16 +74,30 @@ struct PhoneCheck {
     allowed: RwSignal<bool>,
 }
 
+/// A valid form: the profile, and who recorded her health consent when it was ticked here.
+#[derive(Debug, Clone)]
+pub struct Filled {
+    pub profile: Profile,
+    pub health_consent_by: Option<String>,
+}
+
 #[component]
 pub fn CustomerFormView(
     initial: CustomerForm,
     title: fn(&Texts) -> &'static str,
     #[prop(into)] saving: Signal<bool>,
-    #[prop(into)] on_valid: Callback<Profile>,
+    #[prop(into)] on_valid: Callback<Filled>,
     #[prop(into)] cancel_href: String,
     /// The customer being edited (her own number is not a duplicate); `None` for a new one.
     #[prop(optional)]
     editing: Option<String>,
+    /// Her profile as saved (`None` for a new file): health notes left as they were need no
+    /// new consent.
+    #[prop(optional)]
+    before: Option<Profile>,
+    /// She has already given her health consent.
+    #[prop(optional)]
+    consented: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
@@ -91,6 +106,11 @@ pub fn CustomerFormView(
     let inputs = Inputs::new(&initial);
     let errors = RwSignal::new(FieldErrors::default());
     let attempted = RwSignal::new(false);
+    let consent = ConsentBox {
+        ticked: RwSignal::new(false),
+        by: RwSignal::new(browser::saved_consent_by()),
+        by_missing: RwSignal::new(false),
+    };
 
     // By number (a referrer in the bin still referred her) or by a name only one has.
     let referrer = move |typed: &str| state.customers.with_untracked(|all| find_customer(all, typed));
@@ -107,14 +127,29 @@ pub fn CustomerFormView(
         allowed: RwSignal::new(false),
     };
     provide_context(phone_check);
-    let check = move || match inputs.snapshot().validate(browser::today(), &referrer) {
-        Ok(profile) => {
-            errors.set(FieldErrors::default());
-            Some(profile)
-        }
-        Err(found) => {
-            errors.set(found);
-            None
+    let before = StoredValue::new(before);
+    let check = move || {
+        let checked = inputs.snapshot().validate(browser::today(), &referrer).and_then(|profile| {
+            let given = consented || consent.ticked.get_untracked();
+            before.with_value(|b| check_health(b.as_ref(), &profile, given)).map(|()| profile)
+        });
+        let by = consent.by.get_untracked();
+        let by_missing = !consented && consent.ticked.get_untracked() && by.trim().is_empty();
+        consent.by_missing.set(by_missing);
+        match checked {
+            Ok(profile) if !by_missing => {
+                errors.set(FieldErrors::default());
+                let health_consent_by = (!consented && consent.ticked.get_untracked()).then(|| by.trim().to_owned());
+                Some(Filled { profile, health_consent_by })
+            }
+            Ok(_) => {
+                errors.set(FieldErrors::default());
+                None
+            }
+            Err(found) => {
+                errors.set(found);
+                None
+            }
         }
     };
     // After the first attempt to save, every edit re-checks so a message goes away as soon
@@ -133,7 +168,8 @@ pub fn CustomerFormView(
         let duplicate = phone_check.same.with_untracked(|s| !s.is_empty()) && !phone_check.allowed.get_untracked();
         match check() {
             Some(_) if duplicate => focus(Field::Phone),
-            Some(profile) => on_valid.run(profile),
+            Some(filled) => on_valid.run(filled),
+            None if consent.by_missing.get_untracked() => focus_id("consent-health-by"),
             None => {
                 if let Some((field, _)) = errors.with_untracked(|e| e.iter().next().cloned()) {
                     open_section_of(field);
@@ -152,9 +188,12 @@ pub fn CustomerFormView(
             let always_open = matches!(section, Section::Identity | Section::Health | Section::Notes);
             let open = always_open || filled.contains(&section);
             let class = if section == Section::Health { "form-section fieldset-health" } else { "form-section" };
+            let consent_box = (section == Section::Health && !consented)
+                .then(|| view! { <HealthConsent consent recheck=Callback::new(move |()| recheck())/> });
             view! {
                 <details class=class open=open data-section=format!("{section:?}").to_lowercase()>
                     <summary>{move || i18n.t().section(section)}</summary>
+                    {consent_box}
                     <div class="form-grid">{fields}</div>
                 </details>
             }
@@ -206,6 +245,51 @@ pub fn CustomerFormView(
                 </button>
             </div>
         </form>
+    }
+}
+
+/// The health consent asked in the form itself, so a new customer's allergies can be written
+/// the moment she agrees (the file's consent panel records the others).
+#[derive(Clone, Copy)]
+struct ConsentBox {
+    ticked: RwSignal<bool>,
+    by: RwSignal<String>,
+    by_missing: RwSignal<bool>,
+}
+
+#[component]
+fn HealthConsent(consent: ConsentBox, recheck: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="health-consent" data-test="health-consent">
+            <label class="check-row">
+                <input type="checkbox" data-test="consent-health-box" prop:checked=move || consent.ticked.get()
+                    on:change=move |ev| { consent.ticked.set(event_target_checked(&ev)); recheck.run(()); }/>
+                {move || i18n.t().ui(Ui::ConsentHealthBox)}
+            </label>
+            <Show when=move || consent.ticked.get()>
+                <label class="consent-by">
+                    <span>{move || i18n.t().ui(Ui::ConsentBy)}</span>
+                    <input type="text" id="consent-health-by" data-test="consent-health-by" maxlength=MAX_BY_CHARS.to_string()
+                        autocomplete="off" aria-invalid=move || consent.by_missing.get().to_string()
+                        prop:value=move || consent.by.get() on:input=move |ev| { consent.by.set(event_target_value(&ev)); recheck.run(()); }/>
+                </label>
+                <Show when=move || consent.by_missing.get()>
+                    <p class="field-error" role="alert">{move || i18n.t().ui(Ui::ConsentByRequired)}</p>
+                </Show>
+            </Show>
+            <p class="muted">{move || i18n.t().ui(Ui::ConsentWhy)}</p>
+        </div>
+    }
+}
+
+fn focus_id(id: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
     }
 }
 

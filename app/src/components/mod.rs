@@ -6,6 +6,7 @@ pub mod card_list;
 pub mod class_badges;
 pub mod class_panel;
 pub mod complaint_list;
+pub mod consent_panel;
 pub mod counselling_caution;
 pub mod customer_form;
 pub mod customer_row;

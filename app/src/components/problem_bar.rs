@@ -15,6 +15,14 @@ pub fn ProblemBar() -> impl IntoView {
             p.as_ref().map(|error| match error {
                 AppError::Storage(detail) => (i18n.t().storage_error)(detail),
                 AppError::Full => i18n.t().ui(Ui::StorageFull).to_owned(),
+                AppError::Domain(domain::DomainError::NoConsent(purpose)) => i18n
+                    .t()
+                    .ui(match purpose {
+                        domain::customer::Purpose::Health => Ui::NoConsentHealth,
+                        domain::customer::Purpose::Photos => Ui::NoConsentPhotos,
+                        domain::customer::Purpose::Marketing => Ui::NoConsentMarketing,
+                    })
+                    .to_owned(),
                 AppError::Domain(error) => (i18n.t().storage_error)(&error.to_string()),
             })
         })

@@ -196,6 +196,23 @@ pub fn save_role(role: Role) {
     }
 }
 
+const CONSENT_BY_KEY: &str = "meike.consent_by";
+
+/// Who recorded the last consent on this device (else whose device it is): the "经办人"
+/// a consent form starts with.
+pub fn saved_consent_by() -> String {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(CONSENT_BY_KEY).ok().flatten())
+        .unwrap_or_else(saved_beautician)
+}
+
+pub fn save_consent_by(by: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(CONSENT_BY_KEY, by);
+    }
+}
+
 /// Whose worklist this device shows (blank: the whole salon).
 pub fn saved_beautician() -> String {
     web_sys::window()

@@ -15,7 +15,8 @@ use domain::classify::Policy;
 use domain::classify::snapshot::Snapshot;
 use domain::crypto::{DeviceKey, Keyring};
 use domain::customer::{
-    CustomerDoc, CustomerFile, CustomerNumber, CustomerSummary, EntryEdit, LocalChange, NewCustomer, Photo, Profile,
+    ConsentEvent, CustomerDoc, CustomerFile, CustomerNumber, CustomerSummary, EntryEdit, LocalChange, NewCustomer,
+    Photo, Profile,
 };
 use domain::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
 use domain::salon::{SalonDoc, SalonDocKind};
@@ -375,14 +376,23 @@ impl Store {
         &self,
         id: CustomerId,
         profile: Profile,
+        consents: Vec<ConsentEvent>,
         now: Timestamp,
         today: Date,
     ) -> Result<CustomerSummary, AppError> {
+        let new_without_number = |number| NewCustomer {
+            id: id.clone(),
+            number,
+            created_at: now,
+            profile: profile.clone(),
+            consents: consents.clone(),
+        };
+        new_without_number(CustomerNumber::new(self.tag.clone(), 0)).check_consent()?;
         let tx = self.write_tx()?;
         let meta = tx.object_store(META)?;
         let mut device: DeviceRecord = meta.get(META_DEVICE).serde()?.await?.ok_or_else(|| corrupt("device"))?;
         let number = CustomerNumber::new(self.tag.clone(), device.next_number);
-        let new = NewCustomer { id: id.clone(), number, created_at: now, profile };
+        let new = new_without_number(number);
         let (doc, change) = CustomerDoc::create(self.device, &new)?;
         let summary = CustomerSummary::of(&doc.file()?, today);
         device.next_number += 1;
@@ -435,8 +445,13 @@ impl Store {
                     CustomerNumber::new(self.tag.clone(), device.next_number - 1)
                 }
             };
-            let new =
-                NewCustomer { id: imported.id.clone(), number, created_at: now, profile: imported.profile.clone() };
+            let new = NewCustomer {
+                id: imported.id.clone(),
+                number,
+                created_at: now,
+                profile: imported.profile.clone(),
+                consents: Vec::new(),
+            };
             let (mut doc, change) = CustomerDoc::create(self.device, &new)?;
             let mut changes = vec![change];
             for card in &imported.cards {

@@ -11,6 +11,7 @@ use crate::components::account_summary::AccountSummary;
 use crate::components::card_list::CardList;
 use crate::components::class_panel::ClassPanel;
 use crate::components::complaint_list::ComplaintList;
+use crate::components::consent_panel::ConsentPanel;
 use crate::components::counselling_caution::CounsellingCaution;
 use crate::components::follow_ups::FollowUps;
 use crate::components::health_alert::HealthAlert;
@@ -52,11 +53,16 @@ fn FileView(file: Signal<CustomerFile>) -> impl IntoView {
         let id = id.clone();
         move || (!deleted.get()).then(|| view! { <ComplaintList id=id.clone() file/> })
     };
+    let consents = {
+        let id = id.clone();
+        move || (!deleted.get()).then(|| view! { <ConsentPanel id=id.clone() file/> })
+    };
     view! {
         <article class="customer-file" data-test="customer-file">
             {move || file.with(file_top)}
             {complaints}
             {class_panel}
+            {consents}
             {move || file.with(|f| file_bottom(f, confirming))}
         </article>
     }

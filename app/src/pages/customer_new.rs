@@ -1,10 +1,10 @@
 //! `/customers/new`: open a new customer file.
 
-use domain::customer::{CustomerForm, Profile};
+use domain::customer::{ConsentEvent, CustomerForm, EntryId, Purpose};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::components::customer_form::CustomerFormView;
+use crate::components::customer_form::{CustomerFormView, Filled};
 use crate::io::browser;
 use crate::state::use_app;
 
@@ -12,13 +12,24 @@ use crate::state::use_app;
 pub fn CustomerNewPage() -> impl IntoView {
     let state = use_app();
     let navigate = use_navigate();
-    let save = Action::new_local(move |profile: &Profile| {
-        let profile = profile.clone();
+    let save = Action::new_local(move |filled: &Filled| {
+        let filled = filled.clone();
         let navigate = navigate.clone();
         async move {
+            let now = browser::now();
+            let consents: Vec<ConsentEvent> = filled
+                .health_consent_by
+                .iter()
+                .filter_map(|by| {
+                    ConsentEvent::new(EntryId::from_random(browser::random_16()), Purpose::Health, true, by, now).ok()
+                })
+                .collect();
+            if let Some(event) = consents.first() {
+                browser::save_consent_by(&event.by);
+            }
             let created = state
                 .store()
-                .create_customer(browser::new_customer_id(), profile, browser::now(), browser::today())
+                .create_customer(browser::new_customer_id(), filled.profile, consents, now, browser::today())
                 .await;
             match created {
                 Ok(summary) => {

@@ -34,6 +34,8 @@ fn PhotosView(file: Signal<CustomerFile>) -> impl IntoView {
     let state = use_app();
     let id = file.with_untracked(|f| f.customer.id.clone());
     let back = format!("/customers/{id}");
+    let back_to = back.clone();
+    let allowed = Memo::new(move |_| file.with(|f| f.consents.allows(domain::customer::Purpose::Photos)));
     let NextPhoto { area, stage, taken_on, note } = NextPhoto {
         area: RwSignal::new(BodyArea::Face.key().to_owned()),
         stage: RwSignal::new(PhotoStage::Before.key().to_owned()),
@@ -137,33 +139,40 @@ fn PhotosView(file: Signal<CustomerFile>) -> impl IntoView {
                 <h1>{move || i18n.t().ui(Ui::Photos)} " · " {move || file.with(|f| f.customer.profile.name().to_owned())}</h1>
                 <a href=back class="button button-secondary">{move || i18n.t().ui(Ui::BackToFile)}</a>
             </header>
-            <div class="photo-add">
-                <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoArea)}</span>
-                    {move || select(area, BodyArea::ALL.iter().map(|a| (a.key().to_owned(), i18n.t().body_area(*a).to_owned())).collect(), "photo-area")}
-                </label>
-                <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoStage)}</span>
-                    {move || select(stage, PhotoStage::ALL.iter().map(|s| (s.key().to_owned(), i18n.t().photo_stage(*s).to_owned())).collect(), "photo-stage")}
-                </label>
-                <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoDate)}</span>
-                    <input type="date" data-test="photo-date" prop:value=move || taken_on.get() on:input=move |ev| taken_on.set(event_target_value(&ev))/>
-                </label>
-                <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoNote)}</span>
-                    <input type="text" maxlength="120" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
-                </label>
-                <div class="photo-buttons">
-                    <label class="button button-primary file-button">
-                        {move || if busy.get() { i18n.t().ui(Ui::Processing) } else { i18n.t().ui(Ui::TakePhoto) }}
-                        <input type="file" accept="image/*" capture="environment" class="visually-hidden" on:change=on_file.clone()/>
+            <Show when=move || allowed.get() fallback=move || view! {
+                <p class="notice-bar" role="status" data-test="photo-needs-consent">
+                    <span>{move || i18n.t().ui(Ui::PhotoNeedsConsent)}</span>
+                    <a href=format!("{back_to}#consent") class="button button-secondary">{move || i18n.t().ui(Ui::BackToFile)}</a>
+                </p>
+            }>
+                <div class="photo-add">
+                    <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoArea)}</span>
+                        {move || select(area, BodyArea::ALL.iter().map(|a| (a.key().to_owned(), i18n.t().body_area(*a).to_owned())).collect(), "photo-area")}
                     </label>
-                    <label class="button button-secondary file-button">
-                        {move || i18n.t().ui(Ui::ChoosePhoto)}
-                        <input type="file" accept="image/*" data-test="photo-file" class="visually-hidden" on:change=on_file/>
+                    <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoStage)}</span>
+                        {move || select(stage, PhotoStage::ALL.iter().map(|s| (s.key().to_owned(), i18n.t().photo_stage(*s).to_owned())).collect(), "photo-stage")}
                     </label>
+                    <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoDate)}</span>
+                        <input type="date" data-test="photo-date" prop:value=move || taken_on.get() on:input=move |ev| taken_on.set(event_target_value(&ev))/>
+                    </label>
+                    <label class="form-field"><span>{move || i18n.t().ui(Ui::PhotoNote)}</span>
+                        <input type="text" maxlength="120" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+                    </label>
+                    <div class="photo-buttons">
+                        <label class="button button-primary file-button">
+                            {move || if busy.get() { i18n.t().ui(Ui::Processing) } else { i18n.t().ui(Ui::TakePhoto) }}
+                            <input type="file" accept="image/*" capture="environment" class="visually-hidden" on:change=on_file.clone()/>
+                        </label>
+                        <label class="button button-secondary file-button">
+                            {move || i18n.t().ui(Ui::ChoosePhoto)}
+                            <input type="file" accept="image/*" data-test="photo-file" class="visually-hidden" on:change=on_file.clone()/>
+                        </label>
+                    </div>
+                    <Show when=move || failed.get()>
+                        <p class="field-error" role="alert">{move || i18n.t().ui(Ui::PhotoBad)}</p>
+                    </Show>
                 </div>
-                <Show when=move || failed.get()>
-                    <p class="field-error" role="alert">{move || i18n.t().ui(Ui::PhotoBad)}</p>
-                </Show>
-            </div>
+            </Show>
             {move || if photos.with(Vec::is_empty) {
                 view! { <p class="muted">{move || i18n.t().ui(Ui::NoPhotos)}</p> }.into_any()
             } else {

@@ -117,20 +117,22 @@ impl Field {
     }
 }
 
-/// The health fields an edit from `before` to `after` fills in or changes to something not
-/// blank: each needs her health consent. Clearing a field never does, and a legacy file's
-/// health notes left as they were never block saving the rest of the file.
-pub fn health_written(before: &Profile, after: &Profile) -> Vec<Field> {
+/// The health fields an edit from `before` (`None`: a new file) to `after` fills in or
+/// changes to something not blank: each needs her health consent. Clearing a field never
+/// does, and a legacy file's health notes left as they were never block saving the rest.
+pub fn health_written(before: Option<&Profile>, after: &Profile) -> Vec<Field> {
     Field::ALL
         .iter()
         .copied()
-        .filter(|f| f.is_health() && !after.get(*f).trim().is_empty() && before.get(*f) != after.get(*f))
+        .filter(|f| {
+            f.is_health() && !after.get(*f).trim().is_empty() && before.is_none_or(|b| b.get(*f) != after.get(*f))
+        })
         .collect()
 }
 
 /// The form's verdict on consent: each health field written without it gets
 /// [`FieldProblem::NeedsConsent`].
-pub fn check_health(before: &Profile, after: &Profile, consented: bool) -> Result<(), FieldErrors> {
+pub fn check_health(before: Option<&Profile>, after: &Profile, consented: bool) -> Result<(), FieldErrors> {
     let written = health_written(before, after);
     if consented || written.is_empty() {
         return Ok(());

@@ -148,8 +148,7 @@ impl NewCustomer {
     /// Health notes in a new file need her health consent among `consents`.
     pub fn check_consent(&self) -> Result<(), DomainError> {
         let consents = Consents::new(self.consents.clone());
-        let has_health = Field::ALL.iter().any(|f| f.is_health() && !self.profile.get(*f).trim().is_empty());
-        if has_health && !consents.allows(Purpose::Health) {
+        if !health_written(None, &self.profile).is_empty() && !consents.allows(Purpose::Health) {
             return Err(DomainError::NoConsent(Purpose::Health));
         }
         Ok(())
@@ -285,7 +284,7 @@ impl CustomerDoc {
         fork.set_actor(actor.clone());
         let before = CustomerDoc { doc: fork };
         if let Ok(was) = before.customer()
-            && !health_written(&was.profile, profile).is_empty()
+            && !health_written(Some(&was.profile), profile).is_empty()
             && !self.consents().allows(Purpose::Health)
         {
             return Err(DomainError::NoConsent(Purpose::Health));
