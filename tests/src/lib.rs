@@ -510,6 +510,16 @@ impl Browser {
         Ok(())
     }
 
+    /// Scrolls the first element matching `css` to the middle of the screen, clear of the
+    /// sticky header and the form's action bar.
+    pub async fn center(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?;
+        self.client
+            .execute("document.querySelector(arguments[0]).scrollIntoView({block: 'center'});", vec![json!(css)])
+            .await?;
+        Ok(())
+    }
+
     /// Gives a file input a file from disk, as choosing it in the picker would.
     pub async fn upload(&self, css: &str, path: &Path) -> Result<()> {
         self.wait_for(css).await?.send_keys(&path.display().to_string()).await?;
@@ -693,6 +703,7 @@ pub async fn create_customer(browser: &Browser, name: &str, phone: &str, allergi
 
 /// Ticks the customer form's health consent, recorded by the front desk.
 pub async fn tick_health_consent(browser: &Browser) -> Result<()> {
+    browser.center("[data-test=consent-health-box]").await?;
     browser.click("[data-test=consent-health-box]").await?;
     browser.fill("[data-test=consent-health-by]", "前台小王").await?;
     Ok(())
@@ -700,6 +711,7 @@ pub async fn tick_health_consent(browser: &Browser) -> Result<()> {
 
 /// Records on the open file that she consents to `purpose` (`health`, `photos`, `marketing`).
 pub async fn give_consent(browser: &Browser, purpose: &str) -> Result<()> {
+    browser.center("[data-test=consent-panel]").await?;
     browser.fill("[data-test=consent-by]", "前台小王").await?;
     browser.click(&format!("[data-test=consent-{purpose}] [data-test=consent-give]")).await?;
     browser.wait_for_text(&format!("[data-test=consent-{purpose}] [data-test=consent-status]"), "已同意").await?;

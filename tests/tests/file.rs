@@ -204,7 +204,7 @@ async fn a_photo_added_on_one_tablet_shows_on_the_other_after_sync() -> Result<(
     test_picture(&picture, 320, 240)?;
 
     give_consent(&a, "photos").await?;
-    a.click("[data-test=photos]").await?;
+    a.navigate(&format!("{file}/photos")).await?;
     a.set_value("[data-test=photo-area]", "forehead").await?;
     a.upload("[data-test=photo-file]", &picture).await?;
     a.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
