@@ -48,6 +48,12 @@ impl Role {
         matches!(self, Role::Owner | Role::Manager)
     }
 
+    /// Whether a device paired as `self` may erase a customer's file for good (her request
+    /// under PIPL art. 47): the owner's and managers' devices only.
+    pub fn erases(self) -> bool {
+        self.is_management()
+    }
+
     /// Whether a device paired as `self` may invite, or remove, a device with role `other`:
     /// the owner any device; a manager the staff's devices, not the owner's or a manager's;
     /// nobody else any. (A device paired without a role can do neither.)

@@ -3,7 +3,7 @@
 
 use crate::blob::BlobHash;
 use crate::crypto::KeyId;
-use crate::ids::SalonId;
+use crate::ids::{DocId, SalonId};
 use crate::staff::Role;
 use crate::wire::{
     ClientMsg, Credential, DeviceInfo, ErrorCode, Position, Receipt, SeqChange, ServerMsg, WireChange, limits,
@@ -41,6 +41,11 @@ pub enum Effect {
     Devices(Vec<DeviceInfo>),
     /// Offer local changes with [`SyncClient::push`] if the outbox has any.
     PushIfPending,
+    /// Send the erasures made on this device that the relay has not confirmed yet
+    /// ([`ClientMsg::Erase`], through [`SyncClient::request`]).
+    ErasuresIfPending,
+    /// The relay erased `doc`: this device's erasure of it is done.
+    Erased { doc: DocId },
     /// The relay refused us; close and report `code`.
     Refused(ErrorCode),
     /// The relay stored the blob `hash`: drop it from the blob outbox.
@@ -170,6 +175,7 @@ impl SyncClient {
         self.phase = Phase::Ready;
         let mut effects: Vec<Effect> = self.pull_if_behind().into_iter().map(Effect::Send).collect();
         effects.push(Effect::PushIfPending);
+        effects.push(Effect::ErasuresIfPending);
         effects.push(Effect::BlobsIfPending);
         effects
     }
@@ -324,6 +330,7 @@ impl SyncClient {
             ServerMsg::BlobStored { .. } | ServerMsg::Blob { .. } => Vec::new(),
             ServerMsg::Invited { hash, expires_at_ms } => vec![Effect::InviteRecorded { hash, expires_at_ms }],
             ServerMsg::Devices { devices } => vec![Effect::Devices(devices)],
+            ServerMsg::Erased { doc } => vec![Effect::Erased { doc }],
         }
     }
 
@@ -382,11 +389,14 @@ impl SyncClient {
         Some((ClientMsg::Push { batch, changes: pending[..count].to_vec() }, batch, count))
     }
 
-    /// Sends a device-management request ([`ClientMsg::Invite`], [`ClientMsg::ListDevices`],
-    /// [`ClientMsg::Revoke`]) when connected; `None` (nothing sent) otherwise or for any other
-    /// message.
+    /// Sends a management request ([`ClientMsg::Invite`], [`ClientMsg::ListDevices`],
+    /// [`ClientMsg::Revoke`], [`ClientMsg::Erase`]) when connected; `None` (nothing sent)
+    /// otherwise or for any other message.
     pub fn request(&mut self, msg: ClientMsg) -> Option<ClientMsg> {
-        let management = matches!(msg, ClientMsg::Invite { .. } | ClientMsg::ListDevices | ClientMsg::Revoke { .. });
+        let management = matches!(
+            msg,
+            ClientMsg::Invite { .. } | ClientMsg::ListDevices | ClientMsg::Revoke { .. } | ClientMsg::Erase { .. }
+        );
         (management && self.phase == Phase::Ready).then_some(msg)
     }
 
@@ -452,7 +462,7 @@ mod tests {
         assert_eq!(first.poll(), None, "nothing is pulled before the key is settled");
         assert_eq!(first.claim(KEY), Some(ClientMsg::ClaimKey { id: KEY.0 }));
         let effects = first.on_message(ServerMsg::SalonKey { id: KEY.0 });
-        assert_eq!(effects, [Effect::PushIfPending, Effect::BlobsIfPending]);
+        assert_eq!(effects, [Effect::PushIfPending, Effect::ErasuresIfPending, Effect::BlobsIfPending]);
         assert_eq!(first.phase(), Phase::Ready);
         // Another device claimed at the same moment and lost: it is told, and stops.
         let mut second = opened(None, 0);
@@ -493,6 +503,22 @@ mod tests {
         assert!(matches!(fresh.on_open(), ClientMsg::Hello { at: None, .. }));
         let effects = greet(&mut fresh, 25, Some(KEY.0), false);
         assert!(!effects.contains(&Effect::RelayForgot));
+    }
+
+    #[test]
+    fn an_erasure_is_sent_only_when_connected_and_its_confirmation_is_reported() {
+        let doc = DocId::parse("c-0123456789abcdef").expect("doc");
+        let erase = ClientMsg::Erase { doc: doc.clone(), blobs: vec![[3; 32]] };
+        let mut offline = opened(Some(KEY), 0);
+        assert_eq!(offline.request(erase.clone()), None, "not before the relay welcomed us");
+        let mut client = ready();
+        assert_eq!(client.request(erase.clone()), Some(erase));
+        assert_eq!(client.on_message(ServerMsg::Erased { doc: doc.clone() }), [Effect::Erased { doc: doc.clone() }]);
+        // Her erased changes come back without bytes: applied like any page, cursor and all.
+        let blank = SeqChange { seq: 9, doc, hash: [1; 32], bytes: Vec::new() };
+        assert!(blank.is_erased());
+        let effects = client.on_message(ServerMsg::Page { changes: vec![blank.clone()], head: 9 });
+        assert_eq!(effects, [Effect::Apply { changes: vec![blank], cursor_after: 9 }]);
     }
 
     #[test]

@@ -611,6 +611,7 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
             Effect::Paired { device: 3, role: crate::staff::Role::Beautician },
             Effect::Send(ClientMsg::Pull { since: 3, limit: 500 }),
             Effect::PushIfPending,
+            Effect::ErasuresIfPending,
             Effect::BlobsIfPending
         ]
     );
@@ -643,7 +644,10 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
 fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
     let mut c = client(0);
     c.on_open();
-    assert_eq!(c.on_message(welcome(0, Some(KEY.0)))[1..], [Effect::PushIfPending, Effect::BlobsIfPending]);
+    assert_eq!(
+        c.on_message(welcome(0, Some(KEY.0)))[1..],
+        [Effect::PushIfPending, Effect::ErasuresIfPending, Effect::BlobsIfPending]
+    );
     assert_eq!(
         c.on_message(ServerMsg::Announce { head: 2 }),
         vec![Effect::Send(ClientMsg::Pull { since: 0, limit: 500 })]

@@ -41,6 +41,9 @@ pub mod limits {
     pub const MAX_DEVICE_NAME_BYTES: usize = 120;
     /// Largest blob (a resized photo is 100–400 KB); fits a frame with room to spare.
     pub const MAX_BLOB_BYTES: usize = 900 << 10;
+    /// Most photo names one erasure names (a file with years of before/after photos has a
+    /// few hundred).
+    pub const MAX_ERASE_BLOBS: usize = 5_000;
 }
 
 /// One change on its way to the relay.
@@ -59,6 +62,15 @@ pub struct SeqChange {
     pub doc: DocId,
     pub hash: [u8; 32],
     pub bytes: Vec<u8>,
+}
+
+impl SeqChange {
+    /// Her document was erased ([`ClientMsg::Erase`]): the relay keeps only the change's number
+    /// and hash (so read counts and receipts stay true) and sends it without bytes. A device
+    /// removes the document and everything it holds of it, and never quarantines the change.
+    pub fn is_erased(&self) -> bool {
+        self.bytes.is_empty()
+    }
 }
 
 /// How far a device has read: the sequence number of the last change, its hash, and how many
@@ -173,6 +185,12 @@ pub enum ClientMsg {
     /// with `rotation` the salon moves to a new key the removed device never gets. Answered by
     /// [`ServerMsg::Devices`]. Only a device that manages its role may.
     Revoke { device: u64, rotation: Option<Rotation> },
+    /// Erase one customer's document for good (PIPL art. 47): the relay drops the bytes of
+    /// all its changes, deletes the blobs named (her photos, by their relay names), refuses to
+    /// keep any it is sent again, and adds one empty change so every device learns of it and
+    /// removes her too. Answered by [`ServerMsg::Erased`]. Only an owner's or manager's
+    /// device may ([`Role::erases`]). Appended last, so earlier messages keep their encoding.
+    Erase { doc: DocId, blobs: Vec<[u8; 32]> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +222,8 @@ pub enum ServerMsg {
     Invited { hash: [u8; 32], expires_at_ms: u64 },
     /// The salon's devices, removed ones left out.
     Devices { devices: Vec<DeviceInfo> },
+    /// The document of an [`ClientMsg::Erase`] is erased at the relay.
+    Erased { doc: DocId },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -313,6 +333,7 @@ impl ClientMsg {
             {
                 Err(FrameProblem::HashMismatch)
             }
+            ClientMsg::Erase { blobs, .. } if blobs.len() > limits::MAX_ERASE_BLOBS => Err(FrameProblem::TooLarge),
             ClientMsg::PutBlob { bytes, .. } if bytes.is_empty() => Err(FrameProblem::Malformed),
             ClientMsg::PutBlob { bytes, .. } if bytes.len() > limits::MAX_BLOB_BYTES => Err(FrameProblem::TooLarge),
             ClientMsg::PutBlob { bytes, .. } if !crypto::is_sealed(bytes) => Err(FrameProblem::NotSealed),

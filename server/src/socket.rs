@@ -290,7 +290,8 @@ where
                 | ClientMsg::ClaimKey { .. }
                 | ClientMsg::Invite { .. }
                 | ClientMsg::ListDevices
-                | ClientMsg::Revoke { .. },
+                | ClientMsg::Revoke { .. }
+                | ClientMsg::Erase { .. },
             ) => {
                 return Err(End::Refused(ErrorCode::NotAuthenticated));
             }
@@ -431,6 +432,19 @@ where
                 Some(ClientMsg::ListDevices) => {
                     let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
                     send(state, outbound, ServerMsg::Devices { devices }).await?;
+                }
+                Some(ClientMsg::Erase { doc, blobs }) => {
+                    if !me.role.erases() {
+                        return Err(End::Refused(ErrorCode::Forbidden));
+                    }
+                    let named = blobs.len();
+                    let head =
+                        state.store().erase(salon.clone(), doc.clone(), blobs, now_ms()).await.map_err(storage_failed)?;
+                    // Her document id is random, not personal: it is what the operator can
+                    // point to when she asks whether it was done.
+                    tracing::info!(doc = doc.as_str(), photos = named, "customer erased");
+                    send(state, outbound, ServerMsg::Erased { doc }).await?;
+                    state.announce(salon, head);
                 }
                 Some(ClientMsg::Revoke { device: target, mut rotation }) => {
                     let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;

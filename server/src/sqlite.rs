@@ -14,7 +14,7 @@ use crate::AppError;
 use crate::store::{ChangeStore, KnownDevice, NewInvite, Pass, PushOutcome, Revoked};
 
 /// The schema this code writes, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 const SCHEMA: &str = "
     CREATE TABLE changes (
@@ -88,6 +88,26 @@ const SCHEMA_5: &str = "
     );
 ";
 
+/// Version 6: erased documents and blobs (PIPL art. 47). Only ids and keyed names: an erased
+/// change keeps its row (its number and hash) with no bytes.
+const SCHEMA_6: &str = "
+    CREATE TABLE erased_docs (
+        salon TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        erased_at INTEGER NOT NULL,
+        PRIMARY KEY (salon, doc_id)
+    );
+    CREATE TABLE erased_blobs (
+        salon TEXT NOT NULL,
+        hash BLOB NOT NULL,
+        PRIMARY KEY (salon, hash)
+    );
+";
+
+/// The hash of the empty change that tells devices a document was erased. No real change
+/// hashes to it (it is not the SHA-256 of anything sealed).
+const ERASED_MARKER: [u8; 32] = [0; 32];
+
 /// A [`ChangeStore`] in one SQLite file.
 ///
 /// A single connection behind a mutex is enough: the relay's writes are small and serialised
@@ -108,6 +128,9 @@ impl SqliteStore {
             return Err(AppError::Storage(format!("SQLite refused WAL mode (got {mode})").into()));
         }
         connection.pragma_update(None, "synchronous", "FULL")?;
+        // Deleted content is overwritten with zeros, so an erased customer's sealed changes
+        // and photos do not linger in free pages of the file.
+        connection.pragma_update(None, "secure_delete", "ON")?;
         connection.busy_timeout(Duration::from_secs(5))?;
         migrate(&mut connection)?;
         Ok(SqliteStore { connection: Arc::new(Mutex::new(connection)) })
@@ -136,7 +159,7 @@ impl SqliteStore {
 fn migrate(connection: &mut Connection) -> Result<(), AppError> {
     let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
     match version {
-        0..=4 => {
+        0..=5 => {
             // All steps in one transaction: a crash leaves the file at the old version.
             let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if version == 0 {
@@ -151,7 +174,10 @@ fn migrate(connection: &mut Connection) -> Result<(), AppError> {
             if version <= 3 {
                 transaction.execute_batch(SCHEMA_4)?;
             }
-            transaction.execute_batch(SCHEMA_5)?;
+            if version <= 4 {
+                transaction.execute_batch(SCHEMA_5)?;
+            }
+            transaction.execute_batch(SCHEMA_6)?;
             transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             transaction.commit()?;
             Ok(())
@@ -201,11 +227,15 @@ fn push_changes(
         )?;
         let mut existing = transaction
             .prepare_cached("SELECT seq FROM changes WHERE salon = ?1 AND doc_id = ?2 AND change_hash = ?3")?;
+        let mut erased = transaction.prepare_cached("SELECT 1 FROM erased_docs WHERE salon = ?1 AND doc_id = ?2")?;
         for change in changes {
             let doc = change.doc.as_str();
             let hash = change.hash.as_slice();
+            // A device that was offline when she was erased still pushes her changes: their
+            // row is kept (the device's receipt points at it), their bytes are not.
+            let bytes: &[u8] = if erased.exists(params![salon, doc])? { &[] } else { &change.bytes };
             let new_seq: Option<i64> =
-                insert.query_row(params![salon, doc, hash, change.bytes, received_at], |row| row.get(0)).optional()?;
+                insert.query_row(params![salon, doc, hash, bytes, received_at], |row| row.get(0)).optional()?;
             let seq = match new_seq {
                 Some(seq) => {
                     inserted += 1;
@@ -441,8 +471,12 @@ impl ChangeStore for SqliteStore {
         received_at_ms: u64,
     ) -> BoxFuture<'_, Result<(), AppError>> {
         self.run(move |connection| {
+            // An erased customer's photo, uploaded again by a device that was offline then, is
+            // acknowledged and not kept.
             connection.execute(
-                "INSERT OR IGNORE INTO blobs (salon, hash, bytes, received_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT OR IGNORE INTO blobs (salon, hash, bytes, received_at)
+                 SELECT ?1, ?2, ?3, ?4
+                 WHERE NOT EXISTS (SELECT 1 FROM erased_blobs WHERE salon = ?1 AND hash = ?2)",
                 params![salon.as_str(), &hash[..], bytes, to_sql_int(received_at_ms)],
             )?;
             Ok(())
@@ -559,6 +593,46 @@ impl ChangeStore for SqliteStore {
             }
             transaction.commit()?;
             Ok(Revoked::Done)
+        })
+    }
+
+    fn erase(
+        &self,
+        salon: SalonId,
+        doc: DocId,
+        blobs: Vec<[u8; 32]>,
+        erased_at_ms: u64,
+    ) -> BoxFuture<'_, Result<u64, AppError>> {
+        self.run(move |connection| {
+            let (salon, doc) = (salon.as_str(), doc.as_str());
+            let at = to_sql_int(erased_at_ms);
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            transaction.execute(
+                "INSERT OR IGNORE INTO erased_docs (salon, doc_id, erased_at) VALUES (?1, ?2, ?3)",
+                params![salon, doc, at],
+            )?;
+            transaction
+                .execute("UPDATE changes SET bytes = x'' WHERE salon = ?1 AND doc_id = ?2", params![salon, doc])?;
+            {
+                let mut forget = transaction.prepare_cached("DELETE FROM blobs WHERE salon = ?1 AND hash = ?2")?;
+                let mut remember =
+                    transaction.prepare_cached("INSERT OR IGNORE INTO erased_blobs (salon, hash) VALUES (?1, ?2)")?;
+                for hash in &blobs {
+                    forget.execute(params![salon, &hash[..]])?;
+                    remember.execute(params![salon, &hash[..]])?;
+                }
+            }
+            transaction.execute(
+                "INSERT INTO changes (salon, doc_id, change_hash, bytes, received_at) VALUES (?1, ?2, ?3, x'', ?4)
+                 ON CONFLICT (salon, doc_id, change_hash) DO NOTHING",
+                params![salon, doc, &ERASED_MARKER[..], at],
+            )?;
+            let head = head_of(&transaction, salon)?;
+            transaction.commit()?;
+            // The write-ahead log still holds the pages as they were before: copy the new ones
+            // into the file and empty it.
+            connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(head)
         })
     }
 

@@ -2,7 +2,7 @@
 //! name, the salon's devices and invites). SQLite implements it today; a
 //! PostgreSQL implementation is planned, so nothing here may assume SQLite.
 
-use domain::ids::SalonId;
+use domain::ids::{DocId, SalonId};
 use domain::staff::Role;
 use domain::wire::{DeviceInfo, Position, Rotation, SeqChange, WireChange};
 use futures::future::BoxFuture;
@@ -153,6 +153,21 @@ pub trait ChangeStore: Send + Sync {
         rotation: Option<Rotation>,
         revoked_at_ms: u64,
     ) -> BoxFuture<'_, Result<Revoked, AppError>>;
+
+    /// Erases one document for good: in one transaction the bytes of every change of `doc` are
+    /// dropped (their numbers and hashes stay, so devices' read counts and receipts hold), the
+    /// salon's blobs named in `blobs` are deleted, both are remembered as erased (a change of
+    /// `doc` pushed later is kept without its bytes; a blob named is not stored again), and
+    /// one empty change of `doc` is added so every device hears of it. Freed space is
+    /// overwritten, not just unlinked. Returns the salon's head afterwards. Erasing again is
+    /// harmless.
+    fn erase(
+        &self,
+        salon: SalonId,
+        doc: DocId,
+        blobs: Vec<[u8; 32]>,
+        erased_at_ms: u64,
+    ) -> BoxFuture<'_, Result<u64, AppError>>;
 
     /// The salon's current key sealed to `device`, when the key was rotated since it paired.
     fn grant(&self, salon: SalonId, device: u64) -> BoxFuture<'_, Result<Option<Vec<u8>>, AppError>>;

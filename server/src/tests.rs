@@ -148,9 +148,23 @@ async fn changes_survive_reopening_and_the_schema_is_versioned() {
 
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
     let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
     let mode: String = connection.query_row("PRAGMA journal_mode", [], |row| row.get(0)).expect("mode");
     assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn a_database_of_the_relay_before_erasure_gains_its_tables_and_keeps_its_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pushed = open_store(dir.path()).push(salon("alpha"), vec![change("c-a", 1, 4)], 1).await.expect("push");
+    let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
+    connection.execute_batch("DROP TABLE erased_docs; DROP TABLE erased_blobs; PRAGMA user_version = 5;").expect("v5");
+    drop(connection);
+    let store = open_store(dir.path());
+    let head = store.erase(salon("alpha"), DocId::parse("c-b").expect("doc"), vec![[1; 32]], 2).await.expect("erase");
+    assert!(head > pushed.head, "the erasure is one more change");
+    let (page, _) = store.pull(salon("alpha"), 0, 10, usize::MAX).await.expect("pull");
+    assert_eq!(page[0].bytes, change("c-a", 1, 4).bytes, "the other document keeps its bytes");
 }
 
 #[test]
@@ -158,7 +172,7 @@ fn a_database_from_a_newer_relay_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     drop(open_store(dir.path()));
     let connection = Connection::open(dir.path().join("relay.sqlite3")).expect("database opens");
-    connection.pragma_update(None, "user_version", 6).expect("version set");
+    connection.pragma_update(None, "user_version", 7).expect("version set");
     drop(connection);
     let opened = SqliteStore::open(&dir.path().join("relay.sqlite3"));
     assert!(matches!(opened, Err(AppError::Storage(_))));

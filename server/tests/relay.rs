@@ -1062,3 +1062,86 @@ async fn removing_a_device_can_move_the_salon_to_a_new_key_that_reaches_only_the
     drop(still.close(None).await);
     relay.stop().await;
 }
+
+/// Every byte the relay keeps on disk: its database file, its write-ahead log and the rest.
+fn files_bytes(dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir.join("data")).expect("data dir") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            all.extend(std::fs::read(&path).expect("file reads"));
+        }
+    }
+    all
+}
+
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A sealed-shaped change whose bytes are easy to find in a file.
+fn findable_change(doc: &str, mark: &[u8]) -> WireChange {
+    let bytes = [&crypto::MAGIC[..], &mark.repeat(8)].concat();
+    WireChange { doc: DocId::parse(doc).expect("doc id"), hash: *BlobHash::of(&bytes).as_bytes(), bytes }
+}
+
+#[tokio::test]
+async fn an_erased_customer_leaves_no_bytes_on_the_relay_and_nothing_sent_again_is_kept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut owner, _) = relay.join_with("alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    let beautician_invite = relay.invite("alpha", Role::Beautician).await;
+    let (mut beautician, _) = relay.join_with("alpha", invite_with(&beautician_invite, "beautician-token")).await;
+    let hers = findable_change("c-hers", b"HER-SEALED-CHANGE-0001");
+    let later = findable_change("c-hers", b"HER-SEALED-CHANGE-0002");
+    let other = findable_change("c-other", b"OTHER-CUSTOMER-CHANGE");
+    let seqs = push(&mut owner, 1, vec![hers.clone(), other.clone()]).await;
+    let (her_photo, photo_bytes) = photo(7, 200_000);
+    let (other_photo, other_photo_bytes) = photo(9, 1_000);
+    put_blob(&mut owner, her_photo, photo_bytes.clone()).await;
+    put_blob(&mut owner, other_photo, other_photo_bytes.clone()).await;
+    assert!(holds(&files_bytes(dir.path()), b"HER-SEALED-CHANGE-0001"), "stored before");
+
+    // A beautician's device may not erase a customer.
+    let erase = ClientMsg::Erase { doc: hers.doc.clone(), blobs: vec![*her_photo.as_bytes()] };
+    send(&mut beautician, &erase).await;
+    assert_eq!(recv_reply(&mut beautician).await, ServerMsg::Error { code: ErrorCode::Forbidden });
+    expect_closed(&mut beautician).await;
+    let (mut beautician, _) = relay.join_with("alpha", device_token("beautician-token")).await;
+    assert_eq!(pull_all(&mut beautician).await.iter().filter(|c| c.bytes == hers.bytes).count(), 1);
+
+    send(&mut owner, &erase).await;
+    assert_eq!(recv_reply(&mut owner).await, ServerMsg::Erased { doc: hers.doc.clone() });
+    // Every device hears of it: one new, empty change of her document moves the head.
+    assert!(matches!(recv(&mut beautician).await, ServerMsg::Announce { .. }));
+    let all = pull_all(&mut beautician).await;
+    let (her_rows, rest): (Vec<_>, Vec<_>) = all.iter().partition(|c| c.doc == hers.doc);
+    assert_eq!(her_rows.len(), 2, "her change keeps its number, and the erasure is one more");
+    assert!(her_rows.iter().all(|c| c.is_erased()), "none of her bytes is sent");
+    assert_eq!(her_rows[0].seq, seqs[0]);
+    assert_eq!(her_rows[0].hash, hers.hash, "her change keeps its hash: receipts and read counts stay true");
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].bytes, other.bytes, "the other customer is untouched");
+    assert_eq!(get_blob(&mut beautician, her_photo).await, None, "her photo is gone");
+    assert_eq!(get_blob(&mut beautician, other_photo).await.as_deref(), Some(other_photo_bytes.as_slice()));
+    let disk = files_bytes(dir.path());
+    assert!(!holds(&disk, b"HER-SEALED-CHANGE-0001"), "her sealed change is overwritten on disk, WAL included");
+    assert!(!holds(&disk, &photo_bytes[1_000..1_064]), "her photo's bytes are overwritten on disk");
+    assert!(holds(&disk, b"OTHER-CUSTOMER-CHANGE"));
+
+    // A tablet that was offline when she was erased still sends her change and her photo:
+    // both are acknowledged (so it stops sending), neither is kept.
+    let acked = push(&mut beautician, 2, vec![later.clone()]).await;
+    put_blob(&mut beautician, her_photo, photo_bytes.clone()).await;
+    assert_eq!(get_blob(&mut owner, her_photo).await, None);
+    let (page, _) = pull(&mut owner, acked[0] - 1, limits::MAX_PULL_LIMIT).await;
+    assert_eq!(page.len(), 1);
+    assert!(page[0].is_erased() && page[0].hash == later.hash && page[0].seq == acked[0]);
+    assert!(!holds(&files_bytes(dir.path()), b"HER-SEALED-CHANGE-0002"));
+    // Erasing again is harmless: nothing more to drop, no second marker.
+    send(&mut owner, &erase).await;
+    assert_eq!(recv_reply(&mut owner).await, ServerMsg::Erased { doc: hers.doc.clone() });
+    assert_eq!(count_rows(dir.path()), 4, "her two changes, her erasure, the other customer's change");
+    drop((owner, beautician));
+    relay.stop().await;
+}
