@@ -1065,13 +1065,19 @@ ui! {
     ConsentLegacy => "这份档案有健康记录，但没有记录她的同意。请询问她，并在下面记录。", "This file holds health notes but no consent is recorded. Ask her and record it below.";
     ConsentLog => "同意记录", "Consent log";
     ConsentWithdrawHealth => "撤回后，她的过敏、禁忌、病史和亚健康记录会被清空，之后也不能再记录。确定撤回？", "Withdrawing clears her allergies, contraindications, history and sub-health notes, and none can be recorded after. Withdraw?";
-    ConsentWithdrawPhotos => "撤回后，她的照片不再显示，也不能再拍。要彻底删除照片，请抹除这位顾客。确定撤回？", "Withdrawing hides her photos and no more can be taken. To delete them for good, erase the customer. Withdraw?";
+    ConsentWithdrawPhotos => "撤回后，她的照片不再显示，也不能再拍。要彻底删除照片，请在档案底部彻底抹除她的信息。确定撤回？", "Withdrawing hides her photos and no more can be taken. To delete them for good, erase her data at the bottom of her file. Withdraw?";
     ConsentWithdrawMarketing => "撤回后，不再为她安排生日祝福、节日优惠和唤回信。确定撤回？", "Withdrawing stops birthday greetings, holiday offers and win-back letters to her. Withdraw?";
     ConsentHealthBox => "她已单独同意本店记录她的健康信息（仅用于护理安全）", "She gives her separate consent to the salon keeping her health details (for safe treatment only)";
     PhotoNeedsConsent => "拍照前，请先在她的档案里记录她对照片的同意。", "Before taking photos, record her consent to photos on her file.";
     NoConsentHealth => "没有她对健康信息的同意，健康信息未保存。请先取得并记录她的同意。", "Her health details were not saved: she has not consented. Ask her and record her consent first.";
     NoConsentPhotos => "没有她对照片的同意，照片未保存。请先在档案里记录她的同意。", "The photo was not saved: she has not consented to photos. Record her consent on her file first.";
     NoConsentMarketing => "她没有同意接收营销信息。", "She has not consented to marketing messages.";
+    Erase => "彻底抹除她的信息…", "Erase her data for good…";
+    EraseWhen => "她要求删除个人信息时使用（《个人信息保护法》第四十七条）。她的档案、健康记录、照片、消费和回访记录会从本机、门店所有设备和服务器上彻底删除，无法恢复，也不能撤销。需要留存的账目请先导出。", "Use this when she asks for her personal information to be deleted (PIPL art. 47). Her file, health notes, photos, visits and follow-ups are deleted for good from this device, every device of the salon and the server. It cannot be undone. Export any accounts you must keep first.";
+    EraseTypeName => "输入她的姓名以确认", "Type her name to confirm";
+    EraseNameMismatch => "姓名不一致，未抹除。", "The name does not match: nothing was erased.";
+    EraseYes => "彻底抹除", "Erase for good";
+    Erased => "已彻底抹除顾客档案", "Customer file erased for good:";
 }
 
 /// The language context: a signal plus typed access to the current table.

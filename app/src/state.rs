@@ -241,6 +241,38 @@ impl AppState {
         self.revision.update(|r| *r += 1);
     }
 
+    /// Customers erased (here or on another device) leave the list and every page at once.
+    pub fn customers_erased(&self, erased: &[String]) {
+        if erased.is_empty() {
+            return;
+        }
+        self.customers.update(|list| list.retain(|s| !erased.contains(&s.id)));
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Whether this device may erase a customer: its role at the relay once paired (the relay
+    /// refuses others), the role chosen here until then.
+    pub fn may_erase(&self) -> bool {
+        self.devices.with(|d| d.me.map(|(_, role)| role)).unwrap_or_else(crate::io::browser::saved_role).erases()
+    }
+
+    /// Erases a customer for good on this device and queues the erasure for the relay (which
+    /// drops her from every device). Only the owner's and managers' devices offer it.
+    pub async fn erase_customer(&self, id: &CustomerId) -> bool {
+        match self.store().erase_customer(id).await {
+            Ok(()) => {
+                self.customers_erased(&[id.as_str().to_owned()]);
+                self.nudge(SyncEvent::ErasuresChanged);
+                self.nudge(SyncEvent::OutboxChanged);
+                true
+            }
+            Err(error) => {
+                self.report(error);
+                false
+            }
+        }
+    }
+
     /// A change made on this device was saved (and queued in the outbox): show it and let the
     /// sync loop push it. Every local write path ends here.
     pub fn saved_locally(&self, summary: CustomerSummary) {

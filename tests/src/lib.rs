@@ -627,6 +627,45 @@ impl Browser {
         Ok(())
     }
 
+    /// Everything the app keeps in IndexedDB, store by store: each record's key and its value
+    /// as JSON, with byte arrays written as `bytes:` and their hex.
+    pub async fn indexed_db(&self) -> Result<Vec<(String, String, String)>> {
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            const json = (value) => JSON.stringify(value, (_, v) => {
+                if (v instanceof ArrayBuffer) v = new Uint8Array(v);
+                if (ArrayBuffer.isView(v)) {
+                    const b = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+                    return 'bytes:' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+                }
+                return v;
+            });
+            const open = indexedDB.open('meike');
+            open.onerror = () => done({ error: String(open.error) });
+            open.onsuccess = () => {
+                const db = open.result;
+                const names = Array.from(db.objectStoreNames);
+                const tx = db.transaction(names);
+                const out = [];
+                let left = names.length;
+                for (const name of names) {
+                    const store = tx.objectStore(name);
+                    const keys = store.getAllKeys();
+                    const values = store.getAll();
+                    values.onsuccess = () => {
+                        keys.result.forEach((key, i) => out.push([name, String(key), json(values.result[i])]));
+                        if (--left === 0) { db.close(); done(out); }
+                    };
+                }
+            };
+        "#;
+        let dump = self.client.execute_async(script, vec![]).await?;
+        if let Some(error) = dump.get("error") {
+            bail!("reading IndexedDB failed: {error}");
+        }
+        Ok(serde_json::from_value(dump)?)
+    }
+
     /// Makes every IndexedDB write on this page fail (or work again) the way a full disk
     /// makes them fail: with a `QuotaExceededError` DOMException.
     pub async fn set_disk_full(&self, full: bool) -> Result<()> {
@@ -674,6 +713,24 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 }
 
+/// Every byte the relay keeps in `data` (its data dir): its SQLite file with its WAL and any
+/// other file beside it.
+pub fn relay_bytes(data: &Path) -> Result<Vec<u8>> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(data)? {
+        let path = entry?.path();
+        if path.is_file() {
+            all.extend(std::fs::read(&path)?);
+        }
+    }
+    Ok(all)
+}
+
+/// Whether `needle` occurs anywhere in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 /// Opens a front desk device's invite and waits until the device is connected to the salon.
 pub async fn join(browser: &Browser, relay: &Relay) -> Result<()> {
     join_as(browser, relay, "front_desk").await
@@ -715,6 +772,19 @@ pub async fn give_consent(browser: &Browser, purpose: &str) -> Result<()> {
     browser.fill("[data-test=consent-by]", "前台小王").await?;
     browser.click(&format!("[data-test=consent-{purpose}] [data-test=consent-give]")).await?;
     browser.wait_for_text(&format!("[data-test=consent-{purpose}] [data-test=consent-status]"), "已同意").await?;
+    Ok(())
+}
+
+/// On the open file of `file` (her path): records her photo consent and takes a 320×240
+/// forehead photo from a picture made in `dir`, waiting until it shows.
+pub async fn take_photo(browser: &Browser, file: &str, dir: &Path) -> Result<()> {
+    let picture = dir.join("face.bmp");
+    test_picture(&picture, 320, 240)?;
+    give_consent(browser, "photos").await?;
+    browser.navigate(&format!("{file}/photos")).await?;
+    browser.set_value("[data-test=photo-area]", "forehead").await?;
+    browser.upload("[data-test=photo-file]", &picture).await?;
+    browser.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
     Ok(())
 }
 

@@ -6,23 +6,10 @@
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use e2e::{Browser, Driver, PHONE, Relay, TABLET, create_customer, give_consent, test_picture};
-
-/// Every byte the relay keeps: its SQLite file with its WAL and any other file beside it.
-fn relay_bytes(data: &Path) -> Result<Vec<u8>> {
-    let mut all = Vec::new();
-    for entry in std::fs::read_dir(data)? {
-        let path = entry?.path();
-        if path.is_file() {
-            all.extend(std::fs::read(&path)?);
-        }
-    }
-    Ok(all)
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
+use e2e::{
+    Browser, Driver, PHONE, Relay, TABLET, contains, create_customer, give_consent, relay_bytes, take_photo,
+    test_picture,
+};
 
 fn rows(data: &Path, table: &str) -> Result<i64> {
     let connection = rusqlite::Connection::open(data.join("relay.sqlite3"))?;
@@ -40,13 +27,7 @@ async fn the_first_device_makes_the_key_others_need_its_invite_and_the_relay_rea
     tablet.goto(&relay.relay_link()).await?;
     tablet.wait_for("a.sync-online").await?;
     let file = create_customer(&tablet, "林晓雯", "13912345678", "青霉素过敏").await?;
-    let picture = data.path().join("face.bmp");
-    test_picture(&picture, 320, 240)?;
-    give_consent(&tablet, "photos").await?;
-    tablet.navigate(&format!("{file}/photos")).await?;
-    tablet.set_value("[data-test=photo-area]", "forehead").await?;
-    tablet.upload("[data-test=photo-file]", &picture).await?;
-    tablet.wait_for("[data-test=photo-card] [data-test=photo-img]").await?;
+    take_photo(&tablet, &file, data.path()).await?;
 
     // Another device with the relay's setup link, later: it was the first device's only.
     let phone = Browser::open(&driver, PHONE).await?;

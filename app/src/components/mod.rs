@@ -12,6 +12,7 @@ pub mod customer_form;
 pub mod customer_row;
 pub mod device_list;
 pub mod entry_field;
+pub mod erase_customer;
 pub mod follow_ups;
 pub mod form_field;
 pub mod health_alert;

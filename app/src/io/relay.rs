@@ -49,6 +49,8 @@ pub enum SyncEvent {
     OutboxChanged,
     /// A photo blob was stored here and waits to be uploaded.
     BlobsChanged,
+    /// A customer was erased here: the relay is to be told.
+    ErasuresChanged,
     /// The salon connection was set or changed in Settings.
     ConfigChanged,
     /// The browser reports the network is back: retry now instead of waiting out the backoff.
@@ -289,6 +291,7 @@ async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<Sy
                 SyncEvent::Socket { .. }
                 | SyncEvent::Tick
                 | SyncEvent::BlobsChanged
+                | SyncEvent::ErasuresChanged
                 | SyncEvent::NetworkOffline
                 | SyncEvent::Manage(_),
             ) => {}
@@ -375,6 +378,7 @@ async fn session(
                             if !unchanged {
                                 match store.apply_remote(&changes, cursor_after, &sealer.salon, &sealer.key).await {
                                     Ok(applied) => {
+                                        state.customers_erased(&applied.erased);
                                         state.customers_changed(applied.customers);
                                         if applied.salon_changed {
                                             state.reload_salon();
@@ -422,6 +426,7 @@ async fn session(
                                 // device's) are tried again on every connection.
                                 match store.retry_quarantined(&sealer.salon, &sealer.key).await {
                                     Ok(Some(applied)) => {
+                                        state.customers_erased(&applied.erased);
                                         state.customers_changed(applied.customers);
                                         if applied.salon_changed {
                                             state.reload_salon();
@@ -460,6 +465,14 @@ async fn session(
                                 // Not on the relay yet (its device has not uploaded it): try
                                 // again after the next change arrives or on the next connection.
                                 None => blobs_missing.push(photo),
+                            }
+                        }
+                        Effect::ErasuresIfPending => {
+                            erasures_next(state, store, &mut client, &socket, sealer.as_ref()).await
+                        }
+                        Effect::Erased { doc } => {
+                            if let Err(error) = store.erasure_confirmed(&doc).await {
+                                state.report(error);
                             }
                         }
                         Effect::BlobsIfPending => {
@@ -583,6 +596,7 @@ async fn session(
                 refresh_pending(state, store).await;
                 push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
             }
+            SyncEvent::ErasuresChanged => erasures_next(state, store, &mut client, &socket, sealer.as_ref()).await,
             SyncEvent::BlobsChanged => {
                 if let Some(sealer) = sealer.as_ref() {
                     blob_next(store, &mut client, &socket, sealer).await;
@@ -681,6 +695,28 @@ async fn push_next(
 
 /// Starts the next blob transfer, if none is in flight: uploads first (a photo taken here is
 /// only on this device until the relay has it), then fetches of photos documents refer to.
+/// Sends every erasure the relay has not confirmed, her photos under their relay names. A
+/// repeated one (its confirmation lost with the connection) is harmless.
+async fn erasures_next(
+    state: &AppState,
+    store: &Store,
+    client: &mut SyncClient,
+    socket: &Socket,
+    sealer: Option<&Sealer>,
+) {
+    let Some(sealer) = sealer else { return };
+    let pending = match store.erasures_pending().await {
+        Ok(pending) => pending,
+        Err(error) => return state.report(error),
+    };
+    for erasure in pending {
+        let blobs = erasure.photos.iter().map(|photo| *sealer.key.blob_name(photo).as_bytes()).collect();
+        if let Some(msg) = client.request(ClientMsg::Erase { doc: erasure.doc, blobs }) {
+            socket.send(&msg);
+        }
+    }
+}
+
 async fn blob_next(store: &Store, client: &mut SyncClient, socket: &Socket, sealer: &Sealer) {
     blob_next_except(store, client, socket, sealer, &[]).await;
 }

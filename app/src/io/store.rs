@@ -60,6 +60,8 @@ const META_AT: &str = "cursor_at";
 const META_PUSHED: &str = "pushed";
 const META_LAST_SYNCED: &str = "last_synced";
 const META_INDEX_VERSION: &str = "index_version";
+/// Customers erased from this salon, by document id ([`Erasures`]).
+const META_ERASED: &str = "erased";
 
 /// The shape of the derived customer list entries. Bump it whenever `CustomerSummary` or how
 /// it is derived changes: every device then rebuilds its list from the documents on start.
@@ -137,11 +139,68 @@ struct QuarantineRecord {
     problem: String,
 }
 
+/// Every photo a customer's file has held (voided ones too): what erasing her removes.
+fn photos_of(doc: &CustomerDoc) -> Vec<String> {
+    doc.file().map(|file| file.photos.into_iter().map(|p| p.blob).collect()).unwrap_or_default()
+}
+
+/// Removes everything this device holds of one erased document, inside `tx` (which covers
+/// every store): the document, her list entry, her photos and their queues, her changes
+/// waiting in the outbox and in quarantine.
+async fn erase_in(tx: &Transaction<'_>, doc_id: &DocId, erasure: &Erasure) -> Result<(), AppError> {
+    tx.object_store(DOCS)?.delete(doc_id.as_str().to_owned()).primitive()?;
+    if let Some(id) = doc_id.customer() {
+        tx.object_store(CUSTOMERS)?.delete(id.as_str().to_owned()).primitive()?;
+    }
+    for store in [BLOBS, BLOB_OUTBOX, BLOB_WANTED] {
+        let store = tx.object_store(store)?;
+        for photo in &erasure.photos {
+            store.delete(photo.clone()).primitive()?;
+        }
+    }
+    let outbox = tx.object_store(OUTBOX)?;
+    for row in outbox.get_all::<OutboxRecord>().serde()?.await? {
+        let row = row?;
+        if let (Some(key), true) = (row.id, row.doc == doc_id.as_str()) {
+            outbox.delete(key as f64).primitive()?;
+        }
+    }
+    let quarantine = tx.object_store(QUARANTINE)?;
+    for row in quarantine.get_all::<QuarantineRecord>().serde()?.await? {
+        let row = row?;
+        if row.doc == doc_id.as_str() {
+            quarantine.delete(quarantine_key(row.seq, &row.hash)).primitive()?;
+            quarantine.delete(format!("{:020}", row.seq)).primitive()?;
+        }
+    }
+    Ok(())
+}
+
 /// A quarantined change's key: its sequence number and hash. A relay restored from an older
 /// backup can hand out a number again, for another change; both stay kept.
 fn quarantine_key(seq: u64, hash: &[u8]) -> String {
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
     format!("{seq:020}-{hex}")
+}
+
+/// One customer erased for good (PIPL art. 47), on this device or another. Kept for good,
+/// under her document id (random, nothing about her): a change of hers that arrives later
+/// (from a device that was offline, or a relay restored from a backup) is never applied, and
+/// the relay is told again when it may have forgotten.
+#[derive(Serialize, Deserialize, Clone, Default)]
+struct Erasure {
+    /// Her photos' hashes: the relay is asked to drop them under their relay names.
+    photos: Vec<String>,
+    /// The relay confirmed the erasure.
+    confirmed: bool,
+}
+
+type Erasures = BTreeMap<String, Erasure>;
+
+/// An erasure the relay has not confirmed yet: her document and her photos.
+pub struct PendingErasure {
+    pub doc: DocId,
+    pub photos: Vec<BlobHash>,
 }
 
 #[derive(Serialize, Deserialize, Clone)]
@@ -263,6 +322,8 @@ pub struct SalonState {
 /// What a page of remote changes touched.
 pub struct Applied {
     pub customers: Vec<CustomerSummary>,
+    /// Customers erased on another device: gone from this one now.
+    pub erased: Vec<String>,
     pub salon_changed: bool,
 }
 
@@ -661,6 +722,9 @@ impl Store {
         let tx = self.write_tx()?;
         let docs = tx.object_store(DOCS)?;
         let quarantine = tx.object_store(QUARANTINE)?;
+        let mut erasures: Erasures =
+            tx.object_store(META)?.get(META_ERASED.to_owned()).serde()?.await?.unwrap_or_default();
+        let mut erased = Vec::new();
         let mut requests = Vec::with_capacity(by_doc.len());
         for doc_id in by_doc.keys() {
             requests.push(docs.get::<DocRecord, _, _>(doc_id.as_str().to_owned()).serde()?);
@@ -669,7 +733,21 @@ impl Store {
         let mut photos = Vec::new();
         let mut salon_changed = false;
         for ((doc_id, doc_changes), request) in by_doc.into_iter().zip(requests) {
-            let mut doc = match request.await? {
+            let record = request.await?;
+            // Erased here before: what still arrives of hers is read past, never applied.
+            if erasures.contains_key(doc_id.as_str()) {
+                continue;
+            }
+            // Erased on another device: she goes from this one too, with all it held of her.
+            if doc_changes.iter().any(|c| c.is_erased()) {
+                let held = record.as_ref().and_then(|r| CustomerDoc::load(&r.bytes).ok());
+                let erasure = Erasure { photos: held.map(|doc| photos_of(&doc)).unwrap_or_default(), confirmed: true };
+                erase_in(&tx, doc_id, &erasure).await?;
+                erased.extend(doc_id.customer().map(|id| id.as_str().to_owned()));
+                erasures.insert(doc_id.as_str().to_owned(), erasure);
+                continue;
+            }
+            let mut doc = match record {
                 Some(record) => CustomerDoc::load(&record.bytes)?,
                 None => CustomerDoc::empty(),
             };
@@ -716,6 +794,9 @@ impl Store {
                 wanted.put(true).with_key(hash).without_key_type().serde()?;
             }
         }
+        if !erased.is_empty() {
+            tx.object_store(META)?.put(&erasures).with_key(META_ERASED.to_owned()).without_key_type().serde()?;
+        }
         if let Some(cursor) = cursor {
             let meta = tx.object_store(META)?;
             let before: Option<AtRecord> = meta.get(META_AT.to_owned()).serde()?.await?;
@@ -727,7 +808,56 @@ impl Store {
             }
         }
         tx.commit().await?;
-        Ok(Applied { customers: updated, salon_changed })
+        Ok(Applied { customers: updated, erased, salon_changed })
+    }
+
+    /// Erases a customer for good (her request, PIPL art. 47), in one transaction: her
+    /// document, list entry, photos, unsent changes and quarantined changes go, and the
+    /// erasure is queued for the relay, which drops her history and photos and tells every
+    /// other device to remove her too.
+    pub async fn erase_customer(&self, id: &CustomerId) -> Result<(), AppError> {
+        let doc_id = id.doc_id();
+        let tx = self.write_tx()?;
+        let record: Option<DocRecord> = tx.object_store(DOCS)?.get(doc_id.as_str().to_owned()).serde()?.await?;
+        let doc = CustomerDoc::load(&record.ok_or_else(|| corrupt("document"))?.bytes)?;
+        let erasure = Erasure { photos: photos_of(&doc), confirmed: false };
+        erase_in(&tx, &doc_id, &erasure).await?;
+        let meta = tx.object_store(META)?;
+        let mut erasures: Erasures = meta.get(META_ERASED.to_owned()).serde()?.await?.unwrap_or_default();
+        erasures.insert(doc_id.as_str().to_owned(), erasure);
+        meta.put(&erasures).with_key(META_ERASED.to_owned()).without_key_type().serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Erasures the relay has not confirmed yet.
+    pub async fn erasures_pending(&self) -> Result<Vec<PendingErasure>, AppError> {
+        let erasures: Erasures = self.meta(META_ERASED).await?.unwrap_or_default();
+        let pending = erasures.into_iter().filter(|(_, e)| !e.confirmed).filter_map(|(doc, erasure)| {
+            let photos = erasure.photos.iter().filter_map(|p| BlobHash::parse(p).ok()).collect();
+            Some(PendingErasure { doc: DocId::parse(&doc).ok()?, photos })
+        });
+        Ok(pending.collect())
+    }
+
+    /// The relay confirmed the erasure of `doc`.
+    pub async fn erasure_confirmed(&self, doc: &DocId) -> Result<(), AppError> {
+        self.mark_erasures(|erasures| {
+            if let Some(erasure) = erasures.get_mut(doc.as_str()) {
+                erasure.confirmed = true;
+            }
+        })
+        .await
+    }
+
+    async fn mark_erasures(&self, change: impl FnOnce(&mut Erasures)) -> Result<(), AppError> {
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let meta = tx.object_store(META)?;
+        let mut erasures: Erasures = meta.get(META_ERASED.to_owned()).serde()?.await?.unwrap_or_default();
+        change(&mut erasures);
+        meta.put(&erasures).with_key(META_ERASED.to_owned()).without_key_type().serde()?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A salon document (settings, a month's snapshot), if this device has it.
@@ -917,6 +1047,12 @@ impl Store {
         meta.put(0u64).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
         meta.delete(META_AT.to_owned()).primitive()?;
         meta.delete(META_PUSHED.to_owned()).primitive()?;
+        // A relay restored from a backup taken before an erasure holds her again: tell it again.
+        let mut erasures: Erasures = meta.get(META_ERASED.to_owned()).serde()?.await?.unwrap_or_default();
+        if !erasures.is_empty() {
+            erasures.values_mut().for_each(|erasure| erasure.confirmed = false);
+            meta.put(&erasures).with_key(META_ERASED.to_owned()).without_key_type().serde()?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -13,6 +13,7 @@ use crate::components::class_panel::ClassPanel;
 use crate::components::complaint_list::ComplaintList;
 use crate::components::consent_panel::ConsentPanel;
 use crate::components::counselling_caution::CounsellingCaution;
+use crate::components::erase_customer::EraseCustomer;
 use crate::components::follow_ups::FollowUps;
 use crate::components::health_alert::HealthAlert;
 use crate::components::money_list::MoneyList;
@@ -57,6 +58,8 @@ fn FileView(file: Signal<CustomerFile>) -> impl IntoView {
         let id = id.clone();
         move || (!deleted.get()).then(|| view! { <ConsentPanel id=id.clone() file/> })
     };
+    // Built once: her name typed to confirm survives a sync.
+    let erase = view! { <EraseCustomer id=id.clone() file/> };
     view! {
         <article class="customer-file" data-test="customer-file">
             {move || file.with(file_top)}
@@ -64,6 +67,7 @@ fn FileView(file: Signal<CustomerFile>) -> impl IntoView {
             {class_panel}
             {consents}
             {move || file.with(|f| file_bottom(f, confirming))}
+            {erase}
         </article>
     }
 }
