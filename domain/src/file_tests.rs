@@ -1197,3 +1197,17 @@ fn set_field(p: &Profile, field: Field, value: &str) -> Profile {
     form.set(field, value);
     form.validate(TODAY, &no_referrer).expect("valid")
 }
+
+#[test]
+fn a_first_release_file_records_and_withdraws_consent_and_clears_its_health_notes() {
+    let (mut old, _) = schema_1_doc();
+    old.record_consent(device(2), &decide(Purpose::Health, true, 1, 1), at(1)).expect("given on an old file");
+    assert!(old.consents().allows(Purpose::Health));
+    let mut other = schema_1_doc().0;
+    let changes = other.record_consent(device(3), &decide(Purpose::Health, false, 2, 2), at(2)).expect("withdrawn");
+    assert_eq!(file(&other).customer.profile.get(Field::Allergies), "", "withdrawing cleared the old file's allergy");
+    assert!(other.consents().refuses(Purpose::Health));
+    old.apply_changes(changes.iter().map(|c| c.bytes.as_slice())).expect("merge");
+    assert!(old.consents().refuses(Purpose::Health), "the later decision counts");
+    assert_eq!(file(&old).customer.profile.get(Field::Allergies), "");
+}

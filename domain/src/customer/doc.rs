@@ -419,31 +419,36 @@ impl CustomerDoc {
     ) -> Result<Vec<LocalChange>, DomainError> {
         let json = consent_json(event)?;
         let key = format!("{CONSENT_PREFIX}{}", event.id.as_str());
-        let mut texts = Vec::new();
-        let mut scalars = Vec::new();
-        if !event.given && event.purpose == Purpose::Health {
-            for field in Field::ALL.iter().copied().filter(|f| f.is_health()) {
-                match field.kind() {
-                    Kind::Text(_) => texts.push(self.object(field.key(), ObjType::Text)?),
-                    _ => scalars.push(field.key()),
+        let withdraws = |purpose| !event.given && event.purpose == purpose;
+        let (clear_health, void_photos) = (withdraws(Purpose::Health), withdraws(Purpose::Photos));
+        // What to clear is looked up inside the write, after `write` upgraded an old file
+        // (whose health notes may not be containers yet).
+        self.write(device, now, |tx, maps| {
+            tx.put(ROOT, key, json)?;
+            if clear_health {
+                for field in Field::ALL.iter().copied().filter(|f| f.is_health()) {
+                    match field.kind() {
+                        Kind::Text(_) => {
+                            let text = object_of(tx, field.key(), ObjType::Text)
+                                .ok_or(DomainError::NotACustomer("container"))?;
+                            tx.update_text(&text, "")?;
+                        }
+                        _ => tx.put(ROOT, field.key(), "")?,
+                    }
                 }
             }
-        }
-        let photos: Vec<ObjId> = if !event.given && event.purpose == Purpose::Photos {
-            self.entries(3).map(|(_, obj)| obj).collect()
-        } else {
-            Vec::new()
-        };
-        self.write(device, now, |tx, _| {
-            tx.put(ROOT, key, json)?;
-            for text in &texts {
-                tx.update_text(text, "")?;
-            }
-            for field in scalars {
-                tx.put(ROOT, field, "")?;
-            }
-            for photo in &photos {
-                tx.put(photo, "voided", true)?;
+            if void_photos {
+                let photos = &maps[3];
+                let entries: Vec<ObjId> = tx
+                    .keys(photos)
+                    .filter_map(|key| match tx.get(photos, &key) {
+                        Ok(Some((Value::Object(ObjType::Map), entry))) => Some(entry),
+                        _ => None,
+                    })
+                    .collect();
+                for entry in &entries {
+                    tx.put(entry, "voided", true)?;
+                }
             }
             Ok(())
         })
@@ -684,7 +689,7 @@ impl CustomerDoc {
             })
             .collect();
         let (mut contacts, mut task_states, mut handovers) = (Vec::new(), TaskStates::new(), Vec::new());
-        let (mut complaints, mut actions) = (Vec::new(), Vec::new());
+        let (mut complaints, mut actions, mut consents) = (Vec::new(), Vec::new(), Vec::new());
         for key in self.doc.keys(ROOT) {
             if let Some(id) = key.strip_prefix(TASK_PREFIX) {
                 if let Ok(state) = serde_json::from_str::<TaskState>(&self.string(&key)) {
@@ -698,12 +703,14 @@ impl CustomerDoc {
                 actions.extend(serde_json::from_str::<ComplaintAction>(&self.string(&key)).ok());
             } else if key.starts_with(COMPLAINT_PREFIX) {
                 complaints.extend(serde_json::from_str::<Complaint>(&self.string(&key)).ok());
+            } else if key.starts_with(CONSENT_PREFIX) {
+                consents.extend(serde_json::from_str::<ConsentEvent>(&self.string(&key)).ok());
             }
         }
         contacts.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         handovers.sort_by(|a, b| (a.on, &a.to).cmp(&(b.on, &b.to)));
         let complaints = ComplaintStatus::of(&complaints, &actions);
-        let consents = self.consents();
+        let consents = Consents::new(consents);
         Ok(CustomerFile {
             customer,
             visits,
