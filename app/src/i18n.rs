@@ -624,6 +624,8 @@ impl Texts {
             (ErrorCode::Unauthorized, false) => "Device not recognised",
             (ErrorCode::UnsupportedVersion, true) => "请更新应用",
             (ErrorCode::UnsupportedVersion, false) => "Update the app",
+            (ErrorCode::QuotaExceeded, true) => "服务器空间已满",
+            (ErrorCode::QuotaExceeded, false) => "Server storage full",
             (_, true) => "同步被拒绝",
             (_, false) => "Sync refused",
         }
@@ -649,8 +651,16 @@ impl Texts {
             (ErrorCode::Revoked, false) => {
                 "This device was removed from the salon and no longer syncs. To join again, ask the owner for an invite."
             }
-            (ErrorCode::Forbidden, true) => "本机的角色不能邀请或移除这类设备。",
-            (ErrorCode::Forbidden, false) => "This device's role may not invite or remove that kind of device.",
+            (ErrorCode::Forbidden, true) => "本机的角色不能做这件事（邀请或移除这类设备、抹除顾客）。",
+            (ErrorCode::Forbidden, false) => {
+                "This device's role may not do that (invite or remove that kind of device, erase a customer)."
+            }
+            (ErrorCode::QuotaExceeded, true) => {
+                "同步服务器上本店的存储空间已满：新的修改和照片都保存在本机，还没有上传，一样都不会丢。请联系服务器管理员扩容；有了空间会自动继续上传。"
+            }
+            (ErrorCode::QuotaExceeded, false) => {
+                "The salon's storage on the sync server is full: new changes and photos are kept on this device, not uploaded yet, and nothing is lost. Ask the server's operator for more room; uploading resumes by itself once there is room."
+            }
             (ErrorCode::UnsupportedVersion, true) => "同步服务器版本不同，请更新应用。",
             (ErrorCode::UnsupportedVersion, false) => "The sync server runs another version. Update the app.",
             (_, true) => "同步服务器拒绝了请求，稍后重试。",

@@ -253,6 +253,9 @@ pub enum ErrorCode {
     HashMismatch,
     /// A change or blob in plaintext: devices seal everything before it leaves them.
     NotSealed,
+    /// The salon's storage at the relay is full (the operator's per-salon quota): nothing of
+    /// this push or blob was stored. Appended last, so earlier codes keep their encoding.
+    QuotaExceeded,
 }
 
 /// Why a frame was refused.

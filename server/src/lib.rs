@@ -33,7 +33,7 @@ pub use error::AppError;
 pub use socket::now_ms;
 pub use sqlite::SqliteStore;
 pub use state::{AppState, Limits, Timeouts};
-pub use store::{ChangeStore, INVITE_VALID_MS, KnownDevice, NewInvite, Pass, PushOutcome, Revoked};
+pub use store::{BlobPut, ChangeStore, INVITE_VALID_MS, KnownDevice, NewInvite, Pass, PushOutcome, Revoked};
 
 /// No HTTP route takes a body of any size; this bounds what a client can make us buffer.
 const MAX_REQUEST_BODY_BYTES: usize = 64 << 10;

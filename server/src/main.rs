@@ -13,7 +13,7 @@ use tracing_subscriber::EnvFilter;
 const USAGE: &str = "\
 usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--salon <id>=<secret>]...
                    [--tls-cert <chain.pem> --tls-key <key.pem>]
-                   [--max-sockets-per-address N] [--max-sockets-per-salon N]
+                   [--max-sockets-per-address N] [--max-sockets-per-salon N] [--max-mb-per-salon N]
        meike-relay invite <salon> [--role <role>] [--name <name>] [--data-dir <path>]
 
   --addr      address to listen on (default 127.0.0.1:8787; port 0 picks a free port)
@@ -24,6 +24,8 @@ usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--sal
   --tls-key   and this private key (PEM); tablets need HTTPS to install the app
   --max-sockets-per-address  open sync sockets one IP address may hold (default 64)
   --max-sockets-per-salon    open sync sockets one salon may hold (default 64)
+  --max-mb-per-salon         megabytes one salon's sealed changes and photos may take (default 10240);
+                             a device over it keeps its changes and is told the salon's storage is full
 An address with 20 refused logins in a minute is turned away until the minute has passed.
 
 Salons may also come from MEIKE_SALONS=\"id=secret,id2=secret2\". With none configured, the relay
@@ -164,6 +166,10 @@ fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Op
             }
             "--max-sockets-per-salon" => {
                 limits.connections_per_salon = value()?.parse().context("--max-sockets-per-salon takes a number")?;
+            }
+            "--max-mb-per-salon" => {
+                let mb: u64 = value()?.parse().context("--max-mb-per-salon takes a number of megabytes")?;
+                limits.bytes_per_salon = mb.saturating_mul(1 << 20);
             }
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }

@@ -21,7 +21,7 @@ use tracing::Instrument;
 
 use crate::AppError;
 use crate::state::{AppState, SalonEvent, Slot};
-use crate::store::{INVITE_VALID_MS, NewInvite, Pass, Revoked};
+use crate::store::{BlobPut, INVITE_VALID_MS, NewInvite, Pass, Revoked};
 
 /// How long to wait for the device to answer our close frame before dropping the socket.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
@@ -197,7 +197,7 @@ fn close_code_for(code: ErrorCode) -> u16 {
         | ErrorCode::InviteInvalid
         | ErrorCode::Revoked
         | ErrorCode::Forbidden => close_code::POLICY,
-        ErrorCode::Busy => close_code::AGAIN,
+        ErrorCode::Busy | ErrorCode::QuotaExceeded => close_code::AGAIN,
         ErrorCode::Internal => close_code::ERROR,
     }
 }
@@ -387,7 +387,13 @@ where
                 Some(ClientMsg::Hello { .. }) => return Err(End::Refused(ErrorCode::Malformed)),
                 Some(ClientMsg::Push { batch, changes }) => {
                     let count = changes.len();
-                    let outcome = state.store().push(salon.clone(), changes, now_ms()).await.map_err(storage_failed)?;
+                    let room = state.room(salon).await.map_err(storage_failed)?;
+                    let pushed = state.store().push_within(salon.clone(), changes, now_ms(), room);
+                    let Some(outcome) = pushed.await.map_err(storage_failed)? else {
+                        tracing::warn!(count, "the salon's storage quota is full: push refused");
+                        return Err(End::Refused(ErrorCode::QuotaExceeded));
+                    };
+                    state.stored(salon, outcome.inserted_bytes);
                     tracing::debug!(batch, count, inserted = outcome.inserted, head = outcome.head, "push stored");
                     send(state, outbound, ServerMsg::Ack { batch, seqs: outcome.seqs }).await?;
                     if outcome.inserted > 0 {
@@ -411,7 +417,15 @@ where
                 // `ClientMsg::decode` already refused a blob that is not sealed.
                 Some(ClientMsg::PutBlob { hash, bytes }) => {
                     let size = bytes.len();
-                    state.store().put_blob(salon.clone(), hash, bytes, now_ms()).await.map_err(storage_failed)?;
+                    let room = state.room(salon).await.map_err(storage_failed)?;
+                    match state.store().put_blob(salon.clone(), hash, bytes, now_ms(), room).await.map_err(storage_failed)? {
+                        BlobPut::Stored => state.stored(salon, size as u64),
+                        BlobPut::Kept => {}
+                        BlobPut::NoRoom => {
+                            tracing::warn!(size, "the salon's storage quota is full: blob refused");
+                            return Err(End::Refused(ErrorCode::QuotaExceeded));
+                        }
+                    }
                     tracing::debug!(size, "blob stored");
                     send(state, outbound, ServerMsg::BlobStored { hash }).await?;
                 }
@@ -443,6 +457,7 @@ where
                     // Her document id is random, not personal: it is what the operator can
                     // point to when she asks whether it was done.
                     tracing::info!(doc = doc.as_str(), photos = named, "customer erased");
+                    state.recount(salon);
                     send(state, outbound, ServerMsg::Erased { doc }).await?;
                     state.announce(salon, head);
                 }

@@ -11,7 +11,7 @@ use futures::future::BoxFuture;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::AppError;
-use crate::store::{ChangeStore, KnownDevice, NewInvite, Pass, PushOutcome, Revoked};
+use crate::store::{BlobPut, ChangeStore, KnownDevice, NewInvite, Pass, PushOutcome, Revoked};
 
 /// The schema this code writes, kept in `PRAGMA user_version`.
 const SCHEMA_VERSION: i64 = 6;
@@ -212,12 +212,14 @@ fn push_changes(
     salon: &str,
     changes: &[WireChange],
     received_at: i64,
-) -> Result<PushOutcome, AppError> {
+    room: u64,
+) -> Result<Option<PushOutcome>, AppError> {
     // IMMEDIATE takes the write lock up front, so the transaction cannot fail half-way
     // because another writer got there first.
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut seqs = Vec::with_capacity(changes.len());
     let mut inserted = 0;
+    let mut inserted_bytes = 0u64;
     {
         let mut insert = transaction.prepare_cached(
             "INSERT INTO changes (salon, doc_id, change_hash, bytes, received_at)
@@ -239,6 +241,7 @@ fn push_changes(
             let seq = match new_seq {
                 Some(seq) => {
                     inserted += 1;
+                    inserted_bytes += bytes.len() as u64;
                     seq
                 }
                 None => existing.query_row(params![salon, doc, hash], |row| row.get(0))?,
@@ -246,9 +249,13 @@ fn push_changes(
             seqs.push(from_sql_seq(seq)?);
         }
     }
+    if inserted_bytes > room {
+        // Dropping the transaction rolls it back: nothing of the push is stored.
+        return Ok(None);
+    }
     let head = head_of(&transaction, salon)?;
     transaction.commit()?;
-    Ok(PushOutcome { seqs, inserted, head })
+    Ok(Some(PushOutcome { seqs, inserted, inserted_bytes, head }))
 }
 
 fn pull_changes(
@@ -397,7 +404,20 @@ impl ChangeStore for SqliteStore {
         changes: Vec<WireChange>,
         received_at_ms: u64,
     ) -> BoxFuture<'_, Result<PushOutcome, AppError>> {
-        self.run(move |connection| push_changes(connection, salon.as_str(), &changes, to_sql_int(received_at_ms)))
+        self.run(move |connection| {
+            push_changes(connection, salon.as_str(), &changes, to_sql_int(received_at_ms), u64::MAX)?
+                .ok_or_else(|| AppError::Storage("a push without a quota went over it".into()))
+        })
+    }
+
+    fn push_within(
+        &self,
+        salon: SalonId,
+        changes: Vec<WireChange>,
+        received_at_ms: u64,
+        room: u64,
+    ) -> BoxFuture<'_, Result<Option<PushOutcome>, AppError>> {
+        self.run(move |connection| push_changes(connection, salon.as_str(), &changes, to_sql_int(received_at_ms), room))
     }
 
     fn pull(
@@ -469,17 +489,44 @@ impl ChangeStore for SqliteStore {
         hash: [u8; 32],
         bytes: Vec<u8>,
         received_at_ms: u64,
-    ) -> BoxFuture<'_, Result<(), AppError>> {
+        room: u64,
+    ) -> BoxFuture<'_, Result<BlobPut, AppError>> {
         self.run(move |connection| {
-            // An erased customer's photo, uploaded again by a device that was offline then, is
-            // acknowledged and not kept.
-            connection.execute(
-                "INSERT OR IGNORE INTO blobs (salon, hash, bytes, received_at)
-                 SELECT ?1, ?2, ?3, ?4
-                 WHERE NOT EXISTS (SELECT 1 FROM erased_blobs WHERE salon = ?1 AND hash = ?2)",
-                params![salon.as_str(), &hash[..], bytes, to_sql_int(received_at_ms)],
+            let salon = salon.as_str();
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Stored before, or an erased customer's photo uploaded again by a device that was
+            // offline then: acknowledged, and nothing more is kept.
+            let known: bool = transaction.query_row(
+                "SELECT EXISTS (SELECT 1 FROM blobs WHERE salon = ?1 AND hash = ?2)
+                     OR EXISTS (SELECT 1 FROM erased_blobs WHERE salon = ?1 AND hash = ?2)",
+                params![salon, &hash[..]],
+                |row| row.get(0),
             )?;
-            Ok(())
+            if known {
+                return Ok(BlobPut::Kept);
+            }
+            if bytes.len() as u64 > room {
+                return Ok(BlobPut::NoRoom);
+            }
+            transaction.execute(
+                "INSERT INTO blobs (salon, hash, bytes, received_at) VALUES (?1, ?2, ?3, ?4)",
+                params![salon, &hash[..], bytes, to_sql_int(received_at_ms)],
+            )?;
+            transaction.commit()?;
+            Ok(BlobPut::Stored)
+        })
+    }
+
+    fn usage(&self, salon: SalonId) -> BoxFuture<'_, Result<u64, AppError>> {
+        self.run(move |connection| {
+            // LENGTH of a blob is read from the row's header, not by loading the bytes.
+            let bytes: i64 = connection.query_row(
+                "SELECT (SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM changes WHERE salon = ?1)
+                      + (SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM blobs WHERE salon = ?1)",
+                params![salon.as_str()],
+                |row| row.get(0),
+            )?;
+            Ok(u64::try_from(bytes).unwrap_or(0))
         })
     }
 

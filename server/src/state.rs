@@ -60,6 +60,9 @@ pub struct Limits {
     /// new sockets are turned away until the window passes.
     pub failed_logins_per_address: u32,
     pub failed_login_window: Duration,
+    /// Bytes one salon's changes and photos may take at the relay (sealed). A push or photo
+    /// that would go over is refused with `QuotaExceeded` and stays on its device.
+    pub bytes_per_salon: u64,
 }
 
 impl Default for Limits {
@@ -69,6 +72,8 @@ impl Default for Limits {
             connections_per_salon: 64,
             failed_logins_per_address: 20,
             failed_login_window: Duration::from_secs(60),
+            // A busy salon's years: ~200 MB of changes and some 30,000 photos of 300 KB.
+            bytes_per_salon: 10 << 30,
         }
     }
 }
@@ -79,6 +84,8 @@ struct Counters {
     per_address: HashMap<IpAddr, usize>,
     per_salon: HashMap<SalonId, usize>,
     failures: HashMap<IpAddr, (u32, Instant)>,
+    /// Bytes each salon takes at the relay, read from the store once and kept up to date.
+    usage: HashMap<SalonId, u64>,
 }
 
 /// Failure records kept before old ones are swept.
@@ -225,6 +232,32 @@ impl AppState {
 
     pub(crate) fn subscribe(&self, salon: &SalonId) -> broadcast::Receiver<SalonEvent> {
         self.announcement_sender(salon).subscribe()
+    }
+
+    /// How many more bytes the salon's quota takes. Two sockets of one salon storing at the
+    /// same moment can together go over by at most one push or photo each.
+    pub(crate) async fn room(&self, salon: &SalonId) -> Result<u64, AppError> {
+        let known = self.counters().usage.get(salon).copied();
+        let used = match known {
+            Some(used) => used,
+            None => {
+                let used = self.store.usage(salon.clone()).await?;
+                *self.counters().usage.entry(salon.clone()).or_insert(used)
+            }
+        };
+        Ok(self.limits.bytes_per_salon.saturating_sub(used))
+    }
+
+    /// The salon now keeps `bytes` more.
+    pub(crate) fn stored(&self, salon: &SalonId, bytes: u64) {
+        if let Some(used) = self.counters().usage.get_mut(salon) {
+            *used = used.saturating_add(bytes);
+        }
+    }
+
+    /// The salon's usage changed in a way only the store can count (an erasure): read again.
+    pub(crate) fn recount(&self, salon: &SalonId) {
+        self.counters().usage.remove(salon);
     }
 
     /// Tells the salon's open sockets that its head is now `head`.

@@ -15,10 +15,21 @@ pub struct PushOutcome {
     /// One sequence number per pushed change, in the order pushed; a change that was already
     /// stored keeps the sequence number it got the first time.
     pub seqs: Vec<u64>,
-    /// How many changes were new.
+    /// How many changes were new, and their bytes.
     pub inserted: usize,
+    pub inserted_bytes: u64,
     /// The salon's newest sequence number after the push.
     pub head: u64,
+}
+
+/// What a blob upload did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobPut {
+    Stored,
+    /// Stored before, or erased: nothing more is kept.
+    Kept,
+    /// Over the salon's quota: nothing stored.
+    NoRoom,
 }
 
 /// How long an invite made on a device (or by the operator) can be used.
@@ -77,6 +88,17 @@ pub trait ChangeStore: Send + Sync {
         received_at_ms: u64,
     ) -> BoxFuture<'_, Result<PushOutcome, AppError>>;
 
+    /// Like [`ChangeStore::push`], but when the new changes' bytes would take more than
+    /// `room` (what is left of the salon's quota) nothing is stored and the answer is `None`.
+    /// Changes already stored take no room.
+    fn push_within(
+        &self,
+        salon: SalonId,
+        changes: Vec<WireChange>,
+        received_at_ms: u64,
+        room: u64,
+    ) -> BoxFuture<'_, Result<Option<PushOutcome>, AppError>>;
+
     /// The salon's changes with a sequence number above `since`, in order: at most `limit`,
     /// and no more than `max_bytes` of change bytes, except that one change is always
     /// returned when any exists so a large change cannot block a device. Also returns the
@@ -103,15 +125,20 @@ pub trait ChangeStore: Send + Sync {
     /// salon's key id after the claim (the earlier one when there was one).
     fn claim_key(&self, salon: SalonId, id: [u8; 16], claimed_at_ms: u64) -> BoxFuture<'_, Result<[u8; 16], AppError>>;
 
-    /// Stores a sealed blob (a photo) under its name for one salon; storing the same blob
-    /// again is harmless.
+    /// Stores a sealed blob (a photo) under its name for one salon, unless it is larger than
+    /// `room` (what is left of the salon's quota); storing the same blob again is harmless,
+    /// and a blob of an erased customer is not stored again.
     fn put_blob(
         &self,
         salon: SalonId,
         hash: [u8; 32],
         bytes: Vec<u8>,
         received_at_ms: u64,
-    ) -> BoxFuture<'_, Result<(), AppError>>;
+        room: u64,
+    ) -> BoxFuture<'_, Result<BlobPut, AppError>>;
+
+    /// The bytes the salon's changes and blobs take, for its quota.
+    fn usage(&self, salon: SalonId) -> BoxFuture<'_, Result<u64, AppError>>;
 
     /// The salon's blob with this name. Another salon's blob with the same name is not
     /// returned: salons never see each other's data.

@@ -198,7 +198,7 @@ async fn a_first_release_database_gains_the_blob_and_key_tables_and_keeps_its_ch
     let store = SqliteStore::open(&path).expect("opens and migrates");
     let (page, _) = store.pull(salon("alpha"), 0, 10, usize::MAX).await.expect("pull");
     assert_eq!(page.len(), 1, "the old change is still there");
-    store.put_blob(salon("alpha"), [9; 32], vec![1, 2, 3], 5).await.expect("blobs work");
+    store.put_blob(salon("alpha"), [9; 32], vec![1, 2, 3], 5, u64::MAX).await.expect("blobs work");
     assert_eq!(store.get_blob(salon("alpha"), [9; 32]).await.expect("get"), Some(vec![1, 2, 3]));
     assert_eq!(store.salon_key(salon("alpha")).await.expect("key"), None);
     assert_eq!(store.claim_key(salon("alpha"), [4; 16], 6).await.expect("claim"), [4; 16]);

@@ -1145,3 +1145,39 @@ async fn an_erased_customer_leaves_no_bytes_on_the_relay_and_nothing_sent_again_
     drop((owner, beautician));
     relay.stop().await;
 }
+
+#[tokio::test]
+async fn a_salon_over_its_storage_quota_is_refused_clearly_and_keeps_what_it_stored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let limits = Limits { bytes_per_salon: 10_000, ..Limits::default() };
+    let relay = Relay::start_limited(dir.path(), Timeouts::default(), limits).await;
+    let (mut owner, _) = relay.join_with("alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    let stored = vec![change("c-a", 1, 4_000), change("c-a", 2, 4_000)];
+    let seqs = push(&mut owner, 1, stored.clone()).await;
+    // The same changes again take no more room.
+    assert_eq!(push(&mut owner, 2, stored.clone()).await, seqs);
+    // A push that would go over is refused whole, with the reason.
+    send(&mut owner, &ClientMsg::Push { batch: 3, changes: vec![change("c-a", 3, 1_000), change("c-b", 4, 2_500)] })
+        .await;
+    expect_refused(&mut owner, ErrorCode::QuotaExceeded).await;
+    let (mut owner, _) = relay.join_with("alpha", device_token("owner-token")).await;
+    let (photo_name, photo_bytes) = photo(3, 3_000);
+    send(&mut owner, &ClientMsg::PutBlob { hash: *photo_name.as_bytes(), bytes: photo_bytes }).await;
+    expect_refused(&mut owner, ErrorCode::QuotaExceeded).await;
+    // What was stored is intact, and another salon is not held back.
+    let (mut owner, _) = relay.join_with("alpha", device_token("owner-token")).await;
+    let all = pull_all(&mut owner).await;
+    assert_eq!(
+        all.iter().map(|c| c.bytes.clone()).collect::<Vec<_>>(),
+        [stored[0].bytes.clone(), stored[1].bytes.clone()]
+    );
+    assert_eq!(count_blobs(dir.path()), 0);
+    let (mut beta, _) = relay.join_with("beta", invite_with(BETA_TOKEN, "beta-owner")).await;
+    push(&mut beta, 1, vec![change("c-a", 1, 4_000), change("c-a", 2, 4_000)]).await;
+    // Erasing a customer frees her room.
+    send(&mut owner, &ClientMsg::Erase { doc: stored[0].doc.clone(), blobs: Vec::new() }).await;
+    assert_eq!(recv_reply(&mut owner).await, ServerMsg::Erased { doc: stored[0].doc.clone() });
+    push(&mut owner, 4, vec![change("c-b", 4, 2_500)]).await;
+    drop((owner, beta));
+    relay.stop().await;
+}

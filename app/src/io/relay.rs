@@ -35,6 +35,8 @@ const TICK_MS: u32 = 4_000;
 // range, the relay's machine hung) can linger for minutes without closing, and the status must
 // say 离线 within seconds; a big transfer on poor Wi-Fi is given the time its bytes need.
 // (Losing the network itself is told at once by the browser.)
+/// How often a device refused for its salon's full storage at the relay tries again.
+const QUOTA_RETRY_MS: u32 = 60_000;
 /// How often an idle connection records "last synced" (shown to the minute).
 const LAST_SYNCED_EVERY_MS: i64 = 30_000;
 
@@ -245,7 +247,10 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
         match ended {
             SessionEnd::Refused(code) => {
                 state.set_connection(Connection::Refused(code));
-                wait(&state, &store, &mut events, None).await;
+                // A full salon at the relay may get room (the operator raises its quota, a
+                // customer is erased): try again now and then; the rest wait for a new code.
+                let retry = (code == ErrorCode::QuotaExceeded).then_some(QUOTA_RETRY_MS);
+                wait(&state, &store, &mut events, retry).await;
                 backoff = BACKOFF_MIN_MS;
                 continue;
             }
