@@ -48,6 +48,8 @@ pub struct Relay {
     dist: PathBuf,
     /// Served over HTTPS with a certificate made for the test.
     tls: Option<TestCertificate>,
+    /// More command-line options, kept for restarts.
+    options: Vec<String>,
 }
 
 /// A self-signed certificate for a hostname, made for one test: its PEM files and what a
@@ -128,12 +130,19 @@ impl Relay {
     }
 
     async fn start_on(data_dir: &Path, addr: SocketAddr) -> Result<Relay> {
-        Self::start_serving(data_dir, addr, &built_app(), None).await
+        Self::start_serving(data_dir, addr, &built_app(), None, Vec::new()).await
+    }
+
+    /// Starts a relay with more command-line options (`--max-mb-per-salon 1`), kept when it
+    /// is restarted.
+    pub async fn start_with(data_dir: &Path, options: &[&str]) -> Result<Relay> {
+        let options = options.iter().map(|o| (*o).to_owned()).collect();
+        Self::start_serving(data_dir, "127.0.0.1:0".parse()?, &built_app(), None, options).await
     }
 
     /// Starts a relay serving HTTPS with `certificate` (reached at its host name).
     pub async fn start_https(data_dir: &Path, certificate: &TestCertificate) -> Result<Relay> {
-        Self::start_serving(data_dir, "127.0.0.1:0".parse()?, &built_app(), Some(certificate.clone())).await
+        Self::start_serving(data_dir, "127.0.0.1:0".parse()?, &built_app(), Some(certificate.clone()), Vec::new()).await
     }
 
     async fn start_serving(
@@ -141,6 +150,7 @@ impl Relay {
         addr: SocketAddr,
         dist: &Path,
         tls: Option<TestCertificate>,
+        options: Vec<String>,
     ) -> Result<Relay> {
         let bin = env_path("MEIKE_RELAY_BIN", "target/debug/meike-relay");
         if !dist.join("index.html").exists() {
@@ -152,7 +162,8 @@ impl Relay {
             .arg(data_dir)
             .arg("--dist")
             .arg(dist)
-            .args(["--salon", &format!("{SALON}={TOKEN}")]);
+            .args(["--salon", &format!("{SALON}={TOKEN}")])
+            .args(&options);
         if let Some(tls) = &tls {
             command.arg("--tls-cert").arg(&tls.cert).arg("--tls-key").arg(&tls.key);
         }
@@ -178,7 +189,14 @@ impl Relay {
         .context("the relay did not report its address within 30 s")??;
         // Keep draining stdout so the relay never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Relay { child: Some(child), addr: bound, data_dir: data_dir.to_owned(), dist: dist.to_owned(), tls })
+        Ok(Relay {
+            child: Some(child),
+            addr: bound,
+            data_dir: data_dir.to_owned(),
+            dist: dist.to_owned(),
+            tls,
+            options,
+        })
     }
 
     pub fn url(&self) -> String {
@@ -279,7 +297,7 @@ impl Relay {
         self.stop().await?;
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            match Self::start_serving(&self.data_dir, self.addr, dist, self.tls.clone()).await {
+            match Self::start_serving(&self.data_dir, self.addr, dist, self.tls.clone(), self.options.clone()).await {
                 Ok(relay) => {
                     *self = relay;
                     return Ok(());

@@ -492,3 +492,51 @@ async fn a_full_disk_says_so_and_nothing_saved_or_waiting_to_upload_is_lost() ->
     fresh.close().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_salon_whose_storage_at_the_relay_is_full_is_told_so_and_uploads_everything_once_there_is_room() -> Result<()>
+{
+    let data = tempfile::tempdir()?;
+    let mut relay = Relay::start_with(data.path(), &["--max-mb-per-salon", "1"]).await?;
+    // The salon has used its megabyte already (a photo the size of a megabyte).
+    let filler = rusqlite::Connection::open(data.path().join("relay.sqlite3"))?;
+    filler.execute(
+        "INSERT INTO blobs (salon, hash, bytes, received_at) VALUES (?1, zeroblob(32), zeroblob(1100000), 0)",
+        [e2e::SALON],
+    )?;
+    drop(filler);
+    let driver = Driver::start().await?;
+    let tablet = Browser::open(&driver, TABLET).await?;
+    join(&tablet, &relay).await?;
+    tablet.navigate("/customers/new").await?;
+    tablet.fill("#field-name", "郑晓燕").await?;
+    tablet.fill("#field-phone", "13600007777").await?;
+    tablet.click("[data-test=save]").await?;
+    tablet.wait_for_text("[data-test=file-name]", "郑晓燕").await?;
+    // Refused with the reason; her file stays here, waiting to be uploaded.
+    tablet.wait_for_text("[data-test=sync-state]", "服务器空间已满").await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "项待上传").await?;
+    tablet.navigate("/settings").await?;
+    tablet.wait_for_text("[data-test=sync-refused]", "存储空间已满").await?;
+    tablet.screenshot("tablet-relay-full").await?;
+    tablet.resize(PHONE).await?;
+    tablet.screenshot("phone-relay-full").await?;
+    tablet.resize(TABLET).await?;
+
+    // The operator makes room; the tablet uploads by itself (its minute's retry, or at once
+    // when the network comes back) and a second device gets her.
+    let filler = rusqlite::Connection::open(data.path().join("relay.sqlite3"))?;
+    filler.execute("DELETE FROM blobs WHERE hash = zeroblob(32)", [])?;
+    drop(filler);
+    relay.restart().await?;
+    tablet.set_offline(true).await?;
+    tablet.set_offline(false).await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
+    let phone = Browser::open(&driver, PHONE).await?;
+    join(&phone, &relay).await?;
+    phone.navigate("/customers").await?;
+    phone.wait_for_text("[data-test=row-name]", "郑晓燕").await?;
+    tablet.close().await?;
+    phone.close().await?;
+    Ok(())
+}

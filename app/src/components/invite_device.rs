@@ -83,10 +83,7 @@ pub fn InviteDevice() -> impl IntoView {
                 Connection::WrongKey => Some(view! {
                     <p class="field-error" role="status" data-test="wrong-key">{i18n.t().ui(Ui::WrongKeyHelp)}</p>
                 }.into_any()),
-                // Refused (an invite used up, this device removed): the whole reason, here too.
-                Connection::Refused(code) => Some(view! {
-                    <p class="field-error" role="status" data-test="refused">{i18n.t().refusal(code)}</p>
-                }.into_any()),
+                // Refused (an invite used up, this device removed): the page says why at its top.
                 _ => None,
             }}
             {move || {

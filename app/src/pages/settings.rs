@@ -57,6 +57,13 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <section class="settings-page">
             <h1>{move || i18n.t().settings_title}</h1>
+            // Why the relay refuses this device, in full (the badge has room for a word).
+            {move || match state.sync.with(|s| s.connection) {
+                crate::state::Connection::Refused(code) => Some(view! {
+                    <p class="problem-bar" role="alert" data-test="sync-refused">{i18n.t().refusal(code)}</p>
+                }),
+                _ => None,
+            }}
 
             <div class="settings-block">
                 <h2>{move || i18n.t().settings_language}</h2>
