@@ -257,3 +257,90 @@ async fn a_removed_device_is_cut_off_at_once_and_what_is_written_after_is_sealed
     fresh.close().await?;
     Ok(())
 }
+
+/// A device of the salon gone bad: paired with a real invite, it pushes sealed-looking garbage
+/// under a real customer's document id (its hash honest, so the relay stores it).
+async fn push_poison(relay: &Relay, doc: &str) -> Result<()> {
+    use domain::wire::{ClientMsg, Credential, ServerMsg, WireChange};
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let link = relay.operator_invite("front_desk").await?;
+    let invite = link.rsplit(':').next().unwrap_or_default().to_owned();
+    let url = format!("{}/v1/sync", relay.url().replacen("http", "ws", 1));
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
+    let credential = Credential::Invite { invite, token: "hostile-device-token".into(), public: [9; 32] };
+    let salon = domain::ids::SalonId::parse(e2e::SALON)?;
+    let hello = ClientMsg::Hello { salon, credential, at: None, pushed: None };
+    socket.send(Message::Binary(hello.encode().into())).await?;
+    let mut bytes = domain::crypto::MAGIC.to_vec();
+    bytes.extend((0..200u32).map(|i| (i * 37 % 251) as u8));
+    let hash = *domain::blob::BlobHash::of(&bytes).as_bytes();
+    let doc = domain::ids::DocId::parse(doc)?;
+    let push = ClientMsg::Push { batch: 1, changes: vec![WireChange { doc, hash, bytes }] };
+    socket.send(Message::Binary(push.encode().into())).await?;
+    loop {
+        let Some(frame) = socket.next().await else { bail!("the relay closed before acknowledging") };
+        if let Message::Binary(frame) = frame? {
+            match ServerMsg::decode(&frame)? {
+                ServerMsg::Ack { .. } => return Ok(()),
+                ServerMsg::Error { code } => bail!("the relay refused the poison: {code:?}"),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Waits until the sync badge's detail says `expected` (read from the page: a phone hides it).
+async fn wait_detail(browser: &Browser, expected: &str) -> Result<()> {
+    let script = "return document.querySelector('[data-test=sync-detail]')?.textContent ?? ''";
+    let deadline = std::time::Instant::now() + e2e::PATIENCE;
+    loop {
+        let detail = browser.client.execute(script, vec![]).await?;
+        if detail.as_str().unwrap_or_default().contains(expected) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("the sync badge says {detail}, not {expected}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_poison_change_under_a_real_customer_is_kept_aside_and_every_device_syncs_on() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let tablet = Browser::open(&driver, TABLET).await?;
+    e2e::join(&tablet, &relay).await?;
+    let phone = Browser::open(&driver, PHONE).await?;
+    e2e::join(&phone, &relay).await?;
+    let file = create_customer(&tablet, "吴雅婷", "13500006666", "酒精过敏").await?;
+    phone.navigate(&file).await?;
+    phone.wait_for_text("[data-test=file-name]", "吴雅婷").await?;
+
+    let id = file.rsplit('/').next().unwrap_or_default();
+    push_poison(&relay, &format!("c-{id}")).await?;
+    // Both devices read it, cannot open it, keep it aside and say so; her file is intact.
+    for device in [&tablet, &phone] {
+        wait_detail(device, "1 项暂无法读取").await?;
+        device.navigate(&file).await?;
+        device.wait_for_text("[data-test=file-name]", "吴雅婷").await?;
+        device.wait_for_text("[data-test=health-alert]", "酒精过敏").await?;
+    }
+    phone.screenshot("phone-poison-kept").await?;
+    // And they sync on: a file made on the phone after it reaches the tablet, and a new
+    // device still gets everything.
+    let later = create_customer(&phone, "何静", "13500007777", "").await?;
+    tablet.navigate(&later).await?;
+    tablet.wait_for_text("[data-test=file-name]", "何静").await?;
+    let third = Browser::open(&driver, TABLET).await?;
+    e2e::join(&third, &relay).await?;
+    third.navigate(&file).await?;
+    third.wait_for_text("[data-test=health-alert]", "酒精过敏").await?;
+    wait_detail(&third, "1 项暂无法读取").await?;
+    for device in [tablet, phone, third] {
+        device.close().await?;
+    }
+    Ok(())
+}
