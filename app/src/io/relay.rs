@@ -698,8 +698,6 @@ async fn push_next(
     }
 }
 
-/// Starts the next blob transfer, if none is in flight: uploads first (a photo taken here is
-/// only on this device until the relay has it), then fetches of photos documents refer to.
 /// Sends every erasure the relay has not confirmed, her photos under their relay names. A
 /// repeated one (its confirmation lost with the connection) is harmless.
 async fn erasures_next(
@@ -722,6 +720,8 @@ async fn erasures_next(
     }
 }
 
+/// Starts the next blob transfer, if none is in flight: uploads first (a photo taken here is
+/// only on this device until the relay has it), then fetches of photos documents refer to.
 async fn blob_next(store: &Store, client: &mut SyncClient, socket: &Socket, sealer: &Sealer) {
     blob_next_except(store, client, socket, sealer, &[]).await;
 }
