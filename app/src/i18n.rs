@@ -108,6 +108,8 @@ pub struct Texts {
     pub sync_needs_invite: &'static str,
     pub sync_wrong_key: &'static str,
     pub sync_unreadable: fn(u32) -> String,
+    /// A file holding records this build cannot read (a newer app's).
+    pub unreadable_records: fn(usize) -> String,
 
     pub settings_title: &'static str,
     pub settings_language: &'static str,
@@ -733,6 +735,11 @@ pub static ZH_CN: Texts = Texts {
     sync_needs_invite: "需要邀请",
     sync_wrong_key: "密钥不符",
     sync_unreadable: |n| format!("{n} 项暂无法读取"),
+    unreadable_records: |n| {
+        format!(
+            "这份档案里有 {n} 条记录本机的美客读不懂（多半由更新版本写入）。它们原样保存在档案里，没有计入上面的金额和次数，也不会被改动。请更新应用后再查看。"
+        )
+    },
 
     settings_title: "设置",
     settings_language: "语言",
@@ -809,6 +816,11 @@ pub static EN: Texts = Texts {
     sync_needs_invite: "Invite needed",
     sync_wrong_key: "Wrong key",
     sync_unreadable: |n| format!("{n} can't be read yet"),
+    unreadable_records: |n| {
+        format!(
+            "{n} record(s) in this file can't be read by this version of Meike (most likely written by a newer one). They are kept in the file as they are, left out of the totals above, and never changed. Update the app to see them."
+        )
+    },
 
     settings_title: "Settings",
     settings_language: "Language",
@@ -853,6 +865,8 @@ macro_rules! ui {
 
 ui! {
     RecordVisit => "记录到店", "Record visit";
+    UnreadablePolicy => "已保存的分类规则由更新版本的美客写入，本机读不懂，暂按默认规则分类。请更新应用；在这里保存会替换它。", "The saved classification rules were written by a newer version of Meike and can't be read here: the defaults are used meanwhile. Update the app; saving here replaces them.";
+    UnreadableCarePlan => "已保存的回访计划由更新版本的美客写入，本机读不懂，暂按默认计划。请更新应用；在这里保存会替换它。", "The saved follow-up plan was written by a newer version of Meike and can't be read here: the defaults are used meanwhile. Update the app; saving here replaces it.";
     SellCard => "开疗程卡", "Sell a card";
     MoneyEntry => "储值 / 欠款", "Prepaid / debt";
     Photos => "照片", "Photos";

@@ -127,6 +127,10 @@ pub struct AppState {
     pub care: RwSignal<CarePolicy>,
     /// The salon's name as customers know it, once someone set it (messages are signed with it).
     pub salon_name: RwSignal<Option<String>>,
+    /// The saved policy or care plan is a newer app's, unreadable here: the defaults apply
+    /// meanwhile, and their pages say so.
+    pub policy_unreadable: RwSignal<bool>,
+    pub care_unreadable: RwSignal<bool>,
     /// Every month's class snapshot this device has, any order.
     pub snapshots: RwSignal<Vec<Snapshot>>,
     /// Every customer not in the bin, classified under `policy` today; recomputed when the
@@ -214,6 +218,8 @@ impl AppState {
             policy,
             care,
             salon_name: RwSignal::new(None),
+            policy_unreadable: RwSignal::new(false),
+            care_unreadable: RwSignal::new(false),
             snapshots: RwSignal::new(Vec::new()),
             classes,
             salon_loaded: RwSignal::new(false),
@@ -352,6 +358,8 @@ impl AppState {
                         state.salon_name.set(salon.name);
                     }
                     state.snapshots.set(salon.snapshots);
+                    state.policy_unreadable.set(salon.policy_unreadable);
+                    state.care_unreadable.set(salon.care_unreadable);
                     if !state.salon_loaded.get_untracked() {
                         state.salon_loaded.set(true);
                         state.snapshot_if_due();

@@ -14,6 +14,7 @@ pub mod generator;
 pub mod ids;
 pub mod join;
 pub mod money;
+pub mod record;
 pub mod salon;
 pub mod staff;
 pub mod sync;
@@ -24,5 +25,7 @@ pub use error::{DomainError, Field, FieldErrors, FieldProblem};
 
 #[cfg(test)]
 mod file_tests;
+#[cfg(test)]
+mod record_tests;
 #[cfg(test)]
 mod tests;

@@ -20,6 +20,7 @@ use crate::classify::Policy;
 use crate::classify::snapshot::{CHUNKS, Month, Snapshot};
 use crate::customer::LocalChange;
 use crate::ids::{DeviceId, DocId};
+use crate::record::{RecordProblem, Unreadable, decode_at, encode};
 use crate::{DomainError, FieldProblem};
 
 const SETTINGS: &str = "salon-settings";
@@ -139,11 +140,21 @@ impl SalonDoc {
         }
     }
 
-    /// The salon's policy, if one was saved and this version can read it; `None` means the
-    /// defaults apply.
-    pub fn policy(&self) -> Option<Policy> {
-        let policy: Policy = serde_json::from_str(&self.text("policy")?).ok()?;
-        policy.check().is_ok().then_some(policy)
+    /// The salon's policy, if one was saved; `None` means the defaults apply. A saved policy
+    /// this build cannot read (a newer app's) is an error that keeps it: the caller uses the
+    /// defaults meanwhile and says so.
+    pub fn policy(&self) -> Result<Option<Policy>, Unreadable> {
+        let Some(raw) = self.text("policy").filter(|raw| !raw.is_empty()) else { return Ok(None) };
+        let policy: Policy = decode_at("policy", &raw)?;
+        match policy.check() {
+            Ok(()) => Ok(Some(policy)),
+            Err(problem) => Err(Unreadable {
+                kind: "policy",
+                key: "policy".into(),
+                raw,
+                problem: RecordProblem::Malformed { detail: format!("{problem:?}") },
+            }),
+        }
     }
 
     pub fn set_policy(
@@ -152,7 +163,7 @@ impl SalonDoc {
         policy: &Policy,
         now: Timestamp,
     ) -> Result<Vec<LocalChange>, DomainError> {
-        let json = serde_json::to_string(policy).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let json = encode(policy)?;
         self.doc.set_actor(device.actor());
         Ok(self.commit(now, |tx| Ok(tx.put(ROOT, "policy", json)?))?.into_iter().collect())
     }
@@ -172,9 +183,10 @@ impl SalonDoc {
         Ok(self.commit(now, |tx| Ok(tx.put(ROOT, "name", name.as_str())?))?.into_iter().collect())
     }
 
-    /// The salon's care plan, if one was saved and this version can read it.
-    pub fn care_plan(&self) -> Option<CarePolicy> {
-        serde_json::from_str(&self.text("care_plan")?).ok()
+    /// The salon's care plan, if one was saved (as [`SalonDoc::policy`]).
+    pub fn care_plan(&self) -> Result<Option<CarePolicy>, Unreadable> {
+        let Some(raw) = self.text("care_plan").filter(|raw| !raw.is_empty()) else { return Ok(None) };
+        decode_at("care_plan", &raw).map(Some)
     }
 
     pub fn set_care_plan(
@@ -183,7 +195,7 @@ impl SalonDoc {
         plan: &CarePolicy,
         now: Timestamp,
     ) -> Result<Vec<LocalChange>, DomainError> {
-        let json = serde_json::to_string(plan).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let json = encode(plan)?;
         self.doc.set_actor(device.actor());
         Ok(self.commit(now, |tx| Ok(tx.put(ROOT, "care_plan", json)?))?.into_iter().collect())
     }
@@ -231,6 +243,16 @@ impl SalonDoc {
             Ok(())
         })?);
         Ok(changes)
+    }
+}
+
+#[cfg(test)]
+impl SalonDoc {
+    /// Stores `text` under a root key directly, as another version of the app might.
+    pub(crate) fn raw_put(&mut self, key: &str, text: &str) {
+        let mut tx = self.doc.transaction();
+        tx.put(ROOT, key, text).expect("put");
+        tx.commit();
     }
 }
 
@@ -319,20 +341,20 @@ mod tests {
     #[test]
     fn concurrent_policy_edits_end_with_one_whole_policy() {
         let (mut a, mut b) = (SalonDoc::empty(), SalonDoc::empty());
-        assert_eq!(a.policy(), None, "no policy saved: the defaults apply");
+        assert_eq!(a.policy(), Ok(None), "no policy saved: the defaults apply");
         let strict = Policy { silent_days: 60, lost_days: 120, ..Policy::default() };
         let lenient = Policy { silent_days: 150, lost_days: 365, ..Policy::default() };
         a.set_policy(device(1), &strict, now()).expect("a");
         b.set_policy(device(2), &lenient, now()).expect("b");
         exchange(&mut a, &mut b);
-        let merged = a.policy().expect("a policy");
-        assert_eq!(Some(merged.clone()), b.policy());
+        let merged = a.policy().expect("readable").expect("a policy");
+        assert_eq!(Ok(Some(merged.clone())), b.policy());
         assert!(merged == strict || merged == lenient, "one of the two, not a mix: {merged:?}");
-        assert_eq!(a.care_plan(), None, "no plan saved: the defaults apply");
+        assert_eq!(a.care_plan(), Ok(None), "no plan saved: the defaults apply");
         let plan = CarePolicy { new_contact_days: 3, ..CarePolicy::default() };
         let changes = a.set_care_plan(device(1), &plan, now()).expect("plan");
         b.apply_changes(changes.iter().map(|c| c.bytes.as_slice())).expect("apply");
-        assert_eq!(b.care_plan(), Some(plan));
-        assert_eq!(b.policy(), Some(merged), "the plan leaves the policy alone");
+        assert_eq!(b.care_plan(), Ok(Some(plan)));
+        assert_eq!(b.policy(), Ok(Some(merged)), "the plan leaves the policy alone");
     }
 }

@@ -26,6 +26,7 @@ pub mod profile_sections;
 pub mod storage_unavailable;
 pub mod storage_use;
 pub mod sync_badge;
+pub mod unreadable_notice;
 pub mod unsaved_guard;
 pub mod visit_list;
 pub mod with_file;

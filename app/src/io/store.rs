@@ -141,7 +141,7 @@ struct QuarantineRecord {
 
 /// Every photo a customer's file has held (voided ones too): what erasing her removes.
 fn photos_of(doc: &CustomerDoc) -> Vec<String> {
-    doc.file().map(|file| file.photos.into_iter().map(|p| p.blob).collect()).unwrap_or_default()
+    doc.photo_blobs()
 }
 
 /// Removes everything this device holds of one erased document, inside `tx` (which covers
@@ -317,6 +317,9 @@ pub struct SalonState {
     pub care: CarePolicy,
     pub name: Option<String>,
     pub snapshots: Vec<Snapshot>,
+    /// The saved policy (care plan) is a newer app's: `policy` (`care`) holds the defaults.
+    pub policy_unreadable: bool,
+    pub care_unreadable: bool,
 }
 
 /// What a page of remote changes touched.
@@ -878,8 +881,7 @@ impl Store {
         let keys = docs.get_all_keys::<String>().with_query::<String, _>(range()).primitive()?;
         let records = docs.get_all::<DocRecord>().with_query::<String, _>(range()).serde()?;
         let (keys, records) = (keys.await?, records.await?);
-        let mut policy = None;
-        let mut care = None;
+        let (mut policy, mut care) = (Ok(None), Ok(None));
         let mut name = None;
         let mut snapshots = Vec::new();
         for (key, record) in keys.zip(records) {
@@ -895,7 +897,14 @@ impl Store {
                 SalonDocKind::Snapshot(_) => snapshots.extend(doc.snapshot()),
             }
         }
-        Ok(SalonState { policy: policy.unwrap_or_default(), care: care.unwrap_or_default(), name, snapshots })
+        Ok(SalonState {
+            policy_unreadable: policy.is_err(),
+            care_unreadable: care.is_err(),
+            policy: policy.ok().flatten().unwrap_or_default(),
+            care: care.ok().flatten().unwrap_or_default(),
+            name,
+            snapshots,
+        })
     }
 
     /// Changes a salon document with `edit` and stores it with its new changes in the outbox,

@@ -60,6 +60,9 @@ pub fn CarePlanPage() -> impl IntoView {
                 <h1>{move || i18n.t().ui(Ui::CarePlan)}</h1>
                 <A href="/today" attr:class="button button-secondary">{move || i18n.t().ui(Ui::TodayTitle)}</A>
             </div>
+            <Show when=move || state.care_unreadable.get()>
+                <div class="notice-bar notice-warning" role="status" data-test="care-unreadable">{move || i18n.t().ui(Ui::UnreadableCarePlan)}</div>
+            </Show>
             <form class="policy-form" on:submit=save novalidate=true>
                 <fieldset class="form-section">
                     <div class="form-grid">{PlanField::ALL.into_iter().filter(|f| *f != PlanField::Holidays).map(field).collect_view()}</div>

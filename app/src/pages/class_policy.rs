@@ -191,6 +191,9 @@ pub fn ClassPolicyPage() -> impl IntoView {
                 <h1>{move || i18n.t().ui(Ui::PolicyTitle)}</h1>
                 <A href="/classes" attr:class="button button-secondary">{move || i18n.t().ui(Ui::ClassesTitle)}</A>
             </div>
+            <Show when=move || state.policy_unreadable.get()>
+                <div class="notice-bar notice-warning" role="status" data-test="policy-unreadable">{move || i18n.t().ui(Ui::UnreadablePolicy)}</div>
+            </Show>
             <form class="policy-form" on:submit=save novalidate=true>
                 {SECTIONS.into_iter().map(|(title, fields)| view! {
                     <fieldset class="form-section">

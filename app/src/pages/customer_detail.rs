@@ -19,6 +19,7 @@ use crate::components::health_alert::HealthAlert;
 use crate::components::money_list::MoneyList;
 use crate::components::photo_image::PhotoImage;
 use crate::components::profile_sections::ProfileSections;
+use crate::components::unreadable_notice::UnreadableNotice;
 use crate::components::visit_list::VisitList;
 use crate::components::with_file::WithFile;
 use crate::i18n::{Ui, use_i18n};
@@ -119,6 +120,7 @@ fn file_top(file: &CustomerFile) -> AnyView {
                 <button type="button" class="button button-primary" data-test="restore" on:click=restore>{move || i18n.t().ui(Ui::Restore)}</button>
             </div>
         })}
+        <UnreadableNotice records=file.unreadable.clone()/>
         {alert}
         <CounsellingCaution profile=profile.clone()/>
         <dl class="file-facts">

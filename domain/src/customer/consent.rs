@@ -78,30 +78,41 @@ pub enum ConsentStatus<'a> {
 
 /// Every consent decision in her file, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Consents(Vec<ConsentEvent>);
+pub struct Consents {
+    events: Vec<ConsentEvent>,
+    /// Decisions this build could not read (a newer app's): any of them may be a withdrawal.
+    unreadable: usize,
+}
 
 impl Consents {
     /// Orders the events (by time, then id, so every device agrees on the latest).
     pub fn new(mut events: Vec<ConsentEvent>) -> Self {
         events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
-        Consents(events)
+        Consents { events, unreadable: 0 }
+    }
+
+    /// The same decisions, alongside `unreadable` ones this build could not read.
+    pub fn with_unreadable(self, unreadable: usize) -> Self {
+        Consents { unreadable, ..self }
     }
 
     pub fn events(&self) -> &[ConsentEvent] {
-        &self.0
+        &self.events
     }
 
     pub fn status(&self, purpose: Purpose) -> ConsentStatus<'_> {
-        match self.0.iter().rev().find(|e| e.purpose == purpose) {
+        match self.events.iter().rev().find(|e| e.purpose == purpose) {
             None => ConsentStatus::NotRecorded,
             Some(e) if e.given => ConsentStatus::Given(e),
             Some(e) => ConsentStatus::Withdrawn(e),
         }
     }
 
-    /// True when she has consented to `purpose` and not withdrawn since.
+    /// True when she has consented to `purpose` and not withdrawn since. A decision this
+    /// build cannot read may have withdrawn it, so then nothing is allowed until the app is
+    /// updated (health notes and photos can't be added meanwhile).
     pub fn allows(&self, purpose: Purpose) -> bool {
-        matches!(self.status(purpose), ConsentStatus::Given(_))
+        self.unreadable == 0 && matches!(self.status(purpose), ConsentStatus::Given(_))
     }
 
     /// True when she said no (withdrew) to `purpose`; false when given or never asked.

@@ -41,25 +41,28 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::transaction::{CommitOptions, Transactable, Transaction};
 use automerge::{ActorId, Automerge, Change, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use jiff::Timestamp;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 
 use super::consent::{ConsentEvent, Consents, Purpose, health_written};
 use super::entries::{Account, BodyArea, Card, EntryId, MoneyEntry, MoneyKind, Photo, PhotoStage, Visit};
 use super::fields::{Field, Kind, Profile, Tag};
 use super::number::CustomerNumber;
-use crate::DomainError;
 use crate::care::complaints::{Complaint, ComplaintAction, ComplaintStatus};
 use crate::care::rules::Handover;
 use crate::care::{Contact, TaskState, TaskStates};
 use crate::classify::overrides::{Dimension, Override};
 use crate::ids::{CustomerId, DeviceId};
 use crate::money::{Fen, Payment};
+use crate::record::{RecordProblem, Unreadable, decode_at, encode};
+use crate::{DomainError, FieldProblem};
 
 const SCHEMA: u64 = 2;
 /// The actor of the deterministic schema upgrade change. Never a device's actor (device
 /// actors are 16 random bytes; this one is 20).
 const UPGRADE_ACTOR: &[u8] = b"meike-schema-upgrade";
 const ENTRY_MAPS: [&str; 4] = ["visits", "cards", "money", "photos"];
+/// What one entry of each map is, for [`Unreadable::kind`].
+const ENTRY_KINDS: [&str; 4] = ["visit", "card", "money", "photo"];
 
 /// Root registers of the follow-up log, task states and hand-overs: `contact_<entry id>`,
 /// `task_<task id>`, `handover_<entry id>`, each a JSON scalar. Keys are unique per entry (or
@@ -120,6 +123,9 @@ pub struct CustomerFile {
     pub complaints: Vec<ComplaintStatus>,
     /// Her consent decisions (health record, photos, marketing), oldest first.
     pub consents: Consents,
+    /// Records this build could not read (written by a newer app, most likely). They stay in
+    /// the document as they are; totals and lists above leave them out, and say so.
+    pub unreadable: Vec<Unreadable>,
 }
 
 impl CustomerFile {
@@ -297,7 +303,10 @@ impl CustomerDoc {
                 Kind::Text(_) => texts.push((before.object(field.key(), ObjType::Text)?, profile.get(field))),
                 Kind::Tags => {}
                 _ => {
-                    if before.string(field.key()) != profile.get(field) {
+                    let stored = before.string(field.key());
+                    // A value this build cannot read was shown blank: leaving it blank keeps it.
+                    let unread = profile.get(field).is_empty() && Profile::stored_problem(field, &stored).is_some();
+                    if stored != profile.get(field) && !unread {
                         scalars.push((field.key(), profile.get(field)));
                     }
                 }
@@ -456,13 +465,14 @@ impl CustomerDoc {
 
     /// Her consent decisions as they stand in this document.
     pub fn consents(&self) -> Consents {
-        let events = self
-            .doc
-            .keys(ROOT)
-            .filter(|key| key.starts_with(CONSENT_PREFIX))
-            .filter_map(|key| serde_json::from_str::<ConsentEvent>(&self.string(&key)).ok())
-            .collect();
-        Consents::new(events)
+        let (mut events, mut unreadable) = (Vec::new(), 0);
+        for key in self.doc.keys(ROOT).filter(|key| key.starts_with(CONSENT_PREFIX)) {
+            match decode_at::<ConsentEvent>(&key, &self.string(&key)) {
+                Ok(event) => events.push(event),
+                Err(_) => unreadable += 1,
+            }
+        }
+        Consents::new(events).with_unreadable(unreadable)
     }
 
     /// Moves the customer to the bin (`Some(now)`) or takes her out of it (`None`).
@@ -489,9 +499,7 @@ impl CustomerDoc {
         now: Timestamp,
     ) -> Result<Vec<LocalChange>, DomainError> {
         let value = match set {
-            Some(o) if o.class.dimension() == dimension => {
-                serde_json::to_string(o).map_err(|e| DomainError::Corrupt(e.to_string()))?
-            }
+            Some(o) if o.class.dimension() == dimension => encode(o)?,
             Some(_) => return Err(DomainError::Corrupt("an override of another dimension".into())),
             None => String::new(),
         };
@@ -508,7 +516,7 @@ impl CustomerDoc {
         contact: &Contact,
         now: Timestamp,
     ) -> Result<Vec<LocalChange>, DomainError> {
-        let json = serde_json::to_string(contact).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let json = encode(contact)?;
         let key = format!("{CONTACT_PREFIX}{}", contact.id.as_str());
         self.write(device, now, |tx, _| {
             tx.put(ROOT, key, json)?;
@@ -523,7 +531,7 @@ impl CustomerDoc {
         complaint: &Complaint,
         now: Timestamp,
     ) -> Result<Vec<LocalChange>, DomainError> {
-        let json = serde_json::to_string(complaint).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let json = encode(complaint)?;
         let key = format!("{COMPLAINT_PREFIX}{}", complaint.id.as_str());
         self.write(device, now, |tx, _| {
             tx.put(ROOT, key, json)?;
@@ -538,7 +546,7 @@ impl CustomerDoc {
         action: &ComplaintAction,
         now: Timestamp,
     ) -> Result<Vec<LocalChange>, DomainError> {
-        let json = serde_json::to_string(action).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let json = encode(action)?;
         let key = format!("{ACTION_PREFIX}{}", action.id.as_str());
         self.write(device, now, |tx, _| {
             tx.put(ROOT, key, json)?;
@@ -555,7 +563,7 @@ impl CustomerDoc {
         now: Timestamp,
     ) -> Result<Vec<LocalChange>, DomainError> {
         let json = match state {
-            Some(state) => serde_json::to_string(state).map_err(|e| DomainError::Corrupt(e.to_string()))?,
+            Some(state) => encode(state)?,
             None => String::new(),
         };
         let key = format!("{TASK_PREFIX}{task}");
@@ -574,7 +582,7 @@ impl CustomerDoc {
         handover: &Handover,
         now: Timestamp,
     ) -> Result<Vec<LocalChange>, DomainError> {
-        let json = serde_json::to_string(handover).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+        let json = encode(handover)?;
         let key = format!("{HANDOVER_PREFIX}{}", entry.as_str());
         let to = handover.to.clone();
         self.write(device, now, |tx, _| {
@@ -673,44 +681,81 @@ impl CustomerDoc {
             Some(ScalarValue::Timestamp(ms)) => Timestamp::from_millisecond(ms).ok(),
             _ => None,
         };
-        let mut visits: Vec<Visit> = self.entries(0).filter_map(|(id, e)| self.visit(id, &e)).collect();
-        visits.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
-        let mut cards: Vec<Card> = self.entries(1).filter_map(|(id, e)| self.card(id, &e)).collect();
-        cards.sort_by(|a, b| (a.bought_on, &a.id).cmp(&(b.bought_on, &b.id)));
-        let mut money: Vec<MoneyEntry> = self.entries(2).filter_map(|(id, e)| self.money(id, &e)).collect();
-        money.sort_by(|a, b| (a.on, &a.id).cmp(&(b.on, &b.id)));
-        let mut photos: Vec<Photo> = self.entries(3).filter_map(|(id, e)| self.photo(id, &e)).collect();
-        photos.sort_by(|a, b| (a.taken_on, &a.id).cmp(&(b.taken_on, &b.id)));
-        let overrides = Dimension::ALL
-            .into_iter()
-            .filter_map(|d| {
-                let stored = serde_json::from_str::<Override>(&self.string(&override_key(d))).ok();
-                stored.filter(|o| o.class.dimension() == d)
-            })
-            .collect();
-        let (mut contacts, mut task_states, mut handovers) = (Vec::new(), TaskStates::new(), Vec::new());
-        let (mut complaints, mut actions, mut consents) = (Vec::new(), Vec::new(), Vec::new());
-        for key in self.doc.keys(ROOT) {
-            if let Some(id) = key.strip_prefix(TASK_PREFIX) {
-                if let Ok(state) = serde_json::from_str::<TaskState>(&self.string(&key)) {
-                    task_states.insert(id.to_owned(), state);
+        let mut unreadable = Vec::new();
+        let mut visits = Vec::new();
+        let mut cards = Vec::new();
+        let mut money = Vec::new();
+        let mut photos = Vec::new();
+        for (map, kind) in ENTRY_KINDS.into_iter().enumerate() {
+            for (id, e) in self.entries(map) {
+                let key = id.as_str().to_owned();
+                let read = match map {
+                    0 => self.visit(id, &e).map(|v| visits.push(v)),
+                    1 => self.card(id, &e).map(|c| cards.push(c)),
+                    2 => self.money(id, &e).map(|m| money.push(m)),
+                    _ => self.photo(id, &e).map(|p| photos.push(p)),
+                };
+                if let Err(problem) = read {
+                    unreadable.push(Unreadable { kind, key, raw: String::new(), problem });
                 }
-            } else if key.starts_with(CONTACT_PREFIX) {
-                contacts.extend(serde_json::from_str::<Contact>(&self.string(&key)).ok());
-            } else if key.starts_with(HANDOVER_PREFIX) {
-                handovers.extend(serde_json::from_str::<Handover>(&self.string(&key)).ok());
-            } else if key.starts_with(ACTION_PREFIX) {
-                actions.extend(serde_json::from_str::<ComplaintAction>(&self.string(&key)).ok());
-            } else if key.starts_with(COMPLAINT_PREFIX) {
-                complaints.extend(serde_json::from_str::<Complaint>(&self.string(&key)).ok());
-            } else if key.starts_with(CONSENT_PREFIX) {
-                consents.extend(serde_json::from_str::<ConsentEvent>(&self.string(&key)).ok());
             }
+        }
+        visits.sort_by(|a: &Visit, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        cards.sort_by(|a: &Card, b| (a.bought_on, &a.id).cmp(&(b.bought_on, &b.id)));
+        money.sort_by(|a: &MoneyEntry, b| (a.on, &a.id).cmp(&(b.on, &b.id)));
+        photos.sort_by(|a: &Photo, b| (a.taken_on, &a.id).cmp(&(b.taken_on, &b.id)));
+        let mut overrides = Vec::new();
+        for d in Dimension::ALL {
+            let (key, raw) = (override_key(d), self.string(&override_key(d)));
+            if raw.is_empty() {
+                continue;
+            }
+            match decode_at::<Override>(&key, &raw) {
+                Ok(o) if o.class.dimension() == d => overrides.push(o),
+                Ok(_) => unreadable.push(Unreadable {
+                    kind: "override",
+                    key,
+                    raw,
+                    problem: RecordProblem::Malformed { detail: "a class of another dimension".into() },
+                }),
+                Err(u) => unreadable.push(u),
+            }
+        }
+        let (mut contacts, mut task_states, mut handovers): (Vec<Contact>, _, Vec<Handover>) =
+            (Vec::new(), TaskStates::new(), Vec::new());
+        let (mut complaints, mut actions, mut consents) = (Vec::new(), Vec::new(), Vec::new());
+        let mut unread_consents = 0;
+        for key in self.doc.keys(ROOT) {
+            let raw = || self.string(&key);
+            let read = if let Some(id) = key.strip_prefix(TASK_PREFIX) {
+                let raw = raw();
+                // A task decision taken back is a blank register.
+                if raw.is_empty() {
+                    continue;
+                }
+                decode_at::<TaskState>(&key, &raw).map(|state| {
+                    task_states.insert(id.to_owned(), state);
+                })
+            } else if key.starts_with(CONTACT_PREFIX) {
+                decode_at(&key, &raw()).map(|c| contacts.push(c))
+            } else if key.starts_with(HANDOVER_PREFIX) {
+                decode_at(&key, &raw()).map(|h| handovers.push(h))
+            } else if key.starts_with(ACTION_PREFIX) {
+                decode_at(&key, &raw()).map(|a| actions.push(a))
+            } else if key.starts_with(COMPLAINT_PREFIX) {
+                decode_at(&key, &raw()).map(|c| complaints.push(c))
+            } else if key.starts_with(CONSENT_PREFIX) {
+                decode_at(&key, &raw()).map(|c| consents.push(c)).inspect_err(|_| unread_consents += 1)
+            } else {
+                Ok(())
+            };
+            unreadable.extend(read.err());
         }
         contacts.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         handovers.sort_by(|a, b| (a.on, &a.to).cmp(&(b.on, &b.to)));
         let complaints = ComplaintStatus::of(&complaints, &actions);
-        let consents = Consents::new(consents);
+        let consents = Consents::new(consents).with_unreadable(unread_consents);
+        unreadable.extend(self.unreadable_fields());
         Ok(CustomerFile {
             customer,
             visits,
@@ -724,7 +769,15 @@ impl CustomerDoc {
             handovers,
             complaints,
             consents,
+            unreadable,
         })
+    }
+
+    /// The photo of every photo entry, readable or not, voided or not: what erasing her
+    /// removes. Read from the entries themselves, so a photo whose other fields a newer app
+    /// wrote is not left behind.
+    pub fn photo_blobs(&self) -> Vec<String> {
+        self.entries(3).map(|(_, e)| self.entry_str(&e, "blob")).filter(|blob| !blob.is_empty()).collect()
     }
 
     fn entries(&self, map: usize) -> impl Iterator<Item = (EntryId, ObjId)> + '_ {
@@ -745,7 +798,7 @@ impl CustomerDoc {
         (0..ENTRY_MAPS.len()).find_map(|map| self.entries(map).find(|(e, _)| e == id).map(|(_, obj)| obj))
     }
 
-    fn visit(&self, id: EntryId, e: &ObjId) -> Option<Visit> {
+    fn visit(&self, id: EntryId, e: &ObjId) -> Result<Visit, RecordProblem> {
         let mut card_uses = BTreeMap::new();
         if let Ok(Some((Value::Object(ObjType::Map), uses))) = self.doc.get(e, "card_uses") {
             for key in self.doc.keys(&uses) {
@@ -754,13 +807,13 @@ impl CustomerDoc {
                 }
             }
         }
-        Some(Visit {
+        Ok(Visit {
             id,
-            at: self.entry_str(e, "at").parse::<DateTime>().ok()?,
+            at: self.parsed(e, "at")?,
             items: self.entry_str(e, "items"),
             beautician: self.entry_str(e, "beautician"),
-            amount: Fen::new(self.int(e, "amount")?),
-            payment: Payment::parse(&self.entry_str(e, "payment")).unwrap_or(Payment::Cash),
+            amount: Fen::new(self.int(e, "amount").ok_or(RecordProblem::Missing { field: "amount" })?),
+            payment: self.payment(e)?,
             products: self.entry_str(e, "products"),
             card_uses,
             notes: self.entry_str(e, "notes"),
@@ -768,46 +821,87 @@ impl CustomerDoc {
         })
     }
 
-    fn card(&self, id: EntryId, e: &ObjId) -> Option<Card> {
-        Some(Card {
+    fn card(&self, id: EntryId, e: &ObjId) -> Result<Card, RecordProblem> {
+        let sessions = self.uint(e, "sessions").and_then(|n| u32::try_from(n).ok());
+        Ok(Card {
             id,
             item: self.entry_str(e, "item"),
-            sessions: u32::try_from(self.uint(e, "sessions")?).ok()?,
+            sessions: sessions.ok_or(RecordProblem::Missing { field: "sessions" })?,
             used_before: self.uint(e, "used_before").and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
-            price: Fen::new(self.int(e, "price")?),
-            payment: Payment::parse(&self.entry_str(e, "payment")).unwrap_or(Payment::Cash),
-            bought_on: self.entry_str(e, "bought_on").parse().ok()?,
+            price: Fen::new(self.int(e, "price").ok_or(RecordProblem::Missing { field: "price" })?),
+            payment: self.payment(e)?,
+            bought_on: self.parsed(e, "bought_on")?,
             expires_on: self.entry_str(e, "expires_on").parse().ok(),
             voided: self.voided(e),
         })
     }
 
-    fn money(&self, id: EntryId, e: &ObjId) -> Option<MoneyEntry> {
-        Some(MoneyEntry {
+    fn money(&self, id: EntryId, e: &ObjId) -> Result<MoneyEntry, RecordProblem> {
+        let kind = self.entry_str(e, "kind");
+        Ok(MoneyEntry {
             id,
-            on: self.entry_str(e, "on").parse().ok()?,
-            kind: MoneyKind::parse(&self.entry_str(e, "kind")).ok()?,
-            amount: Fen::new(self.int(e, "amount")?),
-            payment: Payment::parse(&self.entry_str(e, "payment")).unwrap_or(Payment::Cash),
+            on: self.parsed(e, "on")?,
+            kind: MoneyKind::parse(&kind).map_err(|_| RecordProblem::UnknownValue { field: "kind", value: kind })?,
+            amount: Fen::new(self.int(e, "amount").ok_or(RecordProblem::Missing { field: "amount" })?),
+            payment: self.payment(e)?,
             note: self.entry_str(e, "note"),
             voided: self.voided(e),
         })
     }
 
-    fn photo(&self, id: EntryId, e: &ObjId) -> Option<Photo> {
+    fn photo(&self, id: EntryId, e: &ObjId) -> Result<Photo, RecordProblem> {
         let size = |key| self.uint(e, key).and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
-        Some(Photo {
+        let choice = |field: &'static str| {
+            let raw = self.entry_str(e, field);
+            move |_| RecordProblem::UnknownValue { field, value: raw }
+        };
+        Ok(Photo {
             id,
             blob: self.entry_str(e, "blob"),
-            area: BodyArea::parse(&self.entry_str(e, "area")).unwrap_or(BodyArea::Other),
-            stage: PhotoStage::parse(&self.entry_str(e, "stage")).unwrap_or(PhotoStage::Before),
-            taken_on: self.entry_str(e, "taken_on").parse().ok()?,
+            area: BodyArea::parse(&self.entry_str(e, "area")).map_err(choice("area"))?,
+            stage: PhotoStage::parse(&self.entry_str(e, "stage")).map_err(choice("stage"))?,
+            taken_on: self.parsed(e, "taken_on")?,
             note: self.entry_str(e, "note"),
             width: size("width"),
             height: size("height"),
             bytes: size("bytes"),
             voided: self.voided(e),
         })
+    }
+
+    /// An entry's payment. One this build does not know (a newer app's) makes the entry
+    /// unreadable: reading it as cash would put it in the wrong balance.
+    fn payment(&self, e: &ObjId) -> Result<Payment, RecordProblem> {
+        let raw = self.entry_str(e, "payment");
+        Payment::parse(&raw).map_err(|_| RecordProblem::UnknownValue { field: "payment", value: raw })
+    }
+
+    /// A required entry field in its stored text form (a date or a time).
+    fn parsed<T: std::str::FromStr>(&self, e: &ObjId, field: &'static str) -> Result<T, RecordProblem> {
+        let raw = self.entry_str(e, field);
+        if raw.is_empty() {
+            return Err(RecordProblem::Missing { field });
+        }
+        raw.parse().map_err(|_| RecordProblem::Malformed { detail: format!("{field} {raw:?}") })
+    }
+
+    /// Profile registers holding a value this build cannot read (a newer app's choice, say):
+    /// the form shows them blank, and an edit leaves them as they are.
+    fn unreadable_fields(&self) -> Vec<Unreadable> {
+        Field::ALL
+            .iter()
+            .copied()
+            .filter_map(|field| {
+                let raw = self.string(field.key());
+                let problem = Profile::stored_problem(field, &raw)?;
+                let value = raw.clone();
+                let problem = match problem {
+                    FieldProblem::UnknownChoice => RecordProblem::UnknownValue { field: field.key(), value },
+                    other => RecordProblem::Malformed { detail: format!("{}: {other:?}", field.key()) },
+                };
+                Some(Unreadable { kind: "profile", key: field.key().to_owned(), raw, problem })
+            })
+            .collect()
     }
 
     fn tags(&self) -> BTreeSet<Tag> {
@@ -908,5 +1002,20 @@ fn upgrade(doc: &mut Automerge) -> Result<Option<LocalChange>, DomainError> {
 }
 
 fn consent_json(event: &ConsentEvent) -> Result<String, DomainError> {
-    serde_json::to_string(event).map_err(|e| DomainError::Corrupt(e.to_string()))
+    encode(event)
+}
+
+#[cfg(test)]
+impl CustomerDoc {
+    /// Writes to the document directly, as another version of the app might.
+    pub(crate) fn raw_edit(&mut self, edit: impl FnOnce(&mut Transaction<'_>)) {
+        let mut tx = self.doc.transaction();
+        edit(&mut tx);
+        tx.commit();
+    }
+
+    /// A root register as stored.
+    pub(crate) fn raw_string(&self, key: &str) -> String {
+        self.string(key)
+    }
 }

@@ -659,6 +659,19 @@ impl Profile {
 
     /// Reads values as stored, dropping any that this version cannot read (a newer app's
     /// choice, say) rather than hiding the customer. Only the name is required.
+    /// Why a stored register of `field` cannot be read by this build (`None` when it can, or
+    /// is blank): a newer app's choice, say. [`Profile::from_stored`] leaves such values out.
+    pub(crate) fn stored_problem(field: Field, raw: &str) -> Option<FieldProblem> {
+        if raw.is_empty() {
+            return None;
+        }
+        match field.kind() {
+            Kind::Customer => CustomerId::parse(raw).err().map(|_| FieldProblem::UnknownCustomer),
+            Kind::Text(_) | Kind::Line(_) | Kind::Tags => None,
+            _ => canonical(field, raw, Date::MAX, &|_| Err(FieldProblem::UnknownCustomer)).err(),
+        }
+    }
+
     pub(crate) fn from_stored(values: BTreeMap<Field, String>, tags: BTreeSet<Tag>) -> Result<Self, FieldProblem> {
         let far_future = Date::MAX;
         let any_customer = |raw: &str| CustomerId::parse(raw).ok();
