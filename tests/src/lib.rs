@@ -266,6 +266,14 @@ impl Relay {
         Ok(())
     }
 
+    /// Kills the relay outright (SIGKILL), as a power cut or a crash would: no shutdown, no
+    /// flush, whatever it was doing cut off. `restart` starts it again on the same files.
+    pub async fn kill(&mut self) -> Result<()> {
+        let Some(mut child) = self.child.take() else { return Ok(()) };
+        child.kill().await?;
+        Ok(())
+    }
+
     /// Freezes the relay process (SIGSTOP): its sockets stay open but nothing answers, as when
     /// the machine it runs on hangs or drops off the network while the tablet keeps Wi-Fi.
     pub async fn pause(&self) -> Result<()> {
@@ -349,8 +357,37 @@ impl Browser {
     }
 
     /// Opens a browser with extra Chromium flags (trusting a test certificate ...).
-    pub async fn open_with(driver: &Driver, (width, height): (u32, u32), extra: &[String]) -> Result<Browser> {
-        let profile = tempfile::tempdir()?;
+    pub async fn open_with(driver: &Driver, size: (u32, u32), extra: &[String]) -> Result<Browser> {
+        Self::open_profile(driver, size, extra, tempfile::tempdir()?).await
+    }
+
+    /// Kills this browser's Chromium outright (SIGKILL to every process of its profile), as a
+    /// tablet whose battery dies or whose app is swiped away mid-write: no unload, no flush.
+    /// Returns the profile (IndexedDB, service worker) for [`Browser::reopen`].
+    pub async fn crash(self) -> Result<tempfile::TempDir> {
+        let flag = format!("--user-data-dir={}", self._profile.path().display());
+        Command::new("pkill").args(["-KILL", "-f", "--", &flag]).status().await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Command::new("pgrep").args(["-f", "--", &flag]).stdout(Stdio::null()).status().await?.success() {
+            if Instant::now() > deadline {
+                bail!("Chromium of {flag} still runs 10 s after SIGKILL");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(self._profile)
+    }
+
+    /// Opens Chromium again on a profile a crashed browser left behind.
+    pub async fn reopen(driver: &Driver, size: (u32, u32), profile: tempfile::TempDir) -> Result<Browser> {
+        Self::open_profile(driver, size, &[], profile).await
+    }
+
+    async fn open_profile(
+        driver: &Driver,
+        (width, height): (u32, u32),
+        extra: &[String],
+        profile: tempfile::TempDir,
+    ) -> Result<Browser> {
         let downloads = profile.path().join("downloads");
         std::fs::create_dir_all(&downloads)?;
         let mut args: Vec<String> = [
@@ -642,6 +679,12 @@ impl Browser {
         let params = json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
         self.client.issue_cmd(Cdp { cmd: "Network.enable", params: json!({}) }).await?;
         self.client.issue_cmd(Cdp { cmd: "Network.emulateNetworkConditions", params }).await?;
+        Ok(())
+    }
+
+    /// Runs the page's scripts `rate` times slower (1: full speed), as an old tablet would.
+    pub async fn set_cpu_slowdown(&self, rate: u32) -> Result<()> {
+        self.client.issue_cmd(Cdp { cmd: "Emulation.setCPUThrottlingRate", params: json!({ "rate": rate }) }).await?;
         Ok(())
     }
 

@@ -172,7 +172,8 @@ fn ensure_app_tools(root: &Path) -> Result<()> {
 
 fn ensure_browser() -> Result<()> {
     let have = |p: &str| Command::new(p).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
-    if have("chromium") && have("chromedriver") {
+    // pkill and pgrep (procps): the fault tests kill a browser outright.
+    if have("chromium") && have("chromedriver") && have("pkill") {
         return Ok(());
     }
     step("installing Chromium and ChromeDriver from Debian's packages");
@@ -190,7 +191,7 @@ fn ensure_browser() -> Result<()> {
     };
     apt(&["update"])?;
     // A CJK font so screenshots taken by the tests show Chinese text, not boxes.
-    apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "fonts-wqy-microhei"])?;
+    apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "fonts-wqy-microhei", "procps"])?;
     Ok(())
 }
 
