@@ -13,6 +13,10 @@ pub enum AppError {
     Full,
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// Wiping this device's files was refused: this many changes, photos or erasures have not
+    /// reached its salon's relay yet, and would be lost.
+    #[error("{0} changes not uploaded yet")]
+    Unsent(u32),
 }
 
 impl From<indexed_db_futures::error::Error> for AppError {

@@ -110,6 +110,10 @@ pub struct Texts {
     pub sync_unreadable: fn(u32) -> String,
     /// A file holding records this build cannot read (a newer app's).
     pub unreadable_records: fn(usize) -> String,
+    /// The question before wiping this device to join another salon (current, offered).
+    pub wipe_confirm: fn(&str, &str) -> String,
+    /// Wiping refused: this many changes, photos or erasures are not uploaded yet.
+    pub wipe_unsent: fn(u32) -> String,
 
     pub settings_title: &'static str,
     pub settings_language: &'static str,
@@ -472,11 +476,17 @@ impl Texts {
             (JoinOutcome::Ask { code, current }, false) => {
                 format!("This device is connected to salon {current}. Switch it to salon {}?", code.salon)
             }
-            (JoinOutcome::Refused { current, offered }, true) => format!(
-                "这台设备上有门店 {current} 的顾客档案，不能改连门店 {offered}：否则这些档案会同步到另一家门店。仍然连接 {current}。"
+            (JoinOutcome::Refused { current, offered, unsent: 0, .. }, true) => format!(
+                "这台设备上有门店 {current} 的顾客档案，直接改连门店 {offered} 会把它们同步到另一家门店，所以仍然连接 {current}。这些档案都已上传到 {current} 的服务器；如果这台设备确实要换到 {offered}，可以先清空本机。"
             ),
-            (JoinOutcome::Refused { current, offered }, false) => format!(
-                "This device holds salon {current}'s customer files, so it cannot switch to salon {offered}: they would sync into the other salon. It stays with {current}."
+            (JoinOutcome::Refused { current, offered, unsent: 0, .. }, false) => format!(
+                "This device holds salon {current}'s customer files; switching it to salon {offered} as it is would sync them into the other salon, so it stays with {current}. They are all uploaded to {current}'s server: if this device really moves to {offered}, wipe it first."
+            ),
+            (JoinOutcome::Refused { current, offered, unsent, .. }, true) => format!(
+                "这台设备上有门店 {current} 的顾客档案，还有 {unsent} 项修改或照片没有上传到 {current}，所以不能改连门店 {offered}。请先连上 {current} 的服务器把它们上传完。仍然连接 {current}。"
+            ),
+            (JoinOutcome::Refused { current, offered, unsent, .. }, false) => format!(
+                "This device holds salon {current}'s customer files and {unsent} change(s) or photo(s) not uploaded to {current} yet, so it cannot switch to salon {offered}. Connect to {current}'s server and let them upload first. It stays with {current}."
             ),
         }
     }
@@ -735,6 +745,12 @@ pub static ZH_CN: Texts = Texts {
     sync_needs_invite: "需要邀请",
     sync_wrong_key: "密钥不符",
     sync_unreadable: |n| format!("{n} 项暂无法读取"),
+    wipe_confirm: |current, offered| {
+        format!(
+            "清空这台设备上门店 {current} 的所有顾客档案和照片，改连门店 {offered}？它们在 {current} 的服务器和其他设备上仍有完整的一份；这台设备以后只看得到 {offered} 的档案。"
+        )
+    },
+    wipe_unsent: |n| format!("还有 {n} 项修改或照片没有上传，本机没有清空。请先连上原来的服务器把它们上传完。"),
     unreadable_records: |n| {
         format!(
             "这份档案里有 {n} 条记录本机的美客读不懂（多半由更新版本写入）。它们原样保存在档案里，没有计入上面的金额和次数，也不会被改动。请更新应用后再查看。"
@@ -816,6 +832,16 @@ pub static EN: Texts = Texts {
     sync_needs_invite: "Invite needed",
     sync_wrong_key: "Wrong key",
     sync_unreadable: |n| format!("{n} can't be read yet"),
+    wipe_confirm: |current, offered| {
+        format!(
+            "Wipe salon {current}'s customer files and photos from this device and switch it to salon {offered}? {current}'s server and its other devices keep a complete copy; this device will only see {offered}'s files."
+        )
+    },
+    wipe_unsent: |n| {
+        format!(
+            "{n} change(s) or photo(s) are not uploaded yet, so this device was not wiped. Connect to its server and let them upload first."
+        )
+    },
     unreadable_records: |n| {
         format!(
             "{n} record(s) in this file can't be read by this version of Meike (most likely written by a newer one). They are kept in the file as they are, left out of the totals above, and never changed. Update the app to see them."
@@ -865,6 +891,7 @@ macro_rules! ui {
 
 ui! {
     RecordVisit => "记录到店", "Record visit";
+    JoinWipe => "清空本机并改连", "Wipe this device and switch";
     UnreadablePolicy => "已保存的分类规则由更新版本的美客写入，本机读不懂，暂按默认规则分类。请更新应用；在这里保存会替换它。", "The saved classification rules were written by a newer version of Meike and can't be read here: the defaults are used meanwhile. Update the app; saving here replaces them.";
     UnreadableCarePlan => "已保存的回访计划由更新版本的美客写入，本机读不懂，暂按默认计划。请更新应用；在这里保存会替换它。", "The saved follow-up plan was written by a newer version of Meike and can't be read here: the defaults are used meanwhile. Update the app; saving here replaces it.";
     SellCard => "开疗程卡", "Sell a card";

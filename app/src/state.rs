@@ -54,11 +54,14 @@ pub enum JoinOutcome {
         current: String,
     },
     /// Another salon, on a device holding anything of the current salon (a customer, a salon
-    /// document, a change not yet uploaded): taking it would send that to the other salon, so
-    /// it is refused (a separate store per salon comes with device pairing).
+    /// document, a change not yet uploaded): taking it as it is would send that to the other
+    /// salon, so it is refused. When everything here is at the current salon's relay
+    /// (`unsent` is 0) the device may be wiped and switched, after a confirmation.
     Refused {
         current: String,
         offered: String,
+        code: JoinCode,
+        unsent: u32,
     },
 }
 
@@ -517,7 +520,12 @@ impl AppState {
                 JoinOutcome::AlreadyJoined(c.salon.to_string())
             }
             (JoinEffect::OtherSalon, Some(c)) if holds_customers => {
-                JoinOutcome::Refused { current: c.salon.to_string(), offered: code.salon.to_string() }
+                let unsent = match self.store().unsent().await {
+                    Ok(unsent) => unsent,
+                    Err(error) => return self.report(error),
+                };
+                let offered = code.salon.to_string();
+                JoinOutcome::Refused { current: c.salon.to_string(), offered, code, unsent }
             }
             (JoinEffect::NewToken | JoinEffect::OtherSalon, Some(c)) => {
                 JoinOutcome::Ask { code, current: c.salon.to_string() }
@@ -543,6 +551,48 @@ impl AppState {
         if let Some(JoinOutcome::Ask { code, .. }) = self.join.get_untracked() {
             self.take_join(code).await;
         }
+    }
+
+    /// The person confirmed wiping this device's files of its salon to join another one (the
+    /// join bar offers it only when nothing here is unsent; the store checks again).
+    pub async fn wipe_and_join(&self) {
+        let Some(JoinOutcome::Refused { code, .. }) = self.join.get_untracked() else { return };
+        let Some(config) = self.new_config(&code) else { return };
+        match self.store().wipe_and_switch(&config).await {
+            Ok(()) => {
+                self.customers.set(Vec::new());
+                self.revision.update(|r| *r += 1);
+                self.sync.update(|s| {
+                    s.last_synced = None;
+                    s.pending = 0;
+                    s.unreadable = 0;
+                });
+                self.reload_salon();
+                self.join.set(Some(JoinOutcome::Joined(code.salon.to_string())));
+                self.nudge(SyncEvent::ConfigChanged);
+            }
+            Err(error) => self.report(error),
+        }
+    }
+
+    /// A configuration for joining with `code` under a token and device key made here.
+    fn new_config(&self, code: &JoinCode) -> Option<RelayConfig> {
+        let random = crate::io::browser::secret_bytes::<32>;
+        let (Some(token), Some(secret)) = (random(), random()) else {
+            self.report(AppError::Storage(
+                "this browser gives no secure random numbers (crypto.getRandomValues)".to_owned(),
+            ));
+            return None;
+        };
+        let device_key = domain::crypto::DeviceKey::new(secret).to_text();
+        let key = code.key.as_ref().map(|ring| ring.to_text());
+        Some(RelayConfig::joining(
+            code.salon.clone(),
+            code.token.clone(),
+            domain::join::secret_text(token),
+            key,
+            device_key,
+        ))
     }
 
     async fn take_join(&self, code: JoinCode) {

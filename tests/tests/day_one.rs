@@ -165,7 +165,7 @@ async fn a_wrong_join_link_says_what_is_wrong_and_never_drops_a_working_connecti
     // Another salon, while this tablet holds this salon's customers: refused, still here.
     create_customer(&tablet, "孙悦", "13800000103", "").await?;
     tablet.goto(&format!("{}/#join=elsewhere:tok-1", relay.url())).await?;
-    tablet.wait_for_text("[data-test=join-message]", "不能改连门店 elsewhere").await?;
+    tablet.wait_for_text("[data-test=join-message]", "仍然连接 demo").await?;
     tablet.wait_for("a.sync-online").await?;
 
     // Settings: an empty code says so.
@@ -180,6 +180,86 @@ async fn a_wrong_join_link_says_what_is_wrong_and_never_drops_a_working_connecti
     fresh.wait_for_text("[data-test=join-message]", "令牌有误").await?;
     fresh.wait_for("a.sync-local").await?;
     fresh.screenshot("phone-join-bad-token").await?;
+    tablet.close().await?;
+    fresh.close().await?;
+    Ok(())
+}
+
+/// Salon rows at the relay: how many change rows each salon has.
+fn changes_of(data: &std::path::Path, salon: &str) -> Result<i64> {
+    let connection = rusqlite::Connection::open(data.join("relay.sqlite3"))?;
+    Ok(connection.query_row("SELECT COUNT(*) FROM changes WHERE salon = ?1", [salon], |row| row.get(0))?)
+}
+
+#[tokio::test]
+async fn a_tablet_moves_to_another_salon_only_once_everything_is_uploaded_and_takes_nothing_with_it() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let mut relay = Relay::start_with(data.path(), &["--salon", "branch-two=second-setup-secret"]).await?;
+    let driver = Driver::start().await?;
+    let tablet = Browser::open(&driver, TABLET).await?;
+    join(&tablet, &relay).await?;
+    create_customer(&tablet, "孙悦", "13800000103", "").await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
+    let second_salon = format!("{}/#join=branch-two:second-setup-secret", relay.url());
+
+    // With the relay down, a new file waits to be uploaded: the tablet may not move, and is
+    // not offered to.
+    tablet.wait_until_installed().await?;
+    relay.stop().await?;
+    create_customer(&tablet, "钱多多", "13800000104", "").await?;
+    tablet.goto(&second_salon).await?;
+    tablet.wait_for_text("[data-test=join-message]", "没有上传到 demo").await?;
+    assert!(tablet.client.find(Locator::Css("[data-test=join-wipe]")).await.is_err(), "no wipe offered");
+    tablet.screenshot("tablet-switch-salon-unsent").await?;
+    // On a phone too, the badge still says something waits to be uploaded.
+    tablet.resize(PHONE).await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "1 项待上传").await?;
+    tablet.screenshot("phone-switch-salon-unsent").await?;
+    tablet.resize(TABLET).await?;
+    relay.restart().await?;
+
+    // Once it is all at the relay, it may be wiped and moved, after a clear question.
+    tablet.navigate("/customers").await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
+    let demo_rows = changes_of(data.path(), "demo")?;
+    tablet.goto(&second_salon).await?;
+    tablet.wait_for_text("[data-test=join-message]", "可以先清空本机").await?;
+    tablet.screenshot("tablet-switch-salon").await?;
+    tablet.resize(PHONE).await?;
+    tablet.screenshot("phone-switch-salon").await?;
+    tablet.resize(TABLET).await?;
+    // Saying no keeps everything.
+    tablet.client.execute("window.confirm = () => false", vec![]).await?;
+    tablet.click("[data-test=join-wipe]").await?;
+    tablet.navigate("/customers").await?;
+    tablet.wait_for_text("[data-test=list-count]", "共 2 位顾客").await?;
+    tablet.goto(&second_salon).await?;
+    tablet.wait_for("[data-test=join-wipe]").await?;
+    tablet.client.execute("window.confirm = () => true", vec![]).await?;
+    tablet.click("[data-test=join-wipe]").await?;
+    tablet.wait_for_text("[data-test=join-message]", "已连接门店 branch-two").await?;
+    tablet.wait_for("a.sync-online").await?;
+    tablet.navigate("/customers").await?;
+    tablet.wait_for(".empty-state").await?;
+
+    // The new salon got nothing of the old one; the old one lost nothing.
+    create_customer(&tablet, "新店顾客", "13800000105", "").await?;
+    tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
+    let db = tablet.indexed_db().await?;
+    assert!(
+        !db.iter().any(|(_, _, value)| value.contains("孙悦") || value.contains("钱多多")),
+        "the old salon's files are gone"
+    );
+    assert_eq!(changes_of(data.path(), "demo")?, demo_rows, "the old salon's relay rows are as they were");
+    let fresh = Browser::open(&driver, TABLET).await?;
+    join(&fresh, &relay).await?;
+    fresh.navigate("/customers").await?;
+    fresh.wait_for_text("[data-test=list-count]", "共 2 位顾客").await?;
+    assert!(
+        fresh.text("[data-test=customer-list]").await?.contains("钱多多"),
+        "the file made offline reached the old salon"
+    );
+    assert!(!fresh.text("[data-test=customer-list]").await?.contains("新店顾客"));
     tablet.close().await?;
     fresh.close().await?;
     Ok(())

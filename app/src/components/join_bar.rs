@@ -15,6 +15,16 @@ pub fn JoinBar() -> impl IntoView {
     let accept = move |_| {
         leptos::task::spawn_local(async move { state.accept_join().await });
     };
+    let wipe = move |_| {
+        let names = state.join.with_untracked(|j| match j {
+            Some(JoinOutcome::Refused { current, offered, .. }) => Some((current.clone(), offered.clone())),
+            _ => None,
+        });
+        let Some((current, offered)) = names else { return };
+        if browser::confirm(&(i18n.t().wipe_confirm)(&current, &offered)) {
+            leptos::task::spawn_local(async move { state.wipe_and_join().await });
+        }
+    };
     move || {
         let outcome = state.join.get()?;
         // Joined, but the salon's files are sealed with a key this device lacks: say that, not
@@ -41,6 +51,8 @@ pub fn JoinBar() -> impl IntoView {
             && !keyless
             && refused.is_none();
         let wrong_key = connection == Connection::WrongKey;
+        // Another salon's link on a device whose files are all at its own salon's relay.
+        let wipes = matches!(outcome, JoinOutcome::Refused { unsent: 0, .. });
         let message = move || match (&outcome, keyless, refused) {
             (JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_), _, Some(code)) => {
                 i18n.t().refusal(code).to_owned()
@@ -57,6 +69,11 @@ pub fn JoinBar() -> impl IntoView {
                     <a href="/settings" class="button button-primary" data-test="join-set-up" on:click=move |_| state.join.set(None)>
                         {move || i18n.t().ui(Ui::ChooseRole)}
                     </a>
+                })}
+                {wipes.then(|| view! {
+                    <button type="button" class="button button-danger" data-test="join-wipe" on:click=wipe>
+                        {move || i18n.t().ui(Ui::JoinWipe)}
+                    </button>
                 })}
                 {asks.then(|| view! {
                     <button type="button" class="button button-primary" data-test="join-accept" on:click=accept>

@@ -15,6 +15,7 @@ pub fn ProblemBar() -> impl IntoView {
             p.as_ref().map(|error| match error {
                 AppError::Storage(detail) => (i18n.t().storage_error)(detail),
                 AppError::Full => i18n.t().ui(Ui::StorageFull).to_owned(),
+                AppError::Unsent(n) => (i18n.t().wipe_unsent)(*n),
                 AppError::Domain(domain::DomainError::NoConsent(purpose)) => i18n
                     .t()
                     .ui(match purpose {

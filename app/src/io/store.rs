@@ -176,6 +176,16 @@ async fn erase_in(tx: &Transaction<'_>, doc_id: &DocId, erasure: &Erasure) -> Re
     Ok(())
 }
 
+/// Changes, photos and erasures not acknowledged by the relay yet, read inside `tx` (which
+/// covers `outbox`, `blob_outbox` and `meta`).
+async fn unsent_in(tx: &Transaction<'_>) -> Result<u32, AppError> {
+    let changes = tx.object_store(OUTBOX)?.count().primitive()?.await?;
+    let photos = tx.object_store(BLOB_OUTBOX)?.count().primitive()?.await?;
+    let erasures: Option<Erasures> = tx.object_store(META)?.get(META_ERASED.to_owned()).serde()?.await?;
+    let erasures = erasures.unwrap_or_default().values().filter(|e| !e.confirmed).count() as u32;
+    Ok(changes + photos + erasures)
+}
+
 /// A quarantined change's key: its sequence number and hash. A relay restored from an older
 /// backup can hand out a number again, for another change; both stay kept.
 fn quarantine_key(seq: u64, hash: &[u8]) -> String {
@@ -1087,6 +1097,34 @@ impl Store {
         let docs = tx.object_store(DOCS)?.count().primitive()?.await?;
         let outbox = tx.object_store(OUTBOX)?.count().primitive()?.await?;
         Ok(docs + outbox > 0)
+    }
+
+    /// What this device holds that its salon's relay has not acknowledged yet: changes,
+    /// photos and erasures. While any is left, its files may not be wiped.
+    pub async fn unsent(&self) -> Result<u32, AppError> {
+        let tx = self.db.transaction([OUTBOX, BLOB_OUTBOX, META]).build()?;
+        unsent_in(&tx).await
+    }
+
+    /// Wipes this device's files of its current salon and connects it to another one, in one
+    /// transaction: only when everything here is at the old salon's relay (nothing unsent),
+    /// checked inside that transaction. Its device identity (id, number tag and count) stays.
+    pub async fn wipe_and_switch(&self, config: &RelayConfig) -> Result<(), AppError> {
+        let tx = self.write_tx()?;
+        let unsent = unsent_in(&tx).await?;
+        if unsent > 0 {
+            return Err(AppError::Unsent(unsent));
+        }
+        for store in [DOCS, CUSTOMERS, OUTBOX, BLOBS, BLOB_OUTBOX, BLOB_WANTED, QUARANTINE] {
+            tx.object_store(store)?.clear()?;
+        }
+        let meta = tx.object_store(META)?;
+        for key in [META_CURSOR, META_AT, META_PUSHED, META_LAST_SYNCED, META_ERASED] {
+            meta.delete(key.to_owned()).primitive()?;
+        }
+        meta.put(config).with_key(META_RELAY.to_owned()).without_key_type().serde()?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Connects this device to another salon: the new code, and the sync position of the old
