@@ -52,6 +52,11 @@ pub fn SyncBadge() -> impl IntoView {
             }
         }
     };
+    // What needs someone's attention (changes not uploaded yet, changes that can't be read)
+    // stays visible on a phone, where the rest of the detail is hidden for room.
+    let detail_class = move || {
+        if status.with(|s| s.unreadable > 0 || s.pending > 0) { "sync-detail sync-detail-warn" } else { "sync-detail" }
+    };
     view! {
         <a href="/settings" class=class data-test="sync-badge" aria-live="polite"
             title=move || match status.with(|s| s.connection) {
@@ -60,7 +65,7 @@ pub fn SyncBadge() -> impl IntoView {
             }>
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-label" data-test="sync-state">{label}</span>
-            <span class="sync-detail" data-test="sync-detail">{detail}</span>
+            <span class=detail_class data-test="sync-detail">{detail}</span>
         </a>
     }
 }
