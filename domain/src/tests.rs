@@ -787,3 +787,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_failure_at_the_relay_is_retried_like_a_lost_link_and_only_the_devices_own_faults_stop_it() {
+    use crate::wire::{AfterRefusal, ErrorCode};
+    // A relay whose disk hiccupped must not leave a tablet stuck until someone taps.
+    for code in [ErrorCode::Internal, ErrorCode::Busy, ErrorCode::Forbidden] {
+        assert_eq!(code.after_refusal(), AfterRefusal::Reconnect, "{code:?}");
+    }
+    assert_eq!(ErrorCode::QuotaExceeded.after_refusal(), AfterRefusal::RetryLater);
+    for code in [ErrorCode::Revoked, ErrorCode::InviteInvalid, ErrorCode::Unauthorized, ErrorCode::UnsupportedVersion] {
+        assert_eq!(code.after_refusal(), AfterRefusal::Stop, "{code:?}");
+    }
+}

@@ -258,6 +258,39 @@ pub enum ErrorCode {
     QuotaExceeded,
 }
 
+/// What a device does once the relay refused it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterRefusal {
+    /// Reconnect with the usual backoff, as after a lost link: the refusal is about this
+    /// moment (a busy relay, a failure at the relay, a request this device's role may not
+    /// make), not about the device.
+    Reconnect,
+    /// Show the refusal and try again now and then (every minute): it may clear with nobody
+    /// here doing anything (the operator raises a full salon's quota, a customer is erased).
+    RetryLater,
+    /// Show the refusal and wait for someone to act (a new invite, an app update): trying
+    /// again would be refused the same way.
+    Stop,
+}
+
+impl ErrorCode {
+    pub fn after_refusal(self) -> AfterRefusal {
+        match self {
+            ErrorCode::Busy | ErrorCode::Forbidden | ErrorCode::Internal => AfterRefusal::Reconnect,
+            ErrorCode::QuotaExceeded => AfterRefusal::RetryLater,
+            ErrorCode::Malformed
+            | ErrorCode::UnsupportedVersion
+            | ErrorCode::TooLarge
+            | ErrorCode::Unauthorized
+            | ErrorCode::InviteInvalid
+            | ErrorCode::Revoked
+            | ErrorCode::NotAuthenticated
+            | ErrorCode::HashMismatch
+            | ErrorCode::NotSealed => AfterRefusal::Stop,
+        }
+    }
+}
+
 /// Why a frame was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrameProblem {

@@ -10,7 +10,7 @@ use domain::blob::BlobHash;
 use domain::crypto::{DeviceKey, Keyring, SalonKey};
 use domain::ids::SalonId;
 use domain::sync::{Effect, Phase, SyncClient};
-use domain::wire::{ClientMsg, Credential, ErrorCode, ServerMsg, WireChange, limits};
+use domain::wire::{AfterRefusal, ClientMsg, Credential, ServerMsg, WireChange, limits};
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use gloo::events::EventListener;
@@ -249,7 +249,7 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
                 state.set_connection(Connection::Refused(code));
                 // A full salon at the relay may get room (the operator raises its quota, a
                 // customer is erased): try again now and then; the rest wait for a new code.
-                let retry = (code == ErrorCode::QuotaExceeded).then_some(QUOTA_RETRY_MS);
+                let retry = (code.after_refusal() == AfterRefusal::RetryLater).then_some(QUOTA_RETRY_MS);
                 wait(&state, &store, &mut events, retry).await;
                 backoff = BACKOFF_MIN_MS;
                 continue;
@@ -444,9 +444,9 @@ async fn session(
                             }
                             push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
                         }
-                        // A busy relay (its cap on the salon's connections), or a request this
-                        // device's role may not make: try again later, as after a lost link.
-                        Effect::Refused(ErrorCode::Busy | ErrorCode::Forbidden) => {
+                        // A busy relay, a failure at the relay, a request this device's role
+                        // may not make: try again later, as after a lost link.
+                        Effect::Refused(code) if code.after_refusal() == AfterRefusal::Reconnect => {
                             return SessionEnd::Lost { was_ready };
                         }
                         Effect::Refused(code) => return SessionEnd::Refused(code),
