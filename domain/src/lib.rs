@@ -14,6 +14,7 @@ pub mod generator;
 pub mod ids;
 pub mod join;
 pub mod money;
+pub mod pairing;
 pub mod record;
 pub mod salon;
 pub mod staff;
