@@ -470,7 +470,10 @@ impl AppState {
         // Called after every sync: the snapshots in memory answer it at once in the usual case
         // (this month's is there), without touching the store.
         let taken = self.snapshots.with_untracked(|all| all.iter().any(|s| s.month == month));
+        // Under a policy this build can't read, the classes would be the defaults': the month's
+        // record (which every device keeps) is left to a device that reads the salon's rules.
         let ready = self.salon_loaded.get_untracked()
+            && !self.policy_unreadable.get_untracked()
             && self.customers.with_untracked(|all| all.iter().any(|s| s.deleted_at.is_none()));
         if taken || !ready {
             return;
@@ -558,8 +561,10 @@ impl AppState {
     pub async fn wipe_and_join(&self) {
         let Some(JoinOutcome::Refused { code, .. }) = self.join.get_untracked() else { return };
         let Some(config) = self.new_config(&code) else { return };
-        match self.store().wipe_and_switch(&config).await {
+        match self.switch_salon(config, true).await {
             Ok(()) => {
+                // Who uses this device was said for the old salon: the new one asks again.
+                crate::io::browser::forget_salon_choices();
                 self.customers.set(Vec::new());
                 self.revision.update(|r| *r += 1);
                 self.sync.update(|s| {
@@ -573,6 +578,14 @@ impl AppState {
             }
             Err(error) => self.report(error),
         }
+    }
+
+    /// Moves this device to another salon through the sync loop, which makes the move between
+    /// sessions: nothing the old salon's session still had to handle lands after it.
+    async fn switch_salon(&self, config: RelayConfig, wipe: bool) -> Result<(), AppError> {
+        let (done, answer) = futures::channel::oneshot::channel();
+        self.nudge(SyncEvent::Switch(Box::new(crate::io::relay::Switch { config, wipe, done })));
+        answer.await.unwrap_or_else(|_| Err(AppError::Storage("the sync loop is not running".to_owned())))
     }
 
     /// A configuration for joining with `code` under a token and device key made here.
@@ -631,12 +644,13 @@ impl AppState {
         let stored = if same_salon {
             self.store().set_relay_config(&config).await
         } else {
-            self.store().switch_salon(&config).await
+            self.switch_salon(config, false).await
         };
         match stored {
             Ok(()) => {
                 if !same_salon {
                     self.sync.update(|s| s.last_synced = None);
+                    crate::io::browser::forget_salon_choices();
                 }
                 self.join.set(Some(JoinOutcome::Joined(salon)));
                 self.nudge(SyncEvent::ConfigChanged);

@@ -191,6 +191,13 @@ fn changes_of(data: &std::path::Path, salon: &str) -> Result<i64> {
     Ok(connection.query_row("SELECT COUNT(*) FROM changes WHERE salon = ?1", [salon], |row| row.get(0))?)
 }
 
+/// Customer documents a salon has at the relay.
+fn customers_of(data: &std::path::Path, salon: &str) -> Result<i64> {
+    let connection = rusqlite::Connection::open(data.join("relay.sqlite3"))?;
+    let sql = "SELECT COUNT(DISTINCT doc_id) FROM changes WHERE salon = ?1 AND doc_id LIKE 'c-%'";
+    Ok(connection.query_row(sql, [salon], |row| row.get(0))?)
+}
+
 #[tokio::test]
 async fn a_tablet_moves_to_another_salon_only_once_everything_is_uploaded_and_takes_nothing_with_it() -> Result<()> {
     let data = tempfile::tempdir()?;
@@ -246,10 +253,13 @@ async fn a_tablet_moves_to_another_salon_only_once_everything_is_uploaded_and_ta
     create_customer(&tablet, "新店顾客", "13800000105", "").await?;
     tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
     let db = tablet.indexed_db().await?;
+    let documents = db.iter().filter(|(store, key, _)| store == "docs" && key.starts_with("c-")).count();
+    assert_eq!(documents, 1, "only the new salon's customer is on the tablet");
     assert!(
         !db.iter().any(|(_, _, value)| value.contains("孙悦") || value.contains("钱多多")),
-        "the old salon's files are gone"
+        "the old salon's list entries are gone"
     );
+    assert_eq!(customers_of(data.path(), "branch-two")?, 1, "the new salon got only its own customer");
     assert_eq!(changes_of(data.path(), "demo")?, demo_rows, "the old salon's relay rows are as they were");
     let fresh = Browser::open(&driver, TABLET).await?;
     join(&fresh, &relay).await?;

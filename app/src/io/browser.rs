@@ -207,6 +207,16 @@ pub fn saved_consent_by() -> String {
         .unwrap_or_else(saved_beautician)
 }
 
+/// Forgets who uses this device (role, beautician, consent recorder): said for one salon, they
+/// are asked again when the device moves to another.
+pub fn forget_salon_choices() {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        for key in [ROLE_KEY, BEAUTICIAN_KEY, CONSENT_BY_KEY] {
+            let _ = storage.remove_item(key);
+        }
+    }
+}
+
 pub fn save_consent_by(by: &str) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(CONSENT_BY_KEY, by);

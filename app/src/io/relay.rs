@@ -63,7 +63,33 @@ pub enum SyncEvent {
     /// A device-management request from Settings (invite, list, remove): sent when connected,
     /// answered through the app state.
     Manage(Box<ClientMsg>),
+    /// Connect this device to another salon (wiping the old salon's files first when asked):
+    /// done by this loop between sessions, so nothing the old salon's session still had to
+    /// handle is written after it.
+    Switch(Box<Switch>),
     Tick,
+}
+
+/// A move to another salon, answered on `done`.
+pub struct Switch {
+    pub config: RelayConfig,
+    pub wipe: bool,
+    pub done: futures::channel::oneshot::Sender<Result<(), crate::error::AppError>>,
+}
+
+impl std::fmt::Debug for Switch {
+    // The configuration holds the device's token and the salon key: only the salon is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Switch({}, wipe: {})", self.config.salon, self.wipe)
+    }
+}
+
+impl Switch {
+    async fn run(self, store: &Store) {
+        let done =
+            if self.wipe { store.wipe_and_switch(&self.config).await } else { store.switch_salon(&self.config).await };
+        let _ = self.done.send(done);
+    }
 }
 
 #[derive(Debug)]
@@ -82,6 +108,8 @@ enum SessionEnd {
     /// can be sent or read until a new code comes.
     Keyless(Connection),
     Reconfigured,
+    /// Another salon: the session stops before the move is made.
+    Switch(Box<Switch>),
 }
 
 /// The salon and its key, for sealing what leaves and opening what comes: photos travel under
@@ -264,6 +292,11 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
                 backoff = BACKOFF_MIN_MS;
                 continue;
             }
+            SessionEnd::Switch(switch) => {
+                (*switch).run(&store).await;
+                backoff = BACKOFF_MIN_MS;
+                continue;
+            }
             SessionEnd::Lost { was_ready } => {
                 state.set_connection(Connection::Offline);
                 if was_ready {
@@ -291,6 +324,7 @@ async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<Sy
         };
         match event {
             None | Some(SyncEvent::NetworkOnline | SyncEvent::ConfigChanged) => return,
+            Some(SyncEvent::Switch(switch)) => return (*switch).run(store).await,
             Some(SyncEvent::OutboxChanged) => refresh_pending(state, store).await,
             Some(
                 SyncEvent::Socket { .. }
@@ -446,8 +480,10 @@ async fn session(
                         }
                         // A busy relay, a failure at the relay, a request this device's role
                         // may not make: try again later, as after a lost link.
+                        // Not counted as a working session, so a relay refusing the same way
+                        // every time is asked less and less often, not twice a second.
                         Effect::Refused(code) if code.after_refusal() == AfterRefusal::Reconnect => {
-                            return SessionEnd::Lost { was_ready };
+                            return SessionEnd::Lost { was_ready: false };
                         }
                         Effect::Refused(code) => return SessionEnd::Refused(code),
                         Effect::BlobStored { hash } => {
@@ -608,6 +644,7 @@ async fn session(
                 }
             }
             SyncEvent::ConfigChanged => return SessionEnd::Reconfigured,
+            SyncEvent::Switch(switch) => return SessionEnd::Switch(switch),
             SyncEvent::Manage(msg) => {
                 let msg = match *msg {
                     // Removing a device moves the salon to a new key, sealed to every device

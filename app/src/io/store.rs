@@ -1089,14 +1089,16 @@ impl Store {
         self.set_meta(META_RELAY, config).await
     }
 
-    /// Whether this device holds anything of its salon: a document (customer or salon-wide)
-    /// or a change not yet uploaded. Such a device must not be switched to another salon: its
-    /// data would go there.
+    /// Whether this device holds anything of its salon: a document (customer or salon-wide),
+    /// a photo, a kept-aside change, or a change, photo or erasure not yet uploaded. Such a
+    /// device must not be switched to another salon as it is: its data would go there.
     pub async fn holds_salon_data(&self) -> Result<bool, AppError> {
-        let tx = self.db.transaction([DOCS, OUTBOX]).build()?;
-        let docs = tx.object_store(DOCS)?.count().primitive()?.await?;
-        let outbox = tx.object_store(OUTBOX)?.count().primitive()?.await?;
-        Ok(docs + outbox > 0)
+        let tx = self.db.transaction([DOCS, OUTBOX, BLOBS, BLOB_OUTBOX, QUARANTINE, META]).build()?;
+        let mut held = unsent_in(&tx).await?;
+        for store in [DOCS, BLOBS, QUARANTINE] {
+            held += tx.object_store(store)?.count().primitive()?.await?;
+        }
+        Ok(held > 0)
     }
 
     /// What this device holds that its salon's relay has not acknowledged yet: changes,
@@ -1137,6 +1139,9 @@ impl Store {
         meta.delete(META_AT.to_owned()).primitive()?;
         meta.delete(META_PUSHED.to_owned()).primitive()?;
         meta.delete(META_LAST_SYNCED.to_owned()).primitive()?;
+        // Only confirmed erasures can be here (a pending one counts as held data): the old
+        // salon's, of no use to the new one.
+        meta.delete(META_ERASED.to_owned()).primitive()?;
         tx.commit().await?;
         Ok(())
     }
