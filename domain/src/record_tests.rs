@@ -193,6 +193,7 @@ fn a_visit_paid_by_an_unknown_method_is_kept_and_listed_never_read_as_cash() {
     assert_eq!(visit.problem, RecordProblem::UnknownValue { field: "payment", value: "meituan".into() });
     // A consent decision it cannot read may be a withdrawal: nothing is allowed meanwhile.
     assert!(!file.consents.allows(Purpose::Health));
+    assert!(file.consents.refuses(Purpose::Marketing), "no greeting goes out while it may be a no");
     assert!(!doc.consents().allows(Purpose::Photos));
 }
 
@@ -341,3 +342,38 @@ const GOLDEN_READING: &str = concat!(
     r#"("GEN0-0004", 6, 1, 1, 2, 1, 1, 1, 1, 1, 3) spent 184200 prepaid 500000 debt 0 liability 79200 "#,
     r#"payments ["cash", "cash", "alipay", "cash", "cash", "cash"] name 胡梅"#
 );
+
+#[test]
+fn a_card_or_visit_whose_numbers_this_build_cannot_read_is_listed_not_guessed() {
+    let mut doc = customer();
+    doc.raw_edit(|tx| {
+        let cards = match tx.get(automerge::ROOT, "cards").expect("get") {
+            Some((automerge::Value::Object(ObjType::Map), id)) => id,
+            _ => panic!("cards map"),
+        };
+        let card = tx.put_object(&cards, entry(60).as_str(), ObjType::Map).expect("entry");
+        tx.put(&card, "item", "面部补水").expect("put");
+        tx.put(&card, "sessions", 10u64).expect("put");
+        tx.put(&card, "price", 100_000i64).expect("put");
+        tx.put(&card, "payment", "cash").expect("put");
+        tx.put(&card, "bought_on", "2026-11-01").expect("put");
+        tx.put(&card, "expires_on", "next spring").expect("put");
+        let visits = match tx.get(automerge::ROOT, "visits").expect("get") {
+            Some((automerge::Value::Object(ObjType::Map), id)) => id,
+            _ => panic!("visits map"),
+        };
+        let visit = tx.put_object(&visits, entry(61).as_str(), ObjType::Map).expect("entry");
+        tx.put(&visit, "at", "2026-11-20T10:00:00").expect("put");
+        tx.put(&visit, "amount", 0i64).expect("put");
+        tx.put(&visit, "payment", "cash").expect("put");
+        let uses = tx.put_object(&visit, "card_uses", ObjType::Map).expect("uses");
+        tx.put(&uses, entry(60).as_str(), "two").expect("put");
+        // A name longer than today's limit (a newer app's): shown, not hidden.
+        tx.put(automerge::ROOT, "name", "欧阳".repeat(30)).expect("put");
+    });
+    let file = doc.file().expect("her file still reads");
+    assert_eq!(file.customer.profile.get(Field::Name), "欧阳".repeat(30));
+    let unread: Vec<_> = file.unreadable.iter().map(|u| u.kind).collect();
+    assert_eq!(unread, ["visit", "card"], "{:?}", file.unreadable);
+    assert!(file.cards.is_empty() && file.visits.is_empty(), "neither guessed at");
+}

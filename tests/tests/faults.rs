@@ -27,6 +27,7 @@ fn member_book(dir: &Path, n: usize, first: usize) -> Result<std::path::PathBuf>
 /// Customers whose changes the relay has stored, read from its SQLite file as it runs.
 fn customers_at_relay(data: &Path) -> Result<usize> {
     let connection = rusqlite::Connection::open(data.join("relay.sqlite3"))?;
+    connection.busy_timeout(Duration::from_secs(5))?;
     let n: i64 =
         connection
             .query_row("SELECT COUNT(DISTINCT doc_id) FROM changes WHERE doc_id LIKE 'c-%'", [], |row| row.get(0))?;
@@ -87,14 +88,17 @@ async fn a_relay_killed_mid_push_and_mid_pull_and_a_network_cut_mid_page_lose_no
     import(&tablet, &member_book(files.path(), BOOK, 1)?, BOOK).await?;
     wait_listed(&tablet, BOOK + 1, e2e::PATIENCE).await?;
 
-    // It comes back, and dies again as soon as some of the book has arrived.
+    // It comes back, and dies again as soon as some of the book has arrived. (The tablet
+    // hears the network come back, so it does not wait out its backoff.)
     relay.restart().await?;
+    tablet.set_offline(true).await?;
+    tablet.set_offline(false).await?;
     let deadline = Instant::now() + e2e::PATIENCE;
     while customers_at_relay(data.path())? < 2 {
         if Instant::now() > deadline {
             bail!("the tablet never pushed after the relay came back");
         }
-        tokio::time::sleep(Duration::from_millis(2)).await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     relay.kill().await?;
     let at_kill = customers_at_relay(data.path())?;
@@ -113,6 +117,8 @@ async fn a_relay_killed_mid_push_and_mid_pull_and_a_network_cut_mid_page_lose_no
     // (An old, slow tablet: the pull takes long enough to be cut in the middle.)
     let fresh = Browser::open(&driver, TABLET).await?;
     fresh.goto(&relay.url()).await?;
+    // Installed, so it still opens with the relay gone.
+    fresh.wait_until_installed().await?;
     fresh.set_cpu_slowdown(6).await?;
     join(&fresh, &relay).await?;
     fresh.navigate("/customers").await?;

@@ -115,9 +115,11 @@ impl Consents {
         self.unreadable == 0 && matches!(self.status(purpose), ConsentStatus::Given(_))
     }
 
-    /// True when she said no (withdrew) to `purpose`; false when given or never asked.
+    /// True when she said no (withdrew) to `purpose`; false when given or never asked. A
+    /// decision this build cannot read may be that no, so it counts as one until the app is
+    /// updated (no greeting or offer goes out meanwhile).
     pub fn refuses(&self, purpose: Purpose) -> bool {
-        matches!(self.status(purpose), ConsentStatus::Withdrawn(_))
+        self.unreadable > 0 || matches!(self.status(purpose), ConsentStatus::Withdrawn(_))
     }
 }
 

@@ -802,9 +802,12 @@ impl CustomerDoc {
         let mut card_uses = BTreeMap::new();
         if let Ok(Some((Value::Object(ObjType::Map), uses))) = self.doc.get(e, "card_uses") {
             for key in self.doc.keys(&uses) {
-                if let (Ok(card), Some(n)) = (EntryId::parse(&key), self.uint(&uses, &key)) {
-                    card_uses.insert(card, u32::try_from(n).unwrap_or(u32::MAX));
-                }
+                // A session use this build can't read would overstate what is left on the card.
+                let n = self.uint(&uses, &key).and_then(|n| u32::try_from(n).ok());
+                let (Ok(card), Some(n)) = (EntryId::parse(&key), n) else {
+                    return Err(RecordProblem::Malformed { detail: format!("card use {key:?}") });
+                };
+                card_uses.insert(card, n);
             }
         }
         Ok(Visit {
@@ -831,7 +834,13 @@ impl CustomerDoc {
             price: Fen::new(self.int(e, "price").ok_or(RecordProblem::Missing { field: "price" })?),
             payment: self.payment(e)?,
             bought_on: self.parsed(e, "bought_on")?,
-            expires_on: self.entry_str(e, "expires_on").parse().ok(),
+            expires_on: match self.entry_str(e, "expires_on") {
+                blank if blank.is_empty() => None,
+                // Read as "never expires", it would stay in the liability for good.
+                raw => {
+                    Some(raw.parse().map_err(|_| RecordProblem::Malformed { detail: format!("expires_on {raw:?}") })?)
+                }
+            },
             voided: self.voided(e),
         })
     }

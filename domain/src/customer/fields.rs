@@ -667,7 +667,7 @@ impl Profile {
         }
         match field.kind() {
             Kind::Customer => CustomerId::parse(raw).err().map(|_| FieldProblem::UnknownCustomer),
-            Kind::Text(_) | Kind::Line(_) | Kind::Tags => None,
+            Kind::Text(_) | Kind::Line(_) | Kind::Tags | Kind::Name => None,
             _ => canonical(field, raw, Date::MAX, &|_| Err(FieldProblem::UnknownCustomer)).err(),
         }
     }
@@ -683,6 +683,9 @@ impl Profile {
             let value = match field.kind() {
                 // Stored referrers are ids, not typed numbers.
                 Kind::Customer => any_customer(&raw).map(|id| id.as_str().to_owned()),
+                // Her name is shown as stored, even past today's limit (a newer app may allow
+                // longer ones): rejecting it would hide her file.
+                Kind::Name => Some(raw.trim().to_owned()),
                 // Text that grew past a limit through concurrent edits is still shown whole.
                 Kind::Text(_) | Kind::Line(_) => Some(raw),
                 _ => canonical(field, &raw, far_future, &|_| Err(FieldProblem::UnknownCustomer)).ok(),
