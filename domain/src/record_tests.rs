@@ -38,21 +38,53 @@ fn golden<T: Record + PartialEq + std::fmt::Debug>(value: T, golden: &str) {
     assert_eq!(decode::<T>(golden), Ok(value), "the golden {} reads back", T::KIND);
 }
 
+fn contact(answers: Option<&str>) -> Contact {
+    Contact {
+        id: entry(1),
+        at: date(2026, 11, 2).at(15, 30, 0, 0),
+        by: "小美".into(),
+        channel: Channel::Call,
+        said: "问候".into(),
+        response: "满意".into(),
+        result: "约了下周".into(),
+        next_step: "".into(),
+        answers: answers.map(str::to_owned),
+        voided: false,
+    }
+}
+
+fn complaint() -> Complaint {
+    Complaint {
+        id: entry(2),
+        opened_on: date(2026, 11, 4),
+        category: Category::Allergy,
+        severity: Severity::High,
+        text: "脸红".into(),
+        assigned_to: "".into(),
+    }
+}
+
+fn action() -> ComplaintAction {
+    ComplaintAction {
+        id: entry(3),
+        complaint: entry(2),
+        on: date(2026, 11, 5),
+        by: "店长".into(),
+        text: "回访".into(),
+        resolves: true,
+    }
+}
+
+fn boss_friend() -> Override {
+    Override {
+        class: Class::Value(ValueClass::A), reason: "老板的朋友".into(), until: None, set_on: date(2026, 11, 6)
+    }
+}
+
 #[test]
 fn every_stored_record_keeps_its_golden_bytes() {
     golden(
-        Contact {
-            id: entry(1),
-            at: date(2026, 11, 2).at(15, 30, 0, 0),
-            by: "小美".into(),
-            channel: Channel::Call,
-            said: "问候".into(),
-            response: "满意".into(),
-            result: "约了下周".into(),
-            next_step: "".into(),
-            answers: Some("first".into()),
-            voided: false,
-        },
+        contact(Some("first")),
         r#"{"id":"01010101010101010101010101010101","at":"2026-11-02T15:30:00","by":"小美","channel":"Call","said":"问候","response":"满意","result":"约了下周","next_step":"","answers":"first","voided":false}"#,
     );
     golden(TaskState::Done, r#""Done""#);
@@ -62,25 +94,11 @@ fn every_stored_record_keeps_its_golden_bytes() {
         r#"{"on":"2026-11-03","from":"小美","to":"小丽"}"#,
     );
     golden(
-        Complaint {
-            id: entry(2),
-            opened_on: date(2026, 11, 4),
-            category: Category::Allergy,
-            severity: Severity::High,
-            text: "脸红".into(),
-            assigned_to: "".into(),
-        },
+        complaint(),
         r#"{"id":"02020202020202020202020202020202","opened_on":"2026-11-04","category":"Allergy","severity":"High","text":"脸红","assigned_to":""}"#,
     );
     golden(
-        ComplaintAction {
-            id: entry(3),
-            complaint: entry(2),
-            on: date(2026, 11, 5),
-            by: "店长".into(),
-            text: "回访".into(),
-            resolves: true,
-        },
+        action(),
         r#"{"id":"03030303030303030303030303030303","complaint":"02020202020202020202020202020202","on":"2026-11-05","by":"店长","text":"回访","resolves":true}"#,
     );
     golden(
@@ -88,12 +106,7 @@ fn every_stored_record_keeps_its_golden_bytes() {
         r#"{"id":"04040404040404040404040404040404","purpose":"health","given":true,"by":"前台","at":"2026-09-21T14:13:20Z"}"#,
     );
     golden(
-        Override {
-            class: Class::Value(ValueClass::A),
-            reason: "老板的朋友".into(),
-            until: None,
-            set_on: date(2026, 11, 6),
-        },
+        boss_friend(),
         r#"{"dimension":"value","class":"a","reason":"老板的朋友","until":null,"set_on":"2026-11-06"}"#,
     );
 }
@@ -251,44 +264,11 @@ fn golden_document() -> CustomerDoc {
         .find(|c| !c.cards.is_empty() && !c.money.is_empty() && c.visits.len() >= 2 && !c.photos.is_empty())
         .expect("a customer with every kind of entry");
     let (mut doc, _) = rich.build(device).expect("build");
-    let contact = Contact {
-        id: entry(1),
-        at: date(2026, 11, 2).at(15, 30, 0, 0),
-        by: "小美".into(),
-        channel: Channel::Call,
-        said: "问候".into(),
-        response: "满意".into(),
-        result: "约了下周".into(),
-        next_step: "".into(),
-        answers: None,
-        voided: false,
-    };
-    doc.put_contact(device, &contact, at(10)).expect("contact");
-    let complaint = Complaint {
-        id: entry(2),
-        opened_on: date(2026, 11, 4),
-        category: Category::Allergy,
-        severity: Severity::High,
-        text: "脸红".into(),
-        assigned_to: "".into(),
-    };
-    doc.add_complaint(device, &complaint, at(11)).expect("complaint");
-    let action = ComplaintAction {
-        id: entry(3),
-        complaint: entry(2),
-        on: date(2026, 11, 5),
-        by: "店长".into(),
-        text: "回访".into(),
-        resolves: true,
-    };
-    doc.add_complaint_action(device, &action, at(12)).expect("action");
-    let o = Override {
-        class: Class::Value(ValueClass::A),
-        reason: "老板的朋友".into(),
-        until: None,
-        set_on: date(2026, 11, 6),
-    };
-    doc.set_override(device, crate::classify::overrides::Dimension::Value, Some(&o), at(13)).expect("override");
+    doc.put_contact(device, &contact(None), at(10)).expect("contact");
+    doc.add_complaint(device, &complaint(), at(11)).expect("complaint");
+    doc.add_complaint_action(device, &action(), at(12)).expect("action");
+    let dimension = crate::classify::overrides::Dimension::Value;
+    doc.set_override(device, dimension, Some(&boss_friend()), at(13)).expect("override");
     doc.set_task_state(device, "first", Some(&TaskState::Done), at(14)).expect("task");
     doc.hand_over(
         device,

@@ -57,6 +57,37 @@ async fn wait_listed(browser: &Browser, n: usize, within: Duration) -> Result<()
     }
 }
 
+/// Waits until the relay holds at least `n` customers, looking every `every`.
+async fn relay_holds(data: &Path, n: usize, within: Duration, every: Duration) -> Result<usize> {
+    let deadline = Instant::now() + within;
+    loop {
+        let held = customers_at_relay(data)?;
+        if held >= n {
+            return Ok(held);
+        }
+        if Instant::now() > deadline {
+            bail!("the relay holds {held} customers, not {n}, after {within:?}");
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// Waits until a device's list shows its first customers (a page has been read), and says
+/// how many.
+async fn first_page(browser: &Browser) -> Result<usize> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let read = listed(browser).await?;
+        if read > 0 {
+            return Ok(read);
+        }
+        if Instant::now() > deadline {
+            bail!("the tablet read nothing in 120 s");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn import(browser: &Browser, book: &Path, n: usize) -> Result<()> {
     browser.navigate("/import").await?;
     browser.upload("[data-test=import-file]", book).await?;
@@ -75,13 +106,7 @@ async fn a_relay_killed_mid_push_and_mid_pull_and_a_network_cut_mid_page_lose_no
     let tablet = Browser::open(&driver, TABLET).await?;
     join(&tablet, &relay).await?;
     create_customer(&tablet, "先来的", "13800000001", "").await?;
-    let deadline = Instant::now() + e2e::PATIENCE;
-    while customers_at_relay(data.path())? < 1 {
-        if Instant::now() > deadline {
-            bail!("the first customer never reached the relay");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    relay_holds(data.path(), 1, e2e::PATIENCE, Duration::from_millis(100)).await?;
 
     // The relay is down while the front desk types in the paper member book.
     relay.kill().await?;
@@ -93,25 +118,13 @@ async fn a_relay_killed_mid_push_and_mid_pull_and_a_network_cut_mid_page_lose_no
     relay.restart().await?;
     tablet.set_offline(true).await?;
     tablet.set_offline(false).await?;
-    let deadline = Instant::now() + e2e::PATIENCE;
-    while customers_at_relay(data.path())? < 2 {
-        if Instant::now() > deadline {
-            bail!("the tablet never pushed after the relay came back");
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    relay_holds(data.path(), 2, e2e::PATIENCE, Duration::from_millis(10)).await?;
     relay.kill().await?;
     let at_kill = customers_at_relay(data.path())?;
     assert!(at_kill < BOOK + 1, "killed mid-push: {at_kill} of {} there", BOOK + 1);
     eprintln!("relay killed mid-push with {at_kill} of {} customers stored", BOOK + 1);
     relay.restart().await?;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while customers_at_relay(data.path())? < BOOK + 1 {
-        if Instant::now() > deadline {
-            bail!("the relay holds {} of {} customers", customers_at_relay(data.path())?, BOOK + 1);
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    relay_holds(data.path(), BOOK + 1, Duration::from_secs(120), Duration::from_millis(200)).await?;
 
     // A new tablet pulls the salon; the relay dies while it reads.
     // (An old, slow tablet: the pull takes long enough to be cut in the middle.)
@@ -122,13 +135,7 @@ async fn a_relay_killed_mid_push_and_mid_pull_and_a_network_cut_mid_page_lose_no
     fresh.set_cpu_slowdown(6).await?;
     join(&fresh, &relay).await?;
     fresh.navigate("/customers").await?;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while listed(&fresh).await? == 0 {
-        if Instant::now() > deadline {
-            bail!("the new tablet read nothing");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    first_page(&fresh).await?;
     relay.kill().await?;
     let read = listed(&fresh).await?;
     assert!(read < BOOK + 1, "killed mid-pull: the new tablet had {read} of {}", BOOK + 1);
@@ -147,13 +154,7 @@ async fn a_relay_killed_mid_push_and_mid_pull_and_a_network_cut_mid_page_lose_no
     third.set_cpu_slowdown(6).await?;
     join(&third, &relay).await?;
     third.navigate("/customers").await?;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while listed(&third).await? == 0 {
-        if Instant::now() > deadline {
-            bail!("the third tablet read nothing");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    first_page(&third).await?;
     third.set_offline(true).await?;
     let cut = listed(&third).await?;
     eprintln!("network cut mid-pull with {cut} of {} customers read", BOOK + 1);

@@ -139,11 +139,6 @@ struct QuarantineRecord {
     problem: String,
 }
 
-/// Every photo a customer's file has held (voided ones too): what erasing her removes.
-fn photos_of(doc: &CustomerDoc) -> Vec<String> {
-    doc.photo_blobs()
-}
-
 /// Removes everything this device holds of one erased document, inside `tx` (which covers
 /// every store): the document, her list entry, her photos and their queues, her changes
 /// waiting in the outbox and in quarantine.
@@ -173,6 +168,18 @@ async fn erase_in(tx: &Transaction<'_>, doc_id: &DocId, erasure: &Erasure) -> Re
             quarantine.delete(format!("{:020}", row.seq)).primitive()?;
         }
     }
+    Ok(())
+}
+
+/// Points the device at another salon inside `tx` (which covers `meta`): its code, and the
+/// old salon's read position, receipt, last sync and erasures forgotten (only confirmed
+/// erasures can be left: a pending one keeps the device from switching).
+fn connect_to(tx: &Transaction<'_>, config: &RelayConfig) -> Result<(), AppError> {
+    let meta = tx.object_store(META)?;
+    for key in [META_CURSOR, META_AT, META_PUSHED, META_LAST_SYNCED, META_ERASED] {
+        meta.delete(key.to_owned()).primitive()?;
+    }
+    meta.put(config).with_key(META_RELAY.to_owned()).without_key_type().serde()?;
     Ok(())
 }
 
@@ -754,7 +761,8 @@ impl Store {
             // Erased on another device: she goes from this one too, with all it held of her.
             if doc_changes.iter().any(|c| c.is_erased()) {
                 let held = record.as_ref().and_then(|r| CustomerDoc::load(&r.bytes).ok());
-                let erasure = Erasure { photos: held.map(|doc| photos_of(&doc)).unwrap_or_default(), confirmed: true };
+                let erasure =
+                    Erasure { photos: held.map(|doc| doc.photo_blobs()).unwrap_or_default(), confirmed: true };
                 erase_in(&tx, doc_id, &erasure).await?;
                 erased.extend(doc_id.customer().map(|id| id.as_str().to_owned()));
                 erasures.insert(doc_id.as_str().to_owned(), erasure);
@@ -833,7 +841,7 @@ impl Store {
         let tx = self.write_tx()?;
         let record: Option<DocRecord> = tx.object_store(DOCS)?.get(doc_id.as_str().to_owned()).serde()?.await?;
         let doc = CustomerDoc::load(&record.ok_or_else(|| corrupt("document"))?.bytes)?;
-        let erasure = Erasure { photos: photos_of(&doc), confirmed: false };
+        let erasure = Erasure { photos: doc.photo_blobs(), confirmed: false };
         erase_in(&tx, &doc_id, &erasure).await?;
         let meta = tx.object_store(META)?;
         let mut erasures: Erasures = meta.get(META_ERASED.to_owned()).serde()?.await?.unwrap_or_default();
@@ -1120,11 +1128,7 @@ impl Store {
         for store in [DOCS, CUSTOMERS, OUTBOX, BLOBS, BLOB_OUTBOX, BLOB_WANTED, QUARANTINE] {
             tx.object_store(store)?.clear()?;
         }
-        let meta = tx.object_store(META)?;
-        for key in [META_CURSOR, META_AT, META_PUSHED, META_LAST_SYNCED, META_ERASED] {
-            meta.delete(key.to_owned()).primitive()?;
-        }
-        meta.put(config).with_key(META_RELAY.to_owned()).without_key_type().serde()?;
+        connect_to(&tx, config)?;
         tx.commit().await?;
         Ok(())
     }
@@ -1133,15 +1137,7 @@ impl Store {
     /// salon forgotten (the new salon's changes are pulled from its start), in one transaction.
     pub async fn switch_salon(&self, config: &RelayConfig) -> Result<(), AppError> {
         let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
-        let meta = tx.object_store(META)?;
-        meta.put(config).with_key(META_RELAY.to_owned()).without_key_type().serde()?;
-        meta.delete(META_CURSOR.to_owned()).primitive()?;
-        meta.delete(META_AT.to_owned()).primitive()?;
-        meta.delete(META_PUSHED.to_owned()).primitive()?;
-        meta.delete(META_LAST_SYNCED.to_owned()).primitive()?;
-        // Only confirmed erasures can be here (a pending one counts as held data): the old
-        // salon's, of no use to the new one.
-        meta.delete(META_ERASED.to_owned()).primitive()?;
+        connect_to(&tx, config)?;
         tx.commit().await?;
         Ok(())
     }

@@ -648,6 +648,12 @@ impl CustomerDoc {
     /// Reads the customer. Fails when the document does not (yet) hold a customer, e.g.
     /// when only a later edit has arrived and the creating change has not.
     pub fn customer(&self) -> Result<Customer, DomainError> {
+        self.read_customer().map(|(customer, _)| customer)
+    }
+
+    /// The customer, and the profile registers this build could not read (a newer app's
+    /// choice, say): the form shows them blank, and an edit leaves them as they are.
+    fn read_customer(&self) -> Result<(Customer, Vec<Unreadable>), DomainError> {
         let id = CustomerId::parse(&self.string("id")).map_err(|_| DomainError::NotACustomer("id"))?;
         let number = CustomerNumber::parse(&self.string("number")).map_err(|_| DomainError::NotACustomer("number"))?;
         let created_at = match self.scalar(ROOT, "created_at") {
@@ -670,18 +676,30 @@ impl CustomerDoc {
         }
         // Stored values were validated when written; a value this version cannot read (a
         // newer app's choice, say) is left out rather than hiding the customer.
-        let profile = Profile::from_stored(values, self.tags()).map_err(|_| DomainError::NotACustomer("name"))?;
-        Ok(Customer { id, number, created_at, profile })
+        let (profile, skipped) =
+            Profile::from_stored(values, self.tags()).map_err(|_| DomainError::NotACustomer("name"))?;
+        let unreadable = skipped
+            .into_iter()
+            .map(|(field, raw, problem)| {
+                let problem = match problem {
+                    FieldProblem::UnknownChoice => {
+                        RecordProblem::UnknownValue { field: field.key(), value: raw.clone() }
+                    }
+                    other => RecordProblem::Malformed { detail: format!("{}: {other:?}", field.key()) },
+                };
+                Unreadable { kind: "profile", key: field.key().to_owned(), raw, problem }
+            })
+            .collect();
+        Ok((Customer { id, number, created_at, profile }, unreadable))
     }
 
     /// Reads the whole file: the customer, her entries, and whether she is in the bin.
     pub fn file(&self) -> Result<CustomerFile, DomainError> {
-        let customer = self.customer()?;
+        let (customer, mut unreadable) = self.read_customer()?;
         let deleted_at = match self.scalar(ROOT, "deleted_at") {
             Some(ScalarValue::Timestamp(ms)) => Timestamp::from_millisecond(ms).ok(),
             _ => None,
         };
-        let mut unreadable = Vec::new();
         let mut visits = Vec::new();
         let mut cards = Vec::new();
         let mut money = Vec::new();
@@ -755,7 +773,6 @@ impl CustomerDoc {
         handovers.sort_by(|a, b| (a.on, &a.to).cmp(&(b.on, &b.to)));
         let complaints = ComplaintStatus::of(&complaints, &actions);
         let consents = Consents::new(consents).with_unreadable(unread_consents);
-        unreadable.extend(self.unreadable_fields());
         Ok(CustomerFile {
             customer,
             visits,
@@ -892,25 +909,6 @@ impl CustomerDoc {
             return Err(RecordProblem::Missing { field });
         }
         raw.parse().map_err(|_| RecordProblem::Malformed { detail: format!("{field} {raw:?}") })
-    }
-
-    /// Profile registers holding a value this build cannot read (a newer app's choice, say):
-    /// the form shows them blank, and an edit leaves them as they are.
-    fn unreadable_fields(&self) -> Vec<Unreadable> {
-        Field::ALL
-            .iter()
-            .copied()
-            .filter_map(|field| {
-                let raw = self.string(field.key());
-                let problem = Profile::stored_problem(field, &raw)?;
-                let value = raw.clone();
-                let problem = match problem {
-                    FieldProblem::UnknownChoice => RecordProblem::UnknownValue { field: field.key(), value },
-                    other => RecordProblem::Malformed { detail: format!("{}: {other:?}", field.key()) },
-                };
-                Some(Unreadable { kind: "profile", key: field.key().to_owned(), raw, problem })
-            })
-            .collect()
     }
 
     fn tags(&self) -> BTreeSet<Tag> {

@@ -546,6 +546,25 @@ impl Field {
 /// Checks one non-tag field's input and returns its canonical stored form ("" for blank).
 /// `referrer` turns what was typed for a customer (her number or her name) into her id, or
 /// says why it cannot.
+/// A stored register [`Profile::from_stored`] left out: the field, its stored text, and why.
+pub(crate) type Skipped = (Field, String, FieldProblem);
+
+/// A stored (non-blank) register of `field` as this build reads it, or why it can't.
+fn stored_value(field: Field, raw: &str) -> Result<String, FieldProblem> {
+    match field.kind() {
+        // Stored referrers are ids, not typed numbers.
+        Kind::Customer => {
+            CustomerId::parse(raw).map(|id| id.as_str().to_owned()).map_err(|_| FieldProblem::UnknownCustomer)
+        }
+        // Her name is shown as stored, even past today's limit (a newer app may allow longer
+        // ones): rejecting it would hide her file.
+        Kind::Name => Ok(raw.trim().to_owned()),
+        // Text that grew past a limit through concurrent edits is still shown whole.
+        Kind::Text(_) | Kind::Line(_) | Kind::Tags => Ok(raw.to_owned()),
+        _ => canonical(field, raw, Date::MAX, &|_| Err(FieldProblem::UnknownCustomer)),
+    }
+}
+
 pub(crate) fn canonical(
     field: Field,
     raw: &str,
@@ -657,50 +676,36 @@ impl Profile {
         !self.get(Field::Allergies).is_empty() || !self.get(Field::Contraindications).is_empty()
     }
 
-    /// Reads values as stored, dropping any that this version cannot read (a newer app's
-    /// choice, say) rather than hiding the customer. Only the name is required.
     /// Why a stored register of `field` cannot be read by this build (`None` when it can, or
     /// is blank): a newer app's choice, say. [`Profile::from_stored`] leaves such values out.
     pub(crate) fn stored_problem(field: Field, raw: &str) -> Option<FieldProblem> {
-        if raw.is_empty() {
-            return None;
-        }
-        match field.kind() {
-            Kind::Customer => CustomerId::parse(raw).err().map(|_| FieldProblem::UnknownCustomer),
-            Kind::Text(_) | Kind::Line(_) | Kind::Tags | Kind::Name => None,
-            _ => canonical(field, raw, Date::MAX, &|_| Err(FieldProblem::UnknownCustomer)).err(),
-        }
+        if raw.is_empty() { None } else { stored_value(field, raw).err() }
     }
 
-    pub(crate) fn from_stored(values: BTreeMap<Field, String>, tags: BTreeSet<Tag>) -> Result<Self, FieldProblem> {
-        let far_future = Date::MAX;
-        let any_customer = |raw: &str| CustomerId::parse(raw).ok();
+    /// Reads values as stored, leaving out any that this version cannot read (a newer app's
+    /// choice, say) rather than hiding the customer; those come back beside the profile, with
+    /// their stored text and why. Only the name is required.
+    pub(crate) fn from_stored(
+        values: BTreeMap<Field, String>,
+        tags: BTreeSet<Tag>,
+    ) -> Result<(Self, Vec<Skipped>), FieldProblem> {
         let mut kept = BTreeMap::new();
+        let mut skipped = Vec::new();
         for (field, raw) in values {
             if raw.is_empty() {
                 continue;
             }
-            let value = match field.kind() {
-                // Stored referrers are ids, not typed numbers.
-                Kind::Customer => any_customer(&raw).map(|id| id.as_str().to_owned()),
-                // Her name is shown as stored, even past today's limit (a newer app may allow
-                // longer ones): rejecting it would hide her file.
-                Kind::Name => Some(raw.trim().to_owned()),
-                // Text that grew past a limit through concurrent edits is still shown whole.
-                Kind::Text(_) | Kind::Line(_) => Some(raw),
-                _ => canonical(field, &raw, far_future, &|_| Err(FieldProblem::UnknownCustomer)).ok(),
-            };
-            match (field, value) {
-                (_, Some(value)) if !value.is_empty() => {
+            match stored_value(field, &raw) {
+                Ok(value) if !value.is_empty() => {
                     kept.insert(field, value);
                 }
-                (Field::Name, _) => return Err(FieldProblem::Required),
-                _ => {}
+                Ok(_) => {}
+                Err(problem) => skipped.push((field, raw, problem)),
             }
         }
         if !kept.contains_key(&Field::Name) {
             return Err(FieldProblem::Required);
         }
-        Ok(Profile { values: kept, tags })
+        Ok((Profile { values: kept, tags }, skipped))
     }
 }
