@@ -71,7 +71,7 @@ pub struct BadKey;
 
 type HmacSha256 = Hmac<Sha256>;
 
-fn prf(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn prf(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     // HMAC accepts keys of any length; 32 bytes never fails.
     let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
     for part in parts {

@@ -1,5 +1,7 @@
 //! Pairing by a short typed code (issue 11 §1): for a device without a camera, or when the QR
-//! code can't be scanned. Not wired into the app yet; this is the part both devices compute.
+//! code can't be scanned. This is the part both devices compute; the relay's meeting point is
+//! `server/src/pairing.rs`, the messages [`crate::wire::ClientMsg::PairOffer`] and
+//! [`crate::wire::PairReply`].
 //!
 //! The owner's (or a manager's) device shows a 10-character code, `K7QX-4M2P-9D`: the first
 //! four characters name a meeting point at the relay (the rendezvous), the last six are a
@@ -17,6 +19,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha512};
 use spake2::{Ed25519Group, Identity, Password, Spake2};
+use zeroize::{Zeroize, Zeroizing};
 
 /// Crockford's base 32: no I, L, O or U, so nothing is read two ways.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -67,11 +70,12 @@ impl PairingCode {
         PairingCode { chars }
     }
 
-    /// Reads a typed code: any case, spaces and dashes anywhere, and the letters people type
-    /// for digits (O for 0, I and L for 1) accepted.
+    /// Reads a typed code: any case, spaces and dashes anywhere, the full-width letters and
+    /// digits a Chinese input method types (`Ｋ７ＱＸ`), and the letters people type for digits
+    /// (O for 0, I and L for 1) accepted.
     pub fn parse(raw: &str) -> Result<Self, PairingProblem> {
         let mut chars = String::with_capacity(CODE_CHARS);
-        for c in raw.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '－' | '—' | '_')) {
+        for c in raw.chars().map(half_width).filter(|c| !c.is_whitespace() && !matches!(c, '-' | '—' | '_')) {
             let c = match c.to_ascii_uppercase() {
                 'O' => '0',
                 'I' | 'L' => '1',
@@ -96,6 +100,18 @@ impl PairingCode {
         &self.chars[..RENDEZVOUS_CHARS]
     }
 
+    /// Whether `raw` can be a meeting point: four characters of the code's alphabet, as
+    /// [`PairingCode::rendezvous`] gives them (upper case). The relay checks what it is sent.
+    pub fn valid_rendezvous(raw: &str) -> bool {
+        raw.len() == RENDEZVOUS_CHARS && raw.bytes().all(|b| ALPHABET.contains(&b))
+    }
+
+    /// Whether `raw` looks like a pairing code rather than a link or `salon:token`: Settings'
+    /// one field takes either.
+    pub fn looks_like(raw: &str) -> bool {
+        !raw.contains(':') && !raw.contains('#') && PairingCode::parse(raw).is_ok()
+    }
+
     fn password(&self) -> Password {
         Password::new(&self.chars.as_bytes()[RENDEZVOUS_CHARS..])
     }
@@ -106,6 +122,34 @@ impl PairingCode {
             Identity::new(format!("meike-owner:{r}").as_bytes()),
             Identity::new(format!("meike-new-device:{r}").as_bytes()),
         )
+    }
+}
+
+/// Full-width forms (U+FF01..U+FF5E, and the ideographic space) as their ASCII twins.
+fn half_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Which way a sealed payload goes: each direction has its own key, so nothing sealed one way
+/// can be replayed the other way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From the device showing the code to the one it was typed into (the invite).
+    ToNewDevice,
+    /// Back the other way (unused so far; reserved so the key stays separate).
+    ToOwner,
+}
+
+impl Direction {
+    fn label(self) -> &'static [u8] {
+        match self {
+            Direction::ToNewDevice => b"owner-to-new-device",
+            Direction::ToOwner => b"new-device-to-owner",
+        }
     }
 }
 
@@ -130,19 +174,30 @@ impl Exchange {
         (Exchange { state, rendezvous: code.rendezvous().to_owned() }, msg)
     }
 
-    /// The shared key, from the other side's message. Both sides get the same key only when
-    /// they used the same code; otherwise [`PairKey::open`] fails.
-    pub fn finish(self, theirs: &[u8]) -> Result<PairKey, PairingProblem> {
-        let key = self.state.finish(theirs).map_err(|_| PairingProblem::Malformed)?;
-        let bytes: [u8; 32] = key.get(..32).and_then(|k| k.try_into().ok()).ok_or(PairingProblem::Malformed)?;
+    /// The key for sealing in `direction`, from the other side's message. Both sides get the
+    /// same key only when they used the same code; otherwise [`PairKey::open`] fails.
+    ///
+    /// SPAKE2's shared secret is not used as a key itself: a key per direction is derived
+    /// from it with HMAC-SHA256 under a label naming the direction and the meeting point.
+    pub fn finish(self, theirs: &[u8], direction: Direction) -> Result<PairKey, PairingProblem> {
+        let secret = Zeroizing::new(self.state.finish(theirs).map_err(|_| PairingProblem::Malformed)?);
+        let label: &[&[u8]] = &[b"meike-pair-v1", direction.label(), self.rendezvous.as_bytes()];
+        let bytes = crate::crypto::prf(&secret, label);
         Ok(PairKey { bytes, rendezvous: self.rendezvous })
     }
 }
 
 /// The key both devices share after the exchange: it seals what the owner's device hands over.
+/// Its bytes are wiped when it is dropped.
 pub struct PairKey {
     bytes: [u8; 32],
     rendezvous: String,
+}
+
+impl Drop for PairKey {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
 }
 
 impl PairKey {
@@ -220,6 +275,13 @@ impl rand_core::RngCore for SeededRng {
 
 impl rand_core::CryptoRng for SeededRng {}
 
+impl Drop for SeededRng {
+    fn drop(&mut self) {
+        self.seed.zeroize();
+        self.buffer.zeroize();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +309,35 @@ mod tests {
     }
 
     #[test]
+    fn a_code_typed_with_a_chinese_input_method_reads_the_same() {
+        let code = code();
+        let full_width: String =
+            code.display().chars().map(|c| char::from_u32(c as u32 + 0xFEE0).expect("full-width")).collect();
+        assert_eq!(PairingCode::parse(&full_width), Ok(code.clone()), "{full_width}");
+        assert_eq!(
+            PairingCode::parse(&format!("\u{3000}{}\u{3000}", code.display().replace('-', "\u{3000}"))),
+            Ok(code)
+        );
+        assert!(PairingCode::looks_like("k7qx 4m2p 9d"));
+        assert!(!PairingCode::looks_like("demo:tok"), "a salon:token code is not a pairing code");
+        assert!(!PairingCode::looks_like("https://salon.example/#join=demo:t"));
+        assert!(PairingCode::valid_rendezvous("K7QX"));
+        assert!(!PairingCode::valid_rendezvous("k7qx"), "the relay is sent upper case only");
+        assert!(!PairingCode::valid_rendezvous("K7QXY"));
+        assert!(!PairingCode::valid_rendezvous("K7QU"));
+    }
+
+    #[test]
+    fn each_direction_has_its_own_key() {
+        let code = code();
+        let (owner, to_new) = Exchange::offer(&code, [1; 32]);
+        let (new_device, to_owner) = Exchange::answer(&code, [2; 32]);
+        let sealed = owner.finish(&to_owner, Direction::ToNewDevice).expect("owner").seal(b"invite", [3; 24]);
+        let backwards = new_device.finish(&to_new, Direction::ToOwner).expect("new device");
+        assert_eq!(backwards.open(&sealed), Err(PairingProblem::WrongCode));
+    }
+
+    #[test]
     fn codes_differ_and_use_every_character_of_the_alphabet() {
         let codes: std::collections::BTreeSet<String> = (0u64..2_000)
             .map(|i| PairingCode::from_random(i.wrapping_mul(0x9e37_79b9_7f4a_7c15).to_le_bytes()).display())
@@ -263,8 +354,8 @@ mod tests {
         let (owner, to_new) = Exchange::offer(&code, [1; 32]);
         let typed = PairingCode::parse(&code.display()).expect("typed");
         let (new_device, to_owner) = Exchange::answer(&typed, [2; 32]);
-        let owner_key = owner.finish(&to_owner).expect("owner");
-        let new_key = new_device.finish(&to_new).expect("new device");
+        let owner_key = owner.finish(&to_owner, Direction::ToNewDevice).expect("owner");
+        let new_key = new_device.finish(&to_new, Direction::ToNewDevice).expect("new device");
         let invite = b"https://salon.example/#join=demo:invite;key=...";
         let sealed = owner_key.seal(invite, [3; 24]);
         assert!(!sealed.windows(8).any(|w| w == b"#join=de"), "the relay sees no invite");
@@ -281,8 +372,11 @@ mod tests {
         let typo = PairingCode::parse(std::str::from_utf8(&shown).expect("ascii")).expect("a code");
         assert_eq!(typo.rendezvous(), code.rendezvous(), "same meeting point, other password");
         let (new_device, to_owner) = Exchange::answer(&typo, [2; 32]);
-        let sealed = owner.finish(&to_owner).expect("owner").seal(b"invite", [3; 24]);
-        assert_eq!(new_device.finish(&to_new).expect("new").open(&sealed), Err(PairingProblem::WrongCode));
+        let sealed = owner.finish(&to_owner, Direction::ToNewDevice).expect("owner").seal(b"invite", [3; 24]);
+        assert_eq!(
+            new_device.finish(&to_new, Direction::ToNewDevice).expect("new").open(&sealed),
+            Err(PairingProblem::WrongCode)
+        );
     }
 
     #[test]
@@ -293,9 +387,15 @@ mod tests {
         let code = code();
         let (owner, to_new) = Exchange::offer(&code, [1; 32]);
         let (_, to_owner) = Exchange::answer(&code, [2; 32]);
-        let sealed = owner.finish(&to_owner).expect("owner").seal(b"invite", [3; 24]);
+        let sealed = owner.finish(&to_owner, Direction::ToNewDevice).expect("owner").seal(b"invite", [3; 24]);
         let (relay, _) = Exchange::answer(&code, [9; 32]);
-        assert_eq!(relay.finish(&to_new).expect("relay").open(&sealed), Err(PairingProblem::WrongCode));
-        assert_eq!(Exchange::answer(&code, [2; 32]).0.finish(b"garbage").err(), Some(PairingProblem::Malformed));
+        assert_eq!(
+            relay.finish(&to_new, Direction::ToNewDevice).expect("relay").open(&sealed),
+            Err(PairingProblem::WrongCode)
+        );
+        assert_eq!(
+            Exchange::answer(&code, [2; 32]).0.finish(b"garbage", Direction::ToNewDevice).err(),
+            Some(PairingProblem::Malformed)
+        );
     }
 }

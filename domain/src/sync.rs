@@ -22,6 +22,18 @@ pub enum Phase {
     Ready,
 }
 
+/// What the relay said about a pairing code this device shows ([`ClientMsg::PairOffer`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairingEvent {
+    /// The code's meeting point is open until `expires_at_ms`: show the code.
+    Opened { rendezvous: String, expires_at_ms: u64 },
+    /// Another device holds the meeting point: make another code.
+    Taken { rendezvous: String },
+    /// A device typed the code: finish the exchange with `msg` and seal the invite
+    /// ([`ClientMsg::PairSeal`]).
+    Answer { rendezvous: String, msg: Vec<u8> },
+}
+
 /// What the app must do after a relay message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -46,6 +58,8 @@ pub enum Effect {
     ErasuresIfPending,
     /// The relay erased `doc`: this device's erasure of it is done.
     Erased { doc: DocId },
+    /// News of a pairing code this device offered (for the invite screen).
+    Pairing(PairingEvent),
     /// The relay refused us; close and report `code`.
     Refused(ErrorCode),
     /// The relay stored the blob `hash`: drop it from the blob outbox.
@@ -331,6 +345,13 @@ impl SyncClient {
             ServerMsg::Invited { hash, expires_at_ms } => vec![Effect::InviteRecorded { hash, expires_at_ms }],
             ServerMsg::Devices { devices } => vec![Effect::Devices(devices)],
             ServerMsg::Erased { doc } => vec![Effect::Erased { doc }],
+            ServerMsg::PairOpened { rendezvous, expires_at_ms } => {
+                vec![Effect::Pairing(PairingEvent::Opened { rendezvous, expires_at_ms })]
+            }
+            ServerMsg::PairTaken { rendezvous } => vec![Effect::Pairing(PairingEvent::Taken { rendezvous })],
+            ServerMsg::PairAnswer { rendezvous, msg } => {
+                vec![Effect::Pairing(PairingEvent::Answer { rendezvous, msg })]
+            }
         }
     }
 
@@ -390,12 +411,17 @@ impl SyncClient {
     }
 
     /// Sends a management request ([`ClientMsg::Invite`], [`ClientMsg::ListDevices`],
-    /// [`ClientMsg::Revoke`], [`ClientMsg::Erase`]) when connected; `None` (nothing sent)
-    /// otherwise or for any other message.
+    /// [`ClientMsg::Revoke`], [`ClientMsg::Erase`], a pairing offer or seal) when connected;
+    /// `None` (nothing sent) otherwise or for any other message.
     pub fn request(&mut self, msg: ClientMsg) -> Option<ClientMsg> {
         let management = matches!(
             msg,
-            ClientMsg::Invite { .. } | ClientMsg::ListDevices | ClientMsg::Revoke { .. } | ClientMsg::Erase { .. }
+            ClientMsg::Invite { .. }
+                | ClientMsg::ListDevices
+                | ClientMsg::Revoke { .. }
+                | ClientMsg::Erase { .. }
+                | ClientMsg::PairOffer { .. }
+                | ClientMsg::PairSeal { .. }
         );
         (management && self.phase == Phase::Ready).then_some(msg)
     }
@@ -661,6 +687,13 @@ mod tests {
         greet(&mut device, 0, Some(KEY.0), false);
         assert_eq!(device.request(ClientMsg::ListDevices), Some(ClientMsg::ListDevices));
         assert_eq!(device.request(ClientMsg::Pull { since: 0, limit: 1 }), None, "only management requests");
+        let offer = ClientMsg::PairOffer { rendezvous: "K7QX".into(), msg: vec![1; 33] };
+        assert_eq!(device.request(offer.clone()), Some(offer));
+        let answer = ServerMsg::PairAnswer { rendezvous: "K7QX".into(), msg: vec![2; 33] };
+        assert_eq!(
+            device.on_message(answer),
+            [Effect::Pairing(PairingEvent::Answer { rendezvous: "K7QX".into(), msg: vec![2; 33] })]
+        );
         device.on_close();
         let mine = Credential::Device { token: "mine".into() };
         assert!(matches!(device.on_open(), ClientMsg::Hello { credential, .. } if credential == mine));

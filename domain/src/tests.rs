@@ -530,6 +530,8 @@ fn frames_round_trip() {
         },
         ClientMsg::Push { batch: 9, changes: vec![wire_change("c-1", 1, 10), wire_change("c-2", 2, 3)] },
         ClientMsg::Pull { since: 41, limit: 100 },
+        ClientMsg::PairOffer { rendezvous: "K7QX".into(), msg: vec![9; 33] },
+        ClientMsg::PairSeal { rendezvous: "K7QX".into(), sealed: vec![8; 300] },
     ];
     for msg in msgs {
         let frame = msg.encode();
@@ -541,6 +543,26 @@ fn frames_round_trip() {
         head: 7,
     };
     assert_eq!(ServerMsg::decode(&page.encode()), Ok(page));
+    let answer = ServerMsg::PairAnswer { rendezvous: "K7QX".into(), msg: vec![1; 33] };
+    assert_eq!(ServerMsg::decode(&answer.encode()), Ok(answer));
+    let reply = crate::wire::PairReply { offer: vec![2; 33], sealed: vec![3; 200] };
+    assert_eq!(crate::wire::PairReply::decode(&reply.encode()), Ok(reply));
+}
+
+#[test]
+fn pairing_messages_out_of_shape_are_refused() {
+    let offer = |rendezvous: &str, msg: Vec<u8>| ClientMsg::PairOffer { rendezvous: rendezvous.into(), msg }.encode();
+    assert_eq!(ClientMsg::decode(&offer("K7Q", vec![1; 33])), Err(FrameProblem::Malformed), "three characters");
+    assert_eq!(ClientMsg::decode(&offer("k7qx", vec![1; 33])), Err(FrameProblem::Malformed), "lower case");
+    assert_eq!(ClientMsg::decode(&offer("K7QX", Vec::new())), Err(FrameProblem::Malformed), "no message");
+    assert_eq!(ClientMsg::decode(&offer("K7QX", vec![1; 65])), Err(FrameProblem::TooLarge));
+    let seal = ClientMsg::PairSeal { rendezvous: "K7QX".into(), sealed: vec![1; (16 << 10) + 1] };
+    assert_eq!(ClientMsg::decode(&seal.encode()), Err(FrameProblem::TooLarge));
+    let seal = ClientMsg::PairSeal { rendezvous: "../x".into(), sealed: vec![1; 10] };
+    assert_eq!(ClientMsg::decode(&seal.encode()), Err(FrameProblem::Malformed));
+    let reply = crate::wire::PairReply { offer: vec![2; 65], sealed: Vec::new() };
+    assert_eq!(crate::wire::PairReply::decode(&reply.encode()), Err(FrameProblem::TooLarge));
+    assert_eq!(crate::wire::PairReply::decode(b"Not Found"), Err(FrameProblem::UnsupportedVersion));
 }
 
 #[test]

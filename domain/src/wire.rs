@@ -14,6 +14,7 @@ use crate::DomainError;
 use crate::blob::BlobHash;
 use crate::crypto;
 use crate::ids::{DocId, SalonId};
+use crate::pairing::PairingCode;
 use crate::staff::Role;
 
 /// Bumped on any incompatible change to the messages below.
@@ -44,6 +45,10 @@ pub mod limits {
     /// Most photo names one erasure names (a file with years of before/after photos has a
     /// few hundred).
     pub const MAX_ERASE_BLOBS: usize = 5_000;
+    /// Largest SPAKE2 message of a pairing (they are 33 bytes).
+    pub const MAX_PAIR_MSG_BYTES: usize = 64;
+    /// Largest sealed invite a pairing hands over (a link with the salon's keys of every epoch).
+    pub const MAX_PAIR_SEALED_BYTES: usize = 16 << 10;
 }
 
 /// One change on its way to the relay.
@@ -191,6 +196,17 @@ pub enum ClientMsg {
     /// removes her too. Answered by [`ServerMsg::Erased`]. Only an owner's or manager's
     /// device may ([`Role::erases`]). Appended last, so earlier messages keep their encoding.
     Erase { doc: DocId, blobs: Vec<[u8; 32]> },
+    /// Open a meeting point for a new device that is typed this device's pairing code
+    /// ([`crate::pairing`]): `rendezvous` is the code's first four characters, `msg` this
+    /// device's SPAKE2 message. The relay keeps it in memory for ten minutes or until this
+    /// socket closes, and forwards one answer only. Answered by [`ServerMsg::PairOpened`], or
+    /// [`ServerMsg::PairTaken`] when another device holds that meeting point. Only a device
+    /// that manages some role may.
+    PairOffer { rendezvous: String, msg: Vec<u8> },
+    /// The invite link sealed with the pairing key, for the new device that answered at
+    /// `rendezvous` ([`ServerMsg::PairAnswer`]); the relay hands it over and closes the
+    /// meeting point. Not answered.
+    PairSeal { rendezvous: String, sealed: Vec<u8> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +240,35 @@ pub enum ServerMsg {
     Devices { devices: Vec<DeviceInfo> },
     /// The document of an [`ClientMsg::Erase`] is erased at the relay.
     Erased { doc: DocId },
+    /// The meeting point of a [`ClientMsg::PairOffer`] is open until `expires_at_ms`.
+    PairOpened { rendezvous: String, expires_at_ms: u64 },
+    /// Another device holds this meeting point: make another code.
+    PairTaken { rendezvous: String },
+    /// A new device typed the code of `rendezvous`: its SPAKE2 message. Answer with
+    /// [`ClientMsg::PairSeal`] (the meeting point takes no other answer).
+    PairAnswer { rendezvous: String, msg: Vec<u8> },
+}
+
+/// What `POST /pair/{rendezvous}` answers a new device that sent its SPAKE2 message: the
+/// offering device's message and the invite link sealed with the key both now share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairReply {
+    pub offer: Vec<u8>,
+    pub sealed: Vec<u8>,
+}
+
+impl PairReply {
+    pub fn encode(&self) -> Vec<u8> {
+        encode(self)
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, FrameProblem> {
+        let reply: PairReply = decode(bytes)?;
+        if reply.offer.len() > limits::MAX_PAIR_MSG_BYTES || reply.sealed.len() > limits::MAX_PAIR_SEALED_BYTES {
+            return Err(FrameProblem::TooLarge);
+        }
+        Ok(reply)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,6 +415,18 @@ impl ClientMsg {
                 Err(FrameProblem::HashMismatch)
             }
             ClientMsg::Erase { blobs, .. } if blobs.len() > limits::MAX_ERASE_BLOBS => Err(FrameProblem::TooLarge),
+            ClientMsg::PairOffer { msg, .. } if msg.len() > limits::MAX_PAIR_MSG_BYTES => Err(FrameProblem::TooLarge),
+            ClientMsg::PairSeal { sealed, .. } if sealed.len() > limits::MAX_PAIR_SEALED_BYTES => {
+                Err(FrameProblem::TooLarge)
+            }
+            ClientMsg::PairOffer { rendezvous, msg }
+                if !PairingCode::valid_rendezvous(rendezvous) || msg.is_empty() =>
+            {
+                Err(FrameProblem::Malformed)
+            }
+            ClientMsg::PairSeal { rendezvous, .. } if !PairingCode::valid_rendezvous(rendezvous) => {
+                Err(FrameProblem::Malformed)
+            }
             ClientMsg::PutBlob { bytes, .. } if bytes.is_empty() => Err(FrameProblem::Malformed),
             ClientMsg::PutBlob { bytes, .. } if bytes.len() > limits::MAX_BLOB_BYTES => Err(FrameProblem::TooLarge),
             ClientMsg::PutBlob { bytes, .. } if !crypto::is_sealed(bytes) => Err(FrameProblem::NotSealed),

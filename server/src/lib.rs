@@ -9,7 +9,7 @@ use std::future::Future;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -21,6 +21,7 @@ mod auth;
 mod config;
 mod error;
 mod http;
+mod pairing;
 mod socket;
 mod sqlite;
 mod state;
@@ -30,6 +31,7 @@ pub mod tls;
 pub use auth::Salons;
 pub use config::{Config, load_or_create_salons_file, parse_salon_entry, parse_salon_list, random_secret};
 pub use error::AppError;
+pub use pairing::PairRefusal;
 pub use socket::now_ms;
 pub use sqlite::SqliteStore;
 pub use state::{AppState, Limits, Timeouts};
@@ -38,7 +40,8 @@ pub use store::{BlobPut, ChangeStore, INVITE_VALID_MS, KnownDevice, NewInvite, P
 /// No HTTP route takes a body of any size; this bounds what a client can make us buffer.
 const MAX_REQUEST_BODY_BYTES: usize = 64 << 10;
 
-/// All routes: `/healthz`, the sync WebSocket at `/v1/sync`, and the web app for everything
+/// All routes: `/healthz`, the sync WebSocket at `/v1/sync`, a new device's pairing request
+/// at `POST /pair/{rendezvous}`, and the web app for everything
 /// else (unknown paths get index.html, so client-side routes work on reload).
 pub fn router(state: AppState) -> Router {
     let dist = state.dist_dir().to_path_buf();
@@ -55,6 +58,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(http::healthz))
         .route("/v1/sync", get(socket::sync_endpoint))
+        .route("/pair/{rendezvous}", post(pairing::pair_endpoint))
         .fallback_service(app_files)
         .layer(http_limits)
         .with_state(state)

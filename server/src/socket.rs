@@ -17,9 +17,11 @@ use domain::wire::{ClientMsg, Credential, DeviceInfo, ErrorCode, Position, Recei
 use futures::{Sink, SinkExt, Stream, StreamExt, future};
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
 use tracing::Instrument;
 
 use crate::AppError;
+use crate::pairing::{Answer, CODE_VALID, Offerer, Opened};
 use crate::state::{AppState, SalonEvent, Slot};
 use crate::store::{BlobPut, INVITE_VALID_MS, NewInvite, Pass, Revoked};
 
@@ -291,7 +293,9 @@ where
                 | ClientMsg::Invite { .. }
                 | ClientMsg::ListDevices
                 | ClientMsg::Revoke { .. }
-                | ClientMsg::Erase { .. },
+                | ClientMsg::Erase { .. }
+                | ClientMsg::PairOffer { .. }
+                | ClientMsg::PairSeal { .. },
             ) => {
                 return Err(End::Refused(ErrorCode::NotAuthenticated));
             }
@@ -345,6 +349,11 @@ where
         None => None,
     };
     send(state, outbound, ServerMsg::Welcome { head, key, lost, device: me.id, role: me.role, grant }).await?;
+    // Answers to the pairing codes this device shows arrive here; its meeting points close
+    // with the connection.
+    let (answers_to, mut answers) = mpsc::channel(MEETINGS_ANSWERS);
+    let offerer = Offerer { connection: state.next_connection(), salon: salon.clone(), answers: answers_to };
+    let _meetings = ForgetMeetings(state, offerer.connection);
     loop {
         tokio::select! {
             biased;
@@ -381,6 +390,9 @@ where
                     }
                 };
                 send(state, outbound, ServerMsg::Announce { head }).await?;
+            }
+            Some(Answer { rendezvous, msg }) = answers.recv() => {
+                send(state, outbound, ServerMsg::PairAnswer { rendezvous, msg }).await?;
             }
             item = inbound.next() => match heard(&mut last_heard, item)? {
                 None => {}
@@ -443,6 +455,24 @@ where
                     tracing::info!(role = role.key(), "invite made");
                     send(state, outbound, ServerMsg::Invited { hash, expires_at_ms }).await?;
                 }
+                Some(ClientMsg::PairOffer { rendezvous, msg }) => {
+                    let invites = domain::staff::Role::ALL.into_iter().any(|r| r != domain::staff::Role::Unset && me.role.manages(r));
+                    if !invites {
+                        return Err(End::Refused(ErrorCode::Forbidden));
+                    }
+                    let reply = match state.meetings().open(&offerer, &rendezvous, msg, CODE_VALID) {
+                        Opened::Open { expires_in } => {
+                            tracing::info!("pairing code offered");
+                            let expires_at_ms = now_ms() + u64::try_from(expires_in.as_millis()).unwrap_or(u64::MAX);
+                            ServerMsg::PairOpened { rendezvous, expires_at_ms }
+                        }
+                        Opened::Taken => ServerMsg::PairTaken { rendezvous },
+                    };
+                    send(state, outbound, reply).await?;
+                }
+                Some(ClientMsg::PairSeal { rendezvous, sealed }) => {
+                    state.meetings().seal(offerer.connection, &rendezvous, sealed);
+                }
                 Some(ClientMsg::ListDevices) => {
                     let devices = state.store().devices(salon.clone()).await.map_err(storage_failed)?;
                     send(state, outbound, ServerMsg::Devices { devices }).await?;
@@ -490,6 +520,18 @@ where
                 }
             },
         }
+    }
+}
+
+/// Answers to pairing codes a socket may have waiting (one per code, and a salon has a few).
+const MEETINGS_ANSWERS: usize = 8;
+
+/// Closes a connection's meeting points when it ends, however it ends.
+struct ForgetMeetings<'a>(&'a AppState, u64);
+
+impl Drop for ForgetMeetings<'_> {
+    fn drop(&mut self) {
+        self.0.meetings().forget(self.1);
     }
 }
 

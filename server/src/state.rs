@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,7 @@ use tokio::sync::{broadcast, watch};
 use crate::AppError;
 use crate::auth::Salons;
 use crate::config::Config;
+use crate::pairing::Meetings;
 use crate::sqlite::SqliteStore;
 use crate::store::ChangeStore;
 
@@ -47,6 +49,9 @@ pub struct Timeouts {
     pub ping: Duration,
     /// How long a socket may stay silent (not even answering pings) before it is dropped.
     pub silence: Duration,
+    /// How long a new device's pairing request waits for the device showing the code to seal
+    /// the invite (below `http_request`, so the answer says why).
+    pub pair_wait: Duration,
 }
 
 /// Caps that keep one address, one salon or a password guesser from taking the relay.
@@ -100,6 +105,7 @@ impl Default for Timeouts {
             send: Duration::from_secs(30),
             ping: Duration::from_secs(20),
             silence: Duration::from_secs(60),
+            pair_wait: Duration::from_secs(8),
         }
     }
 }
@@ -118,6 +124,8 @@ pub struct AppState {
     timeouts: Timeouts,
     limits: Limits,
     counters: Arc<Mutex<Counters>>,
+    meetings: Arc<Meetings>,
+    connections: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -132,6 +140,8 @@ impl AppState {
             timeouts: Timeouts::default(),
             limits: Limits::default(),
             counters: Arc::default(),
+            meetings: Arc::default(),
+            connections: Arc::default(),
         }
     }
 
@@ -189,6 +199,24 @@ impl AppState {
         }
         *open += 1;
         Some(Slot { counters: Arc::clone(&self.counters), key: SlotKey::Salon(salon.clone()) })
+    }
+
+    /// Whether `address` may try to log in or pair now (it has not failed too often lately).
+    pub(crate) fn may_try(&self, address: IpAddr) -> bool {
+        let counters = self.counters();
+        counters.failures.get(&address).is_none_or(|(failed, since)| {
+            *failed < self.limits.failed_logins_per_address || since.elapsed() >= self.limits.failed_login_window
+        })
+    }
+
+    /// The open pairing meeting points.
+    pub(crate) fn meetings(&self) -> &Meetings {
+        &self.meetings
+    }
+
+    /// A number for a new connection, unique while the relay runs.
+    pub(crate) fn next_connection(&self) -> u64 {
+        self.connections.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Notes a refused login from `address`.

@@ -1181,3 +1181,160 @@ async fn a_salon_over_its_storage_quota_is_refused_clearly_and_keeps_what_it_sto
     drop((owner, beta));
     relay.stop().await;
 }
+
+/// Minimal HTTP/1.1 POST of a binary body over a real socket: status and body bytes.
+async fn http_post(addr: SocketAddr, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).await.expect("TCP connects");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(&[head.as_bytes(), body].concat()).await.expect("request sent");
+    let mut raw = Vec::new();
+    tokio::time::timeout(PATIENCE * 3, stream.read_to_end(&mut raw))
+        .await
+        .expect("response in time")
+        .expect("response read");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("response has a header block");
+    let status_line = String::from_utf8_lossy(&raw[..split]).lines().next().unwrap_or_default().to_owned();
+    let status = status_line.split_whitespace().nth(1).and_then(|code| code.parse().ok()).expect("status line");
+    (status, raw[split + 4..].to_vec())
+}
+
+fn pairing_code(seed: u8) -> domain::pairing::PairingCode {
+    domain::pairing::PairingCode::from_random([seed, 0x13, 0xc7, 0x29, 0xe4, 0x01, 0x9b, 0x77])
+}
+
+/// Opens a meeting point for `code` from `socket`; returns the owner's half of the exchange
+/// and the expiry the relay gave.
+async fn offer_code(socket: &mut Socket, code: &domain::pairing::PairingCode) -> (domain::pairing::Exchange, u64) {
+    let (exchange, msg) = domain::pairing::Exchange::offer(code, [1; 32]);
+    send(socket, &ClientMsg::PairOffer { rendezvous: code.rendezvous().to_owned(), msg }).await;
+    match recv_reply(socket).await {
+        ServerMsg::PairOpened { rendezvous, expires_at_ms } if rendezvous == code.rendezvous() => {
+            (exchange, expires_at_ms)
+        }
+        other => panic!("expected PairOpened, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_typed_pairing_code_hands_the_sealed_invite_over_once_and_the_relay_keeps_none_of_it() {
+    use domain::pairing::{Direction, Exchange};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut owner, _) = relay.join_with("alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    let code = pairing_code(0x5a);
+    let (exchange, expires_at_ms) = offer_code(&mut owner, &code).await;
+    let ten_minutes = server::now_ms() + 600_000;
+    assert!(expires_at_ms.abs_diff(ten_minutes) < 5_000, "valid ten minutes: {expires_at_ms} vs {ten_minutes}");
+    // Another salon's device can't take the meeting point while it is open.
+    let (mut beta, _) = relay.join_with("beta", invite_with(BETA_TOKEN, "beta-owner")).await;
+    let (_, msg) = Exchange::offer(&code, [4; 32]);
+    send(&mut beta, &ClientMsg::PairOffer { rendezvous: code.rendezvous().to_owned(), msg }).await;
+    assert_eq!(recv_reply(&mut beta).await, ServerMsg::PairTaken { rendezvous: code.rendezvous().to_owned() });
+
+    // The new device types the code and posts its message; the owner's device seals the link.
+    let (new_device, answer) = Exchange::answer(&code, [2; 32]);
+    let path = format!("/pair/{}", code.rendezvous());
+    let addr = relay.addr;
+    let posted = answer.clone();
+    let request = tokio::spawn(async move { http_post(addr, &path, &posted).await });
+    let heard = match recv_reply(&mut owner).await {
+        ServerMsg::PairAnswer { rendezvous, msg } if rendezvous == code.rendezvous() => msg,
+        other => panic!("expected PairAnswer, got {other:?}"),
+    };
+    assert_eq!(heard, answer, "the relay forwards the new device's message as it was");
+    let link = b"https://salon.example/#join=alpha:the-invite;key=1.SECRETKEYTEXT";
+    let sealed = exchange.finish(&heard, Direction::ToNewDevice).expect("owner finishes").seal(link, [3; 24]);
+    send(&mut owner, &ClientMsg::PairSeal { rendezvous: code.rendezvous().to_owned(), sealed }).await;
+    let (status, body) = request.await.expect("request task");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let reply = domain::wire::PairReply::decode(&body).expect("a pair reply");
+    let key = new_device.finish(&reply.offer, Direction::ToNewDevice).expect("new device finishes");
+    assert_eq!(key.open(&reply.sealed).expect("the invite opens"), link);
+
+    // The code is used up: a second try finds nothing, and the relay's files hold none of it.
+    let (status, _) = http_post(relay.addr, &format!("/pair/{}", code.rendezvous()), &answer).await;
+    assert_eq!(status, 404);
+    let files = files_bytes(dir.path());
+    assert!(!holds(&files, b"SECRETKEYTEXT") && !holds(&files, &answer[..16]), "nothing of a pairing is stored");
+    drop((owner, beta));
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_pairing_code_takes_one_try_and_a_wrong_unknown_or_closed_one_is_refused_clearly() {
+    use domain::pairing::Exchange;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let timeouts = Timeouts { pair_wait: Duration::from_millis(300), ..Timeouts::default() };
+    let relay = Relay::start_with(dir.path(), timeouts).await;
+    let (mut owner, _) = relay.join_with("alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    let code = pairing_code(0x11);
+    let path = format!("/pair/{}", code.rendezvous());
+    let (_, msg) = Exchange::answer(&code, [2; 32]);
+
+    // Out of shape: not a meeting point's name, no message, too long a message.
+    assert_eq!(http_post(relay.addr, "/pair/k7qx", &msg).await.0, 400);
+    assert_eq!(http_post(relay.addr, &path, &[]).await.0, 400);
+    assert_eq!(http_post(relay.addr, &path, &[1; 65]).await.0, 400);
+    // No code open there.
+    let (status, body) = http_post(relay.addr, &path, &msg).await;
+    assert_eq!((status, String::from_utf8_lossy(&body).into_owned()), (404, "no pairing code is open there".into()));
+
+    // A guess reaches the owner's device; when it is not answered, the guesser learns that,
+    // and the code is used up for everyone.
+    offer_code(&mut owner, &code).await;
+    let addr = relay.addr;
+    let guess = tokio::spawn({
+        let path = path.clone();
+        let msg = msg.clone();
+        async move { http_post(addr, &path, &msg).await }
+    });
+    assert!(matches!(recv_reply(&mut owner).await, ServerMsg::PairAnswer { .. }));
+    assert_eq!(guess.await.expect("guess task").0, 504);
+    assert_eq!(http_post(relay.addr, &path, &msg).await.0, 410, "one try per code");
+    // A seal for a meeting point that is not this socket's, or not answered, is ignored.
+    send(&mut owner, &ClientMsg::PairSeal { rendezvous: "ZZZZ".into(), sealed: vec![1; 40] }).await;
+
+    // The owner's device goes offline: its codes close with its socket.
+    let other = pairing_code(0x12);
+    offer_code(&mut owner, &other).await;
+    drop(owner);
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(http_post(relay.addr, &format!("/pair/{}", other.rendezvous()), &msg).await.0, 404);
+
+    // A beautician's device may not offer codes; nor may a socket that has not said hello.
+    let invite = relay.invite("alpha", Role::Beautician).await;
+    let (mut tablet, _) = relay.join_with("alpha", invite_with(&invite, "tablet-token")).await;
+    send(&mut tablet, &ClientMsg::PairOffer { rendezvous: "K7QX".into(), msg: vec![1; 33] }).await;
+    expect_refused(&mut tablet, ErrorCode::Forbidden).await;
+    let mut stranger = relay.connect().await;
+    send(&mut stranger, &ClientMsg::PairOffer { rendezvous: "K7QX".into(), msg: vec![1; 33] }).await;
+    expect_refused(&mut stranger, ErrorCode::NotAuthenticated).await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn an_address_that_keeps_guessing_pairing_codes_is_turned_away_for_a_while() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let limits =
+        Limits { failed_logins_per_address: 3, failed_login_window: Duration::from_millis(800), ..Limits::default() };
+    let relay = Relay::start_limited(dir.path(), Timeouts::default(), limits).await;
+    let (mut owner, _) = relay.join_with("alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    let code = pairing_code(0x21);
+    offer_code(&mut owner, &code).await;
+    for guess in ["AAAA", "AAAB", "AAAC"] {
+        assert_eq!(http_post(relay.addr, &format!("/pair/{guess}"), &[1; 33]).await.0, 404);
+    }
+    let path = format!("/pair/{}", code.rendezvous());
+    assert_eq!(http_post(relay.addr, &path, &[1; 33]).await.0, 429, "even the open code is not tried");
+    expect_silence(&mut owner).await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let addr = relay.addr;
+    let later = tokio::spawn(async move { http_post(addr, &path, &[1; 33]).await });
+    assert!(matches!(recv_reply(&mut owner).await, ServerMsg::PairAnswer { .. }), "heard once the window passed");
+    drop(owner);
+    assert_ne!(later.await.expect("task").0, 200);
+    relay.stop().await;
+}
