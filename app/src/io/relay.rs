@@ -567,6 +567,9 @@ async fn session(
                             state.set_paired(device, role);
                         }
                         Effect::InviteRecorded { hash, expires_at_ms } => state.invite_recorded(hash, expires_at_ms),
+                        // The app offers no typed pairing codes yet (the relay side is built):
+                        // it never sends a PairOffer, so nothing answers one.
+                        Effect::Pairing(_) => {}
                         Effect::Devices(devices) => {
                             // The removal this device asked for went through: seal with the new
                             // key from now on (the relay has it sealed to this device too).
