@@ -460,6 +460,10 @@ impl Texts {
             (JoinOutcome::Bad(JoinProblem::BadToken), false) => "The token in the code is wrong (empty, too long or with spaces). Copy the whole link again.".into(),
             (JoinOutcome::Bad(JoinProblem::BadKey), true) => "邀请链接里的门店密钥不完整或有误，可能复制时被截断了。请在已连接门店的设备上重新生成邀请。".into(),
             (JoinOutcome::Bad(JoinProblem::BadKey), false) => "The salon key in the invite is cut short or garbled; it was probably cut off when copied. Make a new invite on a device of the salon.".into(),
+            (JoinOutcome::Pairing, true) => "正在向显示配对码的设备索取邀请…".into(),
+            (JoinOutcome::Pairing, false) => "Asking the device showing the pairing code for the invite…".into(),
+            (JoinOutcome::BadPairCode(problem), zh) => self.pair_code_problem(*problem, zh),
+            (JoinOutcome::PairFailed(failure), zh) => self.pair_failure(*failure, zh).into(),
             (JoinOutcome::Joined(salon), true) => format!("已连接门店 {salon}，正在同步。"),
             (JoinOutcome::Joined(salon), false) => format!("Connected to salon {salon}; syncing."),
             (JoinOutcome::AlreadyJoined(salon), true) => format!("这台设备已经连接门店 {salon}，无需再连。"),
@@ -488,6 +492,74 @@ impl Texts {
             (JoinOutcome::Refused { current, offered, unsent, .. }, false) => format!(
                 "This device holds salon {current}'s customer files and {unsent} change(s) or photo(s) not uploaded to {current} yet, so it cannot switch to salon {offered}. Connect to {current}'s server and let them upload first. It stays with {current}."
             ),
+        }
+    }
+
+    fn pair_code_problem(&self, problem: domain::pairing::PairingProblem, zh: bool) -> String {
+        use domain::pairing::PairingProblem;
+        match (problem, zh) {
+            (PairingProblem::Length(n), true) => {
+                format!("配对码有 10 位（字母和数字），这里输入了 {n} 位。请对照店长设备上显示的配对码重新输入。")
+            }
+            (PairingProblem::Length(n), false) => {
+                format!(
+                    "A pairing code has 10 characters (letters and digits); this has {n}. Type it again as shown on the owner's device."
+                )
+            }
+            (PairingProblem::Character(c), true) => {
+                format!(
+                    "配对码里没有“{c}”：配对码只有数字和英文字母（没有 I、L、O、U）。请对照店长设备上显示的配对码重新输入。"
+                )
+            }
+            (PairingProblem::Character(c), false) => {
+                format!(
+                    "“{c}” is in no pairing code: codes have digits and letters only (no I, L, O or U). Type it again as shown on the owner's device."
+                )
+            }
+            (_, zh) => self.pair_failure(domain::pairing::PairFailure::Malformed, zh).to_owned(),
+        }
+    }
+
+    /// Why a typed pairing code brought no invite, and what to do.
+    pub fn pair_failure(&self, failure: domain::pairing::PairFailure, zh: bool) -> &'static str {
+        use domain::pairing::PairFailure;
+        match (failure, zh) {
+            (PairFailure::Unknown, true) => {
+                "没有找到这个配对码：可能前四位输错了、已超过 10 分钟，或显示它的设备已离开「邀请设备」页面或断网。请核对后重试，或在店长的设备上生成新的配对码。"
+            }
+            (PairFailure::Unknown, false) => {
+                "No such pairing code is open: the first four characters may be mistyped, it may be over 10 minutes old, or the device showing it left Settings → Invite a device or went offline. Check it and try again, or make a new code on the owner's device."
+            }
+            (PairFailure::Used, true) => {
+                "这个配对码已经被输入过一次（每个配对码只能试一次）。请在店长的设备上点「新配对码」，再输入新的。"
+            }
+            (PairFailure::Used, false) => {
+                "This pairing code was already tried once (each code takes one try). Tap “New code” on the owner's device and type the new one."
+            }
+            (PairFailure::NoAnswer, true) => {
+                "显示配对码的设备没有回应。请让它停在「设置 → 邀请设备」并保持联网，点「新配对码」后再输入新的。"
+            }
+            (PairFailure::NoAnswer, false) => {
+                "The device showing the code did not answer. Keep it on Settings → Invite a device and online, tap “New code” and type the new one."
+            }
+            (PairFailure::TooMany, true) => "这个网络最近输错的次数太多，请一分钟后再试。",
+            (PairFailure::TooMany, false) => "Too many wrong tries from this network lately. Try again in a minute.",
+            (PairFailure::Malformed, true) => {
+                "配对请求没有成功（内容有误）。请核对配对码，在店长的设备上生成新的配对码后重试。"
+            }
+            (PairFailure::Malformed, false) => {
+                "The pairing request failed (it was out of shape). Check the code, make a new one on the owner's device and try again."
+            }
+            (PairFailure::WrongCode, true) => {
+                "配对码不对：后六位与店长设备上显示的不一致。这个配对码已作废，请在店长的设备上点「新配对码」，再仔细输入新的。"
+            }
+            (PairFailure::WrongCode, false) => {
+                "Wrong pairing code: the last six characters differ from the code on the owner's device. That code is used up; tap “New code” there and type the new one carefully."
+            }
+            (PairFailure::Unreachable, true) => "连不上同步服务器，无法配对。请检查这台设备的网络后重试。",
+            (PairFailure::Unreachable, false) => {
+                "The sync server can't be reached, so pairing failed. Check this device's network and try again."
+            }
         }
     }
 
@@ -763,8 +835,8 @@ pub static ZH_CN: Texts = Texts {
     settings_device_help: "本机新建顾客的编号以此开头。",
     settings_salon: "门店",
     settings_salon_none: "尚未连接门店：数据只保存在本机。",
-    settings_join_code: "门店连接码",
-    settings_join_help: "粘贴店长提供的连接码或链接（形如 门店:令牌）。",
+    settings_join_code: "邀请链接或配对码",
+    settings_join_help: "输入店长设备上显示的 10 位配对码（如 K7QX-4M2P-9D），或粘贴邀请链接。",
     settings_join_button: "连接",
 
     storage_error: |detail| format!("无法写入本机存储，刚才的修改没有保存：{detail}"),
@@ -854,8 +926,8 @@ pub static EN: Texts = Texts {
     settings_device_help: "Numbers of customers created on this device start with it.",
     settings_salon: "Salon",
     settings_salon_none: "No salon connected: data stays on this device only.",
-    settings_join_code: "Salon code",
-    settings_join_help: "Paste the code or link the owner gave you (salon:token).",
+    settings_join_code: "Invite link or pairing code",
+    settings_join_help: "Type the 10-character pairing code shown on the owner's device (like K7QX-4M2P-9D), or paste an invite link.",
     settings_join_button: "Connect",
 
     storage_error: |detail| {
@@ -1060,6 +1132,12 @@ ui! {
     InviteOffline => "连接到同步服务器后才能邀请：邀请要先在服务器登记。", "Invites need the sync server: connect first, the invite is recorded there.";
     InviteNotAllowed => "只有老板和店长的设备可以邀请新设备。", "Only the owner's and managers' devices can invite new devices.";
     InviteValidUntil => "只能使用一次，有效至", "Works once, until";
+    PairCodeTitle => "或者在新设备上输入配对码", "Or type this pairing code on the new device";
+    PairCodeHelp => "在新设备的浏览器里打开本店的美客网址，进入「设置」，在「邀请链接或配对码」里输入它。配对码只能试一次；输入时请让本页保持打开。", "On the new device open this salon's Meike address, go to Settings and type it under “Invite link or pairing code”. A code takes one try; keep this page open meanwhile.";
+    PairCodeMaking => "正在生成配对码…", "Making a pairing code…";
+    PairCodeAnswered => "已有设备输入了这个配对码，邀请已交给它。如果那台设备没能连上（例如输错了），请生成新的配对码。", "A device typed this code and was handed the invite. If it did not connect (a typo, say), make a new code.";
+    PairCodeNew => "新配对码", "New code";
+    PairCodeUnavailable => "暂时无法生成配对码（本店同时打开的配对码太多）。请稍后点「新配对码」重试，或用二维码或链接。", "No pairing code can be made just now (too many open in this salon). Tap “New code” later, or use the QR code or link.";
     InviteScan => "用新设备的相机扫描二维码，或在新设备上打开这条链接。", "Scan the QR code with the new device's camera, or open this link on it.";
     DevicesTitle => "本店设备", "This salon's devices";
     DevicesNone => "连接到同步服务器后显示本店设备。", "The salon's devices show once connected to the sync server.";

@@ -14,7 +14,9 @@ use domain::classify::snapshot::{Month, Snapshot};
 use domain::customer::{CustomerDoc, CustomerSummary, LocalChange};
 use domain::ids::{CustomerId, DeviceId};
 use domain::join::{JoinCode, JoinEffect, JoinProblem};
+use domain::pairing::{PairFailure, PairingCode, PairingProblem};
 use domain::salon::SalonDocKind;
+use domain::sync::PairingEvent;
 use domain::wire::{DeviceInfo, ErrorCode};
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
@@ -44,6 +46,13 @@ pub enum Connection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JoinOutcome {
     Bad(JoinProblem),
+    /// A pairing code was typed: the device showing it is being asked for the invite.
+    Pairing,
+    /// What was typed is meant as a pairing code but is not one (a character too many, a
+    /// character no code has).
+    BadPairCode(PairingProblem),
+    /// The pairing code brought no invite: why, and so what to do.
+    PairFailed(PairFailure),
     Joined(String),
     /// The device already uses this very code.
     AlreadyJoined(String),
@@ -87,6 +96,8 @@ pub struct Devices {
     pub list: Option<Vec<DeviceInfo>>,
     /// Invites the relay recorded this session: hash and when it expires (ms).
     pub invites: Vec<([u8; 32], u64)>,
+    /// The relay's latest news of a pairing code this device shows (for the invite block).
+    pub pairing: Option<PairingEvent>,
 }
 
 /// The salon classified on today's date, with how long that took on this device.
@@ -323,6 +334,11 @@ impl AppState {
         self.devices.update(|d| d.invites.push((hash, expires_at_ms)));
     }
 
+    /// The relay's news of a pairing code this device shows.
+    pub fn pairing_news(&self, news: PairingEvent) {
+        self.devices.update(|d| d.pairing = Some(news));
+    }
+
     /// Sends a device-management request (invite, list, remove) if connected.
     pub fn manage(&self, msg: domain::wire::ClientMsg) {
         self.nudge(SyncEvent::Manage(Box::new(msg)));
@@ -495,10 +511,23 @@ impl AppState {
         });
     }
 
-    /// Takes a join code (a link's `#join=` part, or what was pasted in Settings): a first
-    /// salon is joined at once; anything that would change a working connection asks first.
+    /// Takes a join code (a link's `#join=` part, or what was pasted in Settings) or a
+    /// pairing code typed in Settings (which brings the invite link from the device showing
+    /// it): a first salon is joined at once; anything that would change a working connection
+    /// asks first.
     pub async fn offer_join(&self, raw: &str) {
-        let code = match JoinCode::parse(raw) {
+        let link = match PairingCode::typed(raw) {
+            None => raw.to_owned(),
+            Some(Err(problem)) => return self.join.set(Some(JoinOutcome::BadPairCode(problem))),
+            Some(Ok(code)) => {
+                self.join.set(Some(JoinOutcome::Pairing));
+                match crate::io::pair::invite_for(&code).await {
+                    Ok(link) => link,
+                    Err(failure) => return self.join.set(Some(JoinOutcome::PairFailed(failure))),
+                }
+            }
+        };
+        let code = match JoinCode::parse(&link) {
             Ok(code) => code,
             Err(problem) => return self.join.set(Some(JoinOutcome::Bad(problem))),
         };

@@ -14,6 +14,17 @@
 //! repeated after a lost connection, or every change re-uploaded to a relay restored from a
 //! backup, is recognised by the relay's hash and stored once; sealing needs no randomness.
 //! The relay learns only that two uploads were the same change, which it sees anyway.
+//!
+//! **Her own key.** Each customer's changes and photos are sealed under a key derived from the
+//! salon key *and* her own random [`DocKey`] (format 2: the header adds the doc key's public
+//! id). Her key travels to the salon's devices as a key record in her document's stream,
+//! sealed under the salon key (format 3). Erasing her (PIPL art. 47) destroys her key on every
+//! device and at the relay: whatever of hers survives elsewhere (a backup of the relay, a
+//! device that was offline) no longer opens, salon key or not. Because the salon key still
+//! goes into every customer's sealing, a device removed from the salon can't read what is
+//! written after its removal, even of customers whose keys it had. Salon-wide documents, and
+//! what customers' files held before their keys existed, stay sealed under the salon key
+//! alone (format 1).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -27,12 +38,20 @@ use crate::ids::{DocId, SalonId};
 
 /// The first bytes of every sealed record ("Meike sealed").
 pub const MAGIC: [u8; 2] = *b"MS";
-/// The sealed format's version.
+/// The sealed format (the third byte): under the salon key alone.
 pub const FORMAT: u8 = 1;
+/// Under the salon key and one customer's own key, whose id follows the epoch.
+pub const FORMAT_CUSTOMER: u8 = 2;
+/// One customer's own key, sealed under the salon key (a key record in her stream).
+pub const FORMAT_KEY: u8 = 3;
 pub const NONCE_BYTES: usize = 24;
+/// Bytes of a customer's key id in a format-2 header.
+pub const DOC_KEY_ID_BYTES: usize = 8;
 const HEADER_BYTES: usize = MAGIC.len() + 1 + 4 + NONCE_BYTES;
-/// What sealing adds to a record: header and the 16-byte tag.
+/// What sealing adds to a record: header and the 16-byte tag (format 2 adds the key id).
 pub const OVERHEAD_BYTES: usize = HEADER_BYTES + 16;
+/// What sealing under a customer's key adds.
+pub const CUSTOMER_OVERHEAD_BYTES: usize = OVERHEAD_BYTES + DOC_KEY_ID_BYTES;
 
 /// A salon's secret. Never printed: its `Debug` shows only the id.
 #[derive(Clone, PartialEq, Eq)]
@@ -57,6 +76,13 @@ pub enum SealProblem {
     /// Sealed under another key epoch than the keys this device has.
     #[error("sealed under key epoch {0}, which this device does not have")]
     OtherEpoch(u32),
+    /// Sealed under a customer's own key this device does not have (not arrived yet, or
+    /// destroyed by her erasure).
+    #[error("sealed under her own key {0:?}, which this device does not have")]
+    NoDocKey(DocKeyId),
+    /// A key record where a change was expected, or the other way round.
+    #[error("a key record where a change was expected, or the other way round")]
+    WrongKind,
     /// The key is wrong, or the record was altered or moved to another document or salon.
     #[error("does not open with this salon's key here")]
     Tampered,
@@ -115,22 +141,40 @@ impl SalonKey {
         KeyId(id)
     }
 
-    fn cipher(&self, purpose: &[u8]) -> XChaCha20Poly1305 {
-        let subkey = prf(&self.bytes, &[b"meike/subkey/v1", purpose]);
-        <XChaCha20Poly1305 as KeyInit>::new(&subkey.into())
+    /// Seals one automerge change of document `doc`: under her own key when `her` is given
+    /// (a customer's document), under the salon key alone otherwise (salon documents).
+    pub fn seal_change(&self, salon: &SalonId, doc: &DocId, her: Option<&DocKey>, change: &[u8]) -> Vec<u8> {
+        self.seal(Sealing::new(self, b"change", her), salon, doc.as_str().as_bytes(), change)
     }
 
-    /// Seals one automerge change of document `doc`.
-    pub fn seal_change(&self, salon: &SalonId, doc: &DocId, change: &[u8]) -> Vec<u8> {
-        let aad = associated(b"change", salon, doc.as_str().as_bytes(), self.epoch);
-        self.seal(b"change", &aad, change)
+    /// Opens a change sealed for document `doc` of `salon`, under the salon key alone or under
+    /// one of `hers` (the keys of her document this device has).
+    pub fn open_change(
+        &self,
+        salon: &SalonId,
+        doc: &DocId,
+        hers: &[DocKey],
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, SealProblem> {
+        match self.check_header(sealed)? {
+            FORMAT_KEY => Err(SealProblem::WrongKind),
+            _ => self.open(b"change", salon, doc.as_str().as_bytes(), hers, sealed),
+        }
     }
 
-    /// Opens a change sealed for document `doc` of `salon`.
-    pub fn open_change(&self, salon: &SalonId, doc: &DocId, sealed: &[u8]) -> Result<Vec<u8>, SealProblem> {
-        let epoch = self.check_header(sealed)?;
-        let aad = associated(b"change", salon, doc.as_str().as_bytes(), epoch);
-        self.open(b"change", &aad, sealed)
+    /// Seals her own key as the key record of her document `doc`.
+    pub fn seal_doc_key(&self, salon: &SalonId, doc: &DocId, key: &DocKey) -> Vec<u8> {
+        let sealing = Sealing { format: FORMAT_KEY, ..Sealing::new(self, b"doc-key", None) };
+        self.seal(sealing, salon, doc.as_str().as_bytes(), &key.bytes)
+    }
+
+    /// Opens the key record of document `doc`.
+    pub fn open_doc_key(&self, salon: &SalonId, doc: &DocId, sealed: &[u8]) -> Result<DocKey, SealProblem> {
+        if self.check_header(sealed)? != FORMAT_KEY {
+            return Err(SealProblem::WrongKind);
+        }
+        let bytes = self.open(b"doc-key", salon, doc.as_str().as_bytes(), &[], sealed)?;
+        Ok(DocKey { bytes: bytes.try_into().map_err(|_| SealProblem::Tampered)? })
     }
 
     /// The name a photo is stored under at the relay: keyed, so the relay cannot match it to
@@ -139,63 +183,206 @@ impl SalonKey {
         BlobHash::from_bytes(prf(&self.bytes, &[b"meike/blob-name/v1", photo.as_bytes()]))
     }
 
-    /// Seals a photo's bytes (named by their SHA-256 `photo`).
-    pub fn seal_blob(&self, salon: &SalonId, photo: &BlobHash, bytes: &[u8]) -> Vec<u8> {
-        let aad = associated(b"blob", salon, photo.as_bytes(), self.epoch);
-        self.seal(b"blob", &aad, bytes)
+    /// Seals a photo's bytes (named by their SHA-256 `photo`), under her own key when `her`
+    /// is given.
+    pub fn seal_blob(&self, salon: &SalonId, photo: &BlobHash, her: Option<&DocKey>, bytes: &[u8]) -> Vec<u8> {
+        self.seal(Sealing::new(self, b"blob", her), salon, photo.as_bytes(), bytes)
     }
 
     /// Opens a sealed photo and checks that its bytes are the photo `photo` names.
-    pub fn open_blob(&self, salon: &SalonId, photo: &BlobHash, sealed: &[u8]) -> Result<Vec<u8>, SealProblem> {
-        let epoch = self.check_header(sealed)?;
-        let aad = associated(b"blob", salon, photo.as_bytes(), epoch);
-        let bytes = self.open(b"blob", &aad, sealed)?;
+    pub fn open_blob(
+        &self,
+        salon: &SalonId,
+        photo: &BlobHash,
+        hers: &[DocKey],
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, SealProblem> {
+        if self.check_header(sealed)? == FORMAT_KEY {
+            return Err(SealProblem::WrongKind);
+        }
+        let bytes = self.open(b"blob", salon, photo.as_bytes(), hers, sealed)?;
         if !photo.matches(&bytes) {
             return Err(SealProblem::WrongPhoto);
         }
         Ok(bytes)
     }
 
-    fn seal(&self, purpose: &[u8], aad: &[u8], plain: &[u8]) -> Vec<u8> {
-        let subkey = prf(&self.bytes, &[b"meike/nonce-key/v1", purpose]);
-        let synthetic = prf(&subkey, &[aad, plain]);
+    fn seal(&self, sealing: Sealing, salon: &SalonId, subject: &[u8], plain: &[u8]) -> Vec<u8> {
+        let aad = sealing.associated(salon, subject, self.epoch);
+        let synthetic = prf(&sealing.nonce_key, &[&aad, plain]);
         let mut nonce = [0u8; NONCE_BYTES];
         nonce.copy_from_slice(&synthetic[..NONCE_BYTES]);
-        let mut out = Vec::with_capacity(plain.len() + OVERHEAD_BYTES);
+        let mut out = Vec::with_capacity(plain.len() + CUSTOMER_OVERHEAD_BYTES);
         out.extend_from_slice(&MAGIC);
-        out.push(FORMAT);
+        out.push(sealing.format);
         out.extend_from_slice(&self.epoch.to_le_bytes());
+        if let Some(id) = sealing.key_id {
+            out.extend_from_slice(&id.0);
+        }
         out.extend_from_slice(&nonce);
         // Encrypting into a Vec cannot fail for records far below the cipher's limit.
-        let sealed = self
-            .cipher(purpose)
-            .encrypt(&XNonce::from(nonce), Payload { msg: plain, aad })
+        let sealed = <XChaCha20Poly1305 as KeyInit>::new(&sealing.cipher.into())
+            .encrypt(&XNonce::from(nonce), Payload { msg: plain, aad: &aad })
             .expect("XChaCha20-Poly1305 seals any record of the protocol's sizes");
         out.extend_from_slice(&sealed);
         out
     }
 
-    fn check_header(&self, sealed: &[u8]) -> Result<u32, SealProblem> {
+    /// The record's format, once its shape and epoch are checked.
+    fn check_header(&self, sealed: &[u8]) -> Result<u8, SealProblem> {
         if !is_sealed(sealed) {
             return Err(SealProblem::NotSealed);
         }
-        if sealed[2] != FORMAT {
-            return Err(SealProblem::NewerFormat(sealed[2]));
+        let format = sealed[2];
+        if !(FORMAT..=FORMAT_KEY).contains(&format) {
+            return Err(SealProblem::NewerFormat(format));
+        }
+        if format == FORMAT_CUSTOMER && sealed.len() < CUSTOMER_OVERHEAD_BYTES {
+            return Err(SealProblem::NotSealed);
         }
         let epoch = u32::from_le_bytes([sealed[3], sealed[4], sealed[5], sealed[6]]);
         if epoch != self.epoch {
             return Err(SealProblem::OtherEpoch(epoch));
         }
-        Ok(epoch)
+        Ok(format)
     }
 
-    fn open(&self, purpose: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, SealProblem> {
+    fn open(
+        &self,
+        purpose: &'static [u8],
+        salon: &SalonId,
+        subject: &[u8],
+        hers: &[DocKey],
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, SealProblem> {
+        let format = self.check_header(sealed)?;
+        let (sealing, header) = match format {
+            FORMAT_CUSTOMER => {
+                let mut id = [0; DOC_KEY_ID_BYTES];
+                id.copy_from_slice(&sealed[7..7 + DOC_KEY_ID_BYTES]);
+                let id = DocKeyId(id);
+                let her = hers.iter().find(|k| k.id() == id).ok_or(SealProblem::NoDocKey(id))?;
+                (Sealing::new(self, purpose, Some(her)), HEADER_BYTES + DOC_KEY_ID_BYTES)
+            }
+            FORMAT_KEY => (Sealing { format, ..Sealing::new(self, purpose, None) }, HEADER_BYTES),
+            _ => (Sealing::new(self, purpose, None), HEADER_BYTES),
+        };
         let nonce: [u8; NONCE_BYTES] =
-            sealed[HEADER_BYTES - NONCE_BYTES..HEADER_BYTES].try_into().map_err(|_| SealProblem::NotSealed)?;
-        self.cipher(purpose)
-            .decrypt(&XNonce::from(nonce), Payload { msg: &sealed[HEADER_BYTES..], aad })
+            sealed[header - NONCE_BYTES..header].try_into().map_err(|_| SealProblem::NotSealed)?;
+        let aad = sealing.associated(salon, subject, self.epoch);
+        <XChaCha20Poly1305 as KeyInit>::new(&sealing.cipher.into())
+            .decrypt(&XNonce::from(nonce), Payload { msg: &sealed[header..], aad: &aad })
             .map_err(|_| SealProblem::Tampered)
     }
+}
+
+/// How one record is sealed: its format, the cipher and nonce keys derived for its purpose
+/// (from the salon key, and her own key in format 2), and her key's id.
+struct Sealing {
+    format: u8,
+    purpose: &'static [u8],
+    cipher: [u8; 32],
+    nonce_key: [u8; 32],
+    key_id: Option<DocKeyId>,
+}
+
+impl Sealing {
+    fn new(salon_key: &SalonKey, purpose: &'static [u8], her: Option<&DocKey>) -> Sealing {
+        let key = &salon_key.bytes;
+        match her {
+            None => Sealing {
+                format: FORMAT,
+                purpose,
+                cipher: prf(key, &[b"meike/subkey/v1", purpose]),
+                nonce_key: prf(key, &[b"meike/nonce-key/v1", purpose]),
+                key_id: None,
+            },
+            Some(her) => Sealing {
+                format: FORMAT_CUSTOMER,
+                purpose,
+                cipher: prf(key, &[b"meike/doc-subkey/v2", purpose, &her.bytes]),
+                nonce_key: prf(key, &[b"meike/doc-nonce-key/v2", purpose, &her.bytes]),
+                key_id: Some(her.id()),
+            },
+        }
+    }
+
+    /// The associated data: what the record is, the salon, its document (or photo), the key
+    /// epoch, and in format 2 her key's id.
+    fn associated(&self, salon: &SalonId, subject: &[u8], epoch: u32) -> Vec<u8> {
+        let kind = self.purpose;
+        match (self.format, self.key_id) {
+            (FORMAT_CUSTOMER, Some(id)) => associated_parts(&[
+                b"meike/sealed/v2",
+                kind,
+                salon.as_str().as_bytes(),
+                subject,
+                &epoch.to_le_bytes(),
+                &id.0,
+            ]),
+            (FORMAT_KEY, _) => {
+                associated_parts(&[b"meike/doc-key/v1", salon.as_str().as_bytes(), subject, &epoch.to_le_bytes()])
+            }
+            _ => associated(kind, salon, subject, epoch),
+        }
+    }
+}
+
+/// One customer's own key: 256 random bits made by the device that opened her file (or first
+/// wrote to it after keys existed). Her changes and photos are sealed under it and the salon
+/// key together; her erasure destroys it. Its bytes are wiped when dropped; its `Debug` shows
+/// only its id.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DocKey {
+    bytes: [u8; 32],
+}
+
+/// The public id of a customer's key, in the header of what it seals (one-way: it tells
+/// nothing about the key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocKeyId(pub [u8; DOC_KEY_ID_BYTES]);
+
+impl DocKey {
+    /// Her key from 32 random bytes, or as kept on a device.
+    pub fn new(bytes: [u8; 32]) -> Self {
+        DocKey { bytes }
+    }
+
+    pub fn id(&self) -> DocKeyId {
+        let full = prf(&self.bytes, &[b"meike/doc-key-id/v1"]);
+        let mut id = [0; DOC_KEY_ID_BYTES];
+        id.copy_from_slice(&full[..DOC_KEY_ID_BYTES]);
+        DocKeyId(id)
+    }
+
+    /// The bytes, for keeping her key on this device.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.bytes
+    }
+
+    /// Which of her keys seals what this device writes now: the one with the lowest id, so
+    /// every device that has the same keys picks the same one (and a change sealed twice is
+    /// the same record).
+    pub fn sealing(hers: &[DocKey]) -> Option<&DocKey> {
+        hers.iter().min_by_key(|k| k.id())
+    }
+}
+
+impl Drop for DocKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.bytes);
+    }
+}
+
+impl std::fmt::Debug for DocKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DocKey({:02x?})", self.id().0)
+    }
+}
+
+/// Whether a sealed record of a customer's stream is her key's record (rather than a change).
+pub fn is_key_record(sealed: &[u8]) -> bool {
+    is_sealed(sealed) && sealed[2] == FORMAT_KEY
 }
 
 impl SalonKey {
@@ -245,12 +432,28 @@ impl Keyring {
         self.keys.iter().find(|k| k.epoch == epoch).ok_or(SealProblem::OtherEpoch(epoch))
     }
 
-    pub fn seal_change(&self, salon: &SalonId, doc: &DocId, change: &[u8]) -> Vec<u8> {
-        self.newest().seal_change(salon, doc, change)
+    /// Seals a change with the newest key (and her own key, for a customer's document).
+    pub fn seal_change(&self, salon: &SalonId, doc: &DocId, her: Option<&DocKey>, change: &[u8]) -> Vec<u8> {
+        self.newest().seal_change(salon, doc, her, change)
     }
 
-    pub fn open_change(&self, salon: &SalonId, doc: &DocId, sealed: &[u8]) -> Result<Vec<u8>, SealProblem> {
-        self.for_record(sealed)?.open_change(salon, doc, sealed)
+    pub fn open_change(
+        &self,
+        salon: &SalonId,
+        doc: &DocId,
+        hers: &[DocKey],
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, SealProblem> {
+        self.for_record(sealed)?.open_change(salon, doc, hers, sealed)
+    }
+
+    /// Her key's record, sealed with the newest key.
+    pub fn seal_doc_key(&self, salon: &SalonId, doc: &DocId, key: &DocKey) -> Vec<u8> {
+        self.newest().seal_doc_key(salon, doc, key)
+    }
+
+    pub fn open_doc_key(&self, salon: &SalonId, doc: &DocId, sealed: &[u8]) -> Result<DocKey, SealProblem> {
+        self.for_record(sealed)?.open_doc_key(salon, doc, sealed)
     }
 
     /// A photo's name at the relay: under the oldest key this device has, which is the
@@ -259,12 +462,18 @@ impl Keyring {
         self.keys[0].blob_name(photo)
     }
 
-    pub fn seal_blob(&self, salon: &SalonId, photo: &BlobHash, bytes: &[u8]) -> Vec<u8> {
-        self.newest().seal_blob(salon, photo, bytes)
+    pub fn seal_blob(&self, salon: &SalonId, photo: &BlobHash, her: Option<&DocKey>, bytes: &[u8]) -> Vec<u8> {
+        self.newest().seal_blob(salon, photo, her, bytes)
     }
 
-    pub fn open_blob(&self, salon: &SalonId, photo: &BlobHash, sealed: &[u8]) -> Result<Vec<u8>, SealProblem> {
-        self.for_record(sealed)?.open_blob(salon, photo, sealed)
+    pub fn open_blob(
+        &self,
+        salon: &SalonId,
+        photo: &BlobHash,
+        hers: &[DocKey],
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, SealProblem> {
+        self.for_record(sealed)?.open_blob(salon, photo, hers, sealed)
     }
 
     /// Every key as text, oldest first, comma-separated: what an invite link carries.
@@ -384,8 +593,12 @@ impl std::fmt::Debug for SalonKey {
 }
 
 fn associated(kind: &[u8], salon: &SalonId, subject: &[u8], epoch: u32) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(64);
-    for part in [b"meike/sealed/v1".as_slice(), kind, salon.as_str().as_bytes(), subject, &epoch.to_le_bytes()] {
+    associated_parts(&[b"meike/sealed/v1", kind, salon.as_str().as_bytes(), subject, &epoch.to_le_bytes()])
+}
+
+fn associated_parts(parts: &[&[u8]]) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(96);
+    for part in parts {
         aad.extend_from_slice(&(part.len() as u32).to_le_bytes());
         aad.extend_from_slice(part);
     }
@@ -435,14 +648,14 @@ mod tests {
         }
         // Before and after the rotation: the ring opens both, seals with the new key, and
         // names photos as before; the old key alone cannot open what is sealed now.
-        let old_change = first.seal_change(&demo, &doc("c-1"), b"before");
+        let old_change = first.seal_change(&demo, &doc("c-1"), None, b"before");
         let mut ring = Keyring::new(first.clone());
         ring.add(second.clone());
-        let new_change = ring.seal_change(&demo, &doc("c-1"), b"after");
-        assert_eq!(ring.open_change(&demo, &doc("c-1"), &old_change).as_deref(), Ok(&b"before"[..]));
-        assert_eq!(ring.open_change(&demo, &doc("c-1"), &new_change).as_deref(), Ok(&b"after"[..]));
+        let new_change = ring.seal_change(&demo, &doc("c-1"), None, b"after");
+        assert_eq!(ring.open_change(&demo, &doc("c-1"), &[], &old_change).as_deref(), Ok(&b"before"[..]));
+        assert_eq!(ring.open_change(&demo, &doc("c-1"), &[], &new_change).as_deref(), Ok(&b"after"[..]));
         assert_eq!(
-            Keyring::new(first.clone()).open_change(&demo, &doc("c-1"), &new_change),
+            Keyring::new(first.clone()).open_change(&demo, &doc("c-1"), &[], &new_change),
             Err(SealProblem::OtherEpoch(2))
         );
         let photo = BlobHash::of(b"jpeg");
@@ -458,38 +671,38 @@ mod tests {
     #[test]
     fn a_sealed_change_opens_only_for_its_salon_document_and_key() {
         let k = key(7);
-        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), b"allergic to latex");
+        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), None, b"allergic to latex");
         assert!(is_sealed(&sealed));
         assert!(!sealed.windows(5).any(|w| w == b"latex"), "no plaintext in the sealed bytes");
         assert_eq!(sealed.len(), "allergic to latex".len() + OVERHEAD_BYTES);
-        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &sealed).as_deref(), Ok(&b"allergic to latex"[..]));
+        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &[], &sealed).as_deref(), Ok(&b"allergic to latex"[..]));
         // Moved to another document or salon, or opened with another key: refused.
-        assert_eq!(k.open_change(&salon("demo"), &doc("c-2"), &sealed), Err(SealProblem::Tampered));
-        assert_eq!(k.open_change(&salon("other"), &doc("c-1"), &sealed), Err(SealProblem::Tampered));
-        assert_eq!(key(8).open_change(&salon("demo"), &doc("c-1"), &sealed), Err(SealProblem::Tampered));
+        assert_eq!(k.open_change(&salon("demo"), &doc("c-2"), &[], &sealed), Err(SealProblem::Tampered));
+        assert_eq!(k.open_change(&salon("other"), &doc("c-1"), &[], &sealed), Err(SealProblem::Tampered));
+        assert_eq!(key(8).open_change(&salon("demo"), &doc("c-1"), &[], &sealed), Err(SealProblem::Tampered));
         // Any flipped bit anywhere: refused.
         for at in 0..sealed.len() {
             let mut bad = sealed.clone();
             bad[at] ^= 0x10;
-            assert!(k.open_change(&salon("demo"), &doc("c-1"), &bad).is_err(), "byte {at} altered");
+            assert!(k.open_change(&salon("demo"), &doc("c-1"), &[], &bad).is_err(), "byte {at} altered");
         }
         // A change sealed as a photo (same bytes, other purpose) does not open as a change.
         let hash = BlobHash::of(b"x");
-        let as_blob = k.seal_blob(&salon("demo"), &hash, b"x");
-        assert!(k.open_change(&salon("demo"), &doc("c-1"), &as_blob).is_err());
+        let as_blob = k.seal_blob(&salon("demo"), &hash, None, b"x");
+        assert!(k.open_change(&salon("demo"), &doc("c-1"), &[], &as_blob).is_err());
     }
 
     #[test]
     fn the_same_change_seals_to_the_same_bytes_and_different_ones_never_share_a_nonce() {
         let (k, demo) = (key(7), salon("demo"));
-        let once = k.seal_change(&demo, &doc("c-1"), b"visit 1");
-        assert_eq!(once, k.seal_change(&demo, &doc("c-1"), b"visit 1"), "a repeated upload is the same record");
+        let once = k.seal_change(&demo, &doc("c-1"), None, b"visit 1");
+        assert_eq!(once, k.seal_change(&demo, &doc("c-1"), None, b"visit 1"), "a repeated upload is the same record");
         let nonce = |sealed: &[u8]| sealed[7..31].to_vec();
         let others = [
-            k.seal_change(&demo, &doc("c-1"), b"visit 2"),
-            k.seal_change(&demo, &doc("c-2"), b"visit 1"),
-            k.seal_change(&salon("other"), &doc("c-1"), b"visit 1"),
-            key(8).seal_change(&demo, &doc("c-1"), b"visit 1"),
+            k.seal_change(&demo, &doc("c-1"), None, b"visit 2"),
+            k.seal_change(&demo, &doc("c-2"), None, b"visit 1"),
+            k.seal_change(&salon("other"), &doc("c-1"), None, b"visit 1"),
+            key(8).seal_change(&demo, &doc("c-1"), None, b"visit 1"),
         ];
         for other in &others {
             assert_ne!(nonce(other), nonce(&once));
@@ -499,18 +712,18 @@ mod tests {
     #[test]
     fn a_record_of_another_epoch_or_format_or_in_plaintext_says_so() {
         let k = key(7);
-        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), b"x");
+        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), None, b"x");
         let mut later = sealed.clone();
         later[3] = 2;
-        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &later), Err(SealProblem::OtherEpoch(2)));
+        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &[], &later), Err(SealProblem::OtherEpoch(2)));
         let mut newer = sealed.clone();
         newer[2] = 9;
-        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &newer), Err(SealProblem::NewerFormat(9)));
+        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &[], &newer), Err(SealProblem::NewerFormat(9)));
         // An automerge change in plaintext (its magic bytes) is not a sealed record.
         let plain = [0x85, 0x6f, 0x4a, 0x83].repeat(20);
         assert!(!is_sealed(&plain));
-        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &plain), Err(SealProblem::NotSealed));
-        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), b"MS"), Err(SealProblem::NotSealed));
+        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &[], &plain), Err(SealProblem::NotSealed));
+        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &[], b"MS"), Err(SealProblem::NotSealed));
     }
 
     #[test]
@@ -520,15 +733,100 @@ mod tests {
         // from Python's `cryptography` and `hmac`, the synthetic nonce included), not copied
         // from this code's output.
         let k = SalonKey::new(core::array::from_fn(|i| i as u8));
-        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), b"meike");
+        let sealed = k.seal_change(&salon("demo"), &doc("c-1"), None, b"meike");
         let hex: String = sealed.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(
             hex,
             "4d530101000000674f2d2bfb2d60ca685491a08cc7d6d2a7007c28ce9e765316fea1813348dc5f26ae179fe52f2468290ff09cee"
         );
-        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &sealed).as_deref(), Ok(&b"meike"[..]));
+        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &[], &sealed).as_deref(), Ok(&b"meike"[..]));
         let id: String = k.id().0.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(id, "486d3984d860eb73e0ca8e2bb4334e80");
+    }
+
+    #[test]
+    fn known_answer_her_change_and_her_key_record_sealed_today_open_in_every_later_version() {
+        // Golden bytes computed independently as above (the script recomputes format 1's
+        // vector first), not copied from this code's output.
+        let k = SalonKey::new(core::array::from_fn(|i| i as u8));
+        let her = DocKey::new(core::array::from_fn(|i| 100 + i as u8));
+        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_eq!(hex(&her.id().0), "1b2eef2f2ccfa222");
+        let change = k.seal_change(&salon("demo"), &doc("c-1"), Some(&her), b"meike");
+        assert_eq!(
+            hex(&change),
+            "4d5302010000001b2eef2f2ccfa222385e7f7d62174bf279a1a01042ed2d18fb67d066649fc614166d040df263f0a20af9bf4af5cfe6084c0f9706bb"
+        );
+        let record = k.seal_doc_key(&salon("demo"), &doc("c-1"), &her);
+        assert_eq!(
+            hex(&record),
+            "4d5303010000004f733d89b09571320538f4e3444176e7d01260810b83cba402ba90fdd67e166ff2f026437a9052996ba565f3c076e03c34459ebb80e946152249f3e875797b36785dbe1e74179abf"
+        );
+        assert_eq!(k.open_doc_key(&salon("demo"), &doc("c-1"), &record), Ok(her.clone()));
+        assert_eq!(k.open_change(&salon("demo"), &doc("c-1"), &[her], &change).as_deref(), Ok(&b"meike"[..]));
+    }
+
+    #[test]
+    fn her_changes_open_only_with_her_key_and_the_salon_key_and_without_her_key_never() {
+        let (ring, demo, file) = (Keyring::new(key(7)), salon("demo"), doc("c-1"));
+        let her = DocKey::new([21; 32]);
+        let sealed = ring.seal_change(&demo, &file, Some(&her), b"allergic to latex");
+        assert_eq!(sealed[2], FORMAT_CUSTOMER);
+        assert_eq!(sealed.len(), "allergic to latex".len() + CUSTOMER_OVERHEAD_BYTES);
+        assert!(!sealed.windows(5).any(|w| w == b"latex"), "no plaintext");
+        assert_eq!(sealed, ring.seal_change(&demo, &file, Some(&her), b"allergic to latex"), "sealed alike twice");
+        let hers = [DocKey::new([22; 32]), her.clone()];
+        assert_eq!(ring.open_change(&demo, &file, &hers, &sealed).as_deref(), Ok(&b"allergic to latex"[..]));
+        // Her key destroyed (erased), or another customer's key: nothing opens, the salon key
+        // notwithstanding.
+        assert_eq!(ring.open_change(&demo, &file, &[], &sealed), Err(SealProblem::NoDocKey(her.id())));
+        assert_eq!(
+            ring.open_change(&demo, &file, &[DocKey::new([22; 32])], &sealed),
+            Err(SealProblem::NoDocKey(her.id()))
+        );
+        // Her key with another salon key (a salon she is not in, or a key epoch the reader
+        // lacks): refused. Moved to another document, or any bit altered: refused.
+        assert_eq!(key(8).open_change(&demo, &file, &hers, &sealed), Err(SealProblem::Tampered));
+        assert_eq!(ring.open_change(&demo, &doc("c-2"), &hers, &sealed), Err(SealProblem::Tampered));
+        for at in 0..sealed.len() {
+            let mut bad = sealed.clone();
+            bad[at] ^= 0x04;
+            assert!(ring.open_change(&demo, &file, &hers, &bad).is_err(), "byte {at} altered");
+        }
+        // Her photos likewise.
+        let photo = b"\xFF\xD8\xFF\xE0 her face".to_vec();
+        let hash = BlobHash::of(&photo);
+        let sealed_photo = ring.seal_blob(&demo, &hash, Some(&her), &photo);
+        assert_eq!(ring.open_blob(&demo, &hash, &hers, &sealed_photo), Ok(photo));
+        assert_eq!(ring.open_blob(&demo, &hash, &[], &sealed_photo), Err(SealProblem::NoDocKey(her.id())));
+        // What is sealed with one device's choice of her keys is sealed alike on another.
+        let other_order = [her.clone(), DocKey::new([22; 32])];
+        assert_eq!(DocKey::sealing(&hers), DocKey::sealing(&other_order));
+        assert!(!format!("{her:?}").contains("21, 21"), "Debug shows the id only");
+    }
+
+    #[test]
+    fn her_key_travels_sealed_in_a_record_of_her_own_document_and_a_removed_device_reads_nothing_new() {
+        let (demo, file) = (salon("demo"), doc("c-1"));
+        let first = key(7);
+        let her = DocKey::new([31; 32]);
+        let record = Keyring::new(first.clone()).seal_doc_key(&demo, &file, &her);
+        assert!(is_key_record(&record) && is_sealed(&record));
+        assert!(!record.windows(8).any(|w| w == [31; 8]), "her key is not in the record");
+        let ring = Keyring::new(first.clone());
+        assert_eq!(ring.open_doc_key(&demo, &file, &record), Ok(her.clone()));
+        assert_eq!(ring.open_doc_key(&demo, &doc("c-2"), &record), Err(SealProblem::Tampered), "another file's");
+        assert_eq!(ring.open_change(&demo, &file, &[], &record), Err(SealProblem::WrongKind));
+        let change = ring.seal_change(&demo, &file, Some(&her), b"x");
+        assert!(!is_key_record(&change));
+        assert_eq!(ring.open_doc_key(&demo, &file, &change), Err(SealProblem::WrongKind));
+        // A device removed at the rotation to epoch 2 has her key and the first salon key, but
+        // what is written of her after the removal goes under both her key and the new one.
+        let mut rotated = Keyring::new(first.clone());
+        rotated.add(first.next([8; 32]));
+        let after = rotated.seal_change(&demo, &file, Some(&her), b"written after");
+        assert_eq!(ring.open_change(&demo, &file, std::slice::from_ref(&her), &after), Err(SealProblem::OtherEpoch(2)));
+        assert_eq!(rotated.open_change(&demo, &file, &[her], &after).as_deref(), Ok(&b"written after"[..]));
     }
 
     #[test]
@@ -540,14 +838,14 @@ mod tests {
         assert_ne!(name, hash, "the relay never sees the photo's own hash");
         assert_eq!(name, k.blob_name(&hash), "every device of the salon finds it under the same name");
         assert_ne!(name, key(4).blob_name(&hash));
-        let sealed = k.seal_blob(&demo, &hash, &photo);
+        let sealed = k.seal_blob(&demo, &hash, None, &photo);
         assert!(!sealed.windows(3).any(|w| w == b"\xFF\xD8\xFF"), "no JPEG magic in the sealed bytes");
-        assert_eq!(k.open_blob(&demo, &hash, &sealed), Ok(photo.clone()));
+        assert_eq!(k.open_blob(&demo, &hash, &[], &sealed), Ok(photo.clone()));
         // Sealed under another photo's name: it opens to bytes that are not that photo.
         let other = BlobHash::of(b"another photo");
-        assert_eq!(k.open_blob(&demo, &other, &sealed), Err(SealProblem::Tampered));
-        let liar = k.seal_blob(&demo, &other, &photo);
-        assert_eq!(k.open_blob(&demo, &other, &liar), Err(SealProblem::WrongPhoto));
+        assert_eq!(k.open_blob(&demo, &other, &[], &sealed), Err(SealProblem::Tampered));
+        let liar = k.seal_blob(&demo, &other, None, &photo);
+        assert_eq!(k.open_blob(&demo, &other, &[], &liar), Err(SealProblem::WrongPhoto));
     }
 
     #[test]

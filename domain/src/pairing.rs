@@ -28,7 +28,7 @@ pub const RENDEZVOUS_CHARS: usize = 4;
 /// Characters of the password only the two devices know.
 pub const PASSWORD_CHARS: usize = 6;
 const CODE_CHARS: usize = RENDEZVOUS_CHARS + PASSWORD_CHARS;
-const NONCE_BYTES: usize = 24;
+pub const NONCE_BYTES: usize = 24;
 
 /// What is wrong with a typed pairing code, or with the exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -106,10 +106,14 @@ impl PairingCode {
         raw.len() == RENDEZVOUS_CHARS && raw.bytes().all(|b| ALPHABET.contains(&b))
     }
 
-    /// Whether `raw` looks like a pairing code rather than a link or `salon:token`: Settings'
-    /// one field takes either.
-    pub fn looks_like(raw: &str) -> bool {
-        !raw.contains(':') && !raw.contains('#') && PairingCode::parse(raw).is_ok()
+    /// What was typed into Settings' one join field, if it is meant as a pairing code rather
+    /// than a link or `salon:token`: no `:`, `#` or `/`, and short (a code with a character
+    /// too many or too few still reads as a code, so its problem is named as a code's).
+    pub fn typed(raw: &str) -> Option<Result<Self, PairingProblem>> {
+        const LONGEST_TYPO: usize = CODE_CHARS + 4;
+        let significant = raw.chars().map(half_width).filter(|c| !c.is_whitespace() && !matches!(c, '-' | '—' | '_'));
+        let short = (1..=LONGEST_TYPO).contains(&significant.count());
+        (short && !raw.contains([':', '#', '/'])).then(|| PairingCode::parse(raw))
     }
 
     fn password(&self) -> Password {
@@ -184,6 +188,68 @@ impl Exchange {
         let label: &[&[u8]] = &[b"meike-pair-v1", direction.label(), self.rendezvous.as_bytes()];
         let bytes = crate::crypto::prf(&secret, label);
         Ok(PairKey { bytes, rendezvous: self.rendezvous })
+    }
+}
+
+impl Exchange {
+    /// The device showing the code: the new device answered with `answer`; seals the invite
+    /// `link` for it under a fresh `nonce`.
+    pub fn seal_invite(self, answer: &[u8], link: &str, nonce: [u8; NONCE_BYTES]) -> Result<Vec<u8>, PairingProblem> {
+        Ok(self.finish(answer, Direction::ToNewDevice)?.seal(link.as_bytes(), nonce))
+    }
+
+    /// The device the code was typed into: opens the invite link the relay passed on with the
+    /// other device's message `offer`. [`PairingProblem::WrongCode`] when the codes differ.
+    pub fn open_invite(self, offer: &[u8], sealed: &[u8]) -> Result<String, PairingProblem> {
+        let link = self.finish(offer, Direction::ToNewDevice)?.open(sealed)?;
+        String::from_utf8(link).map_err(|_| PairingProblem::WrongCode)
+    }
+}
+
+/// Why a device that was typed a code got no invite: what the relay answered
+/// (`POST /pair/{rendezvous}`), or what opening its reply showed. Each tells the person what
+/// to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairFailure {
+    /// No such code is open: mistyped in its first four characters, past its ten minutes, or
+    /// the device showing it went offline (404).
+    Unknown,
+    /// The code was tried already: each takes one try (410).
+    Used,
+    /// The device showing the code did not answer in time (504).
+    NoAnswer,
+    /// Too many failed tries from this address lately (429).
+    TooMany,
+    /// The request or the reply is out of shape (400, or a reply that does not decode).
+    Malformed,
+    /// The reply did not open: the last six characters differ from the code shown.
+    WrongCode,
+    /// The relay could not be reached, or answered something else.
+    Unreachable,
+}
+
+impl PairFailure {
+    /// What the relay's answer means, by its HTTP status (not called for 200).
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            404 => PairFailure::Unknown,
+            410 => PairFailure::Used,
+            504 => PairFailure::NoAnswer,
+            429 => PairFailure::TooMany,
+            400 => PairFailure::Malformed,
+            _ => PairFailure::Unreachable,
+        }
+    }
+}
+
+impl From<PairingProblem> for PairFailure {
+    fn from(problem: PairingProblem) -> Self {
+        match problem {
+            PairingProblem::WrongCode => PairFailure::WrongCode,
+            PairingProblem::Length(_) | PairingProblem::Character(_) | PairingProblem::Malformed => {
+                PairFailure::Malformed
+            }
+        }
     }
 }
 
@@ -318,9 +384,16 @@ mod tests {
             PairingCode::parse(&format!("\u{3000}{}\u{3000}", code.display().replace('-', "\u{3000}"))),
             Ok(code)
         );
-        assert!(PairingCode::looks_like("k7qx 4m2p 9d"));
-        assert!(!PairingCode::looks_like("demo:tok"), "a salon:token code is not a pairing code");
-        assert!(!PairingCode::looks_like("https://salon.example/#join=demo:t"));
+        assert_eq!(PairingCode::typed("k7qx 4m2p 9d"), Some(PairingCode::parse("K7QX4M2P9D")));
+        assert_eq!(
+            PairingCode::typed("K7QX-4M2P-9"),
+            Some(Err(PairingProblem::Length(9))),
+            "one short: a code's problem"
+        );
+        assert_eq!(PairingCode::typed("demo:tok"), None, "a salon:token code is not a pairing code");
+        assert_eq!(PairingCode::typed("https://salon.example/#join=demo:t"), None);
+        assert_eq!(PairingCode::typed("Zb3kq8Vd0x1R2mWQy7cFhJ5nTpL9sA4eGuBvXo6iKwE"), None, "a token is long");
+        assert_eq!(PairingCode::typed("  "), None);
         assert!(PairingCode::valid_rendezvous("K7QX"));
         assert!(!PairingCode::valid_rendezvous("k7qx"), "the relay is sent upper case only");
         assert!(!PairingCode::valid_rendezvous("K7QXY"));
@@ -360,6 +433,28 @@ mod tests {
         let sealed = owner_key.seal(invite, [3; 24]);
         assert!(!sealed.windows(8).any(|w| w == b"#join=de"), "the relay sees no invite");
         assert_eq!(new_key.open(&sealed).expect("opens"), invite);
+    }
+
+    #[test]
+    fn the_invite_link_goes_over_whole_and_a_wrong_code_is_told_apart_from_the_relay_s_answers() {
+        let code = code();
+        let (owner, offer) = Exchange::offer(&code, [1; 32]);
+        let (new_device, answer) = Exchange::answer(&code, [2; 32]);
+        let link = "https://salon.example/#join=demo:invite;key=1.abc";
+        let sealed = owner.seal_invite(&answer, link, [3; 24]).expect("sealed");
+        assert_eq!(new_device.open_invite(&offer, &sealed).as_deref(), Ok(link));
+        let (stranger, _) = Exchange::answer(&PairingCode::from_random([7; 8]), [4; 32]);
+        assert_eq!(
+            PairFailure::from(stranger.open_invite(&offer, &sealed).expect_err("wrong")),
+            PairFailure::WrongCode
+        );
+        let statuses = [(404, PairFailure::Unknown), (410, PairFailure::Used), (504, PairFailure::NoAnswer)];
+        for (status, failure) in
+            statuses.into_iter().chain([(429, PairFailure::TooMany), (400, PairFailure::Malformed)])
+        {
+            assert_eq!(PairFailure::from_status(status), failure);
+        }
+        assert_eq!(PairFailure::from_status(502), PairFailure::Unreachable);
     }
 
     #[test]

@@ -635,7 +635,7 @@ mod tests {
         use crate::wire::FrameProblem;
         let (key, salon, doc) =
             (SalonKey::new([3; 32]), SalonId::parse("demo").expect("salon"), DocId::parse("c-1").expect("doc"));
-        let sealed = key.seal_change(&salon, &doc, b"a change");
+        let sealed = key.seal_change(&salon, &doc, None, b"a change");
         let honest = WireChange { doc: doc.clone(), hash: *BlobHash::of(&sealed).as_bytes(), bytes: sealed.clone() };
         let push = |changes: Vec<WireChange>| ClientMsg::Push { batch: 1, changes };
         assert_eq!(ClientMsg::decode(&push(vec![honest.clone()]).encode()), Ok(push(vec![honest.clone()])));
@@ -649,7 +649,7 @@ mod tests {
             bytes: b"plaintext change".to_vec(),
         };
         assert_eq!(ClientMsg::decode(&push(vec![plain]).encode()), Err(FrameProblem::NotSealed));
-        let photo = key.seal_blob(&salon, &BlobHash::of(b"jpeg"), b"jpeg");
+        let photo = key.seal_blob(&salon, &BlobHash::of(b"jpeg"), None, b"jpeg");
         let good = ClientMsg::PutBlob { hash: [4; 32], bytes: photo };
         assert_eq!(ClientMsg::decode(&good.encode()), Ok(good));
         let bare = ClientMsg::PutBlob {

@@ -550,6 +550,20 @@ fn frames_round_trip() {
 }
 
 #[test]
+fn every_message_but_the_sealed_invite_is_answered_so_only_those_start_the_liveness_clock() {
+    let unanswered = ClientMsg::PairSeal { rendezvous: "K7QX".into(), sealed: vec![1; 40] };
+    assert!(!unanswered.expects_answer());
+    for answered in [
+        ClientMsg::PairOffer { rendezvous: "K7QX".into(), msg: vec![1; 33] },
+        ClientMsg::Pull { since: 0, limit: 10 },
+        ClientMsg::ListDevices,
+        ClientMsg::GetBlob { hash: [1; 32] },
+    ] {
+        assert!(answered.expects_answer(), "{answered:?}");
+    }
+}
+
+#[test]
 fn pairing_messages_out_of_shape_are_refused() {
     let offer = |rendezvous: &str, msg: Vec<u8>| ClientMsg::PairOffer { rendezvous: rendezvous.into(), msg }.encode();
     assert_eq!(ClientMsg::decode(&offer("K7Q", vec![1; 33])), Err(FrameProblem::Malformed), "three characters");
@@ -750,11 +764,12 @@ fn a_customers_change_names_her_readably_until_it_is_sealed() {
     }
     let key = crate::crypto::SalonKey::new([1; 32]);
     let salon = SalonId::parse("demo").expect("salon");
-    let sealed = key.seal_change(&salon, &new.id.doc_id(), &change.bytes);
+    let her = crate::crypto::DocKey::new([2; 32]);
+    let sealed = key.seal_change(&salon, &new.id.doc_id(), Some(&her), &change.bytes);
     for text in ["林晓雯", "13912345678", "青霉素过敏"] {
         assert!(!readable(&sealed, text), "{text} is not in the sealed change");
     }
-    assert_eq!(key.open_change(&salon, &new.id.doc_id(), &sealed), Ok(change.bytes));
+    assert_eq!(key.open_change(&salon, &new.id.doc_id(), &[her], &sealed), Ok(change.bytes));
 }
 
 proptest! {

@@ -385,6 +385,13 @@ impl ClientMsg {
         encode(self)
     }
 
+    /// Whether the relay answers this message. A device that hears nothing within its limit
+    /// after a message that is answered calls the connection lost; one that is not answered
+    /// ([`ClientMsg::PairSeal`]) must not start that clock.
+    pub fn expects_answer(&self) -> bool {
+        !matches!(self, ClientMsg::PairSeal { .. })
+    }
+
     /// Decodes a frame and checks the protocol's limits.
     pub fn decode(frame: &[u8]) -> Result<Self, FrameProblem> {
         let msg: ClientMsg = decode(frame)?;

@@ -117,17 +117,16 @@ impl Meetings {
         self.table.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Opens `rendezvous` for `offerer`'s SPAKE2 message `offer`. The same connection may
-    /// open it again (a new code with the same first characters replaces its old one).
+    /// Opens `rendezvous` for `offerer`'s SPAKE2 message `offer`. A device shows one code at
+    /// a time: a new one from the same connection closes its earlier one.
     pub(crate) fn open(&self, offerer: &Offerer, rendezvous: &str, offer: Vec<u8>, valid: Duration) -> Opened {
         let now = Instant::now();
         let mut table = self.table();
         table.retain(|_, m| m.expires > now && !m.answers.is_closed());
-        if let Some(held) = table.get(rendezvous)
-            && held.connection != offerer.connection
-        {
+        if table.get(rendezvous).is_some_and(|held| held.connection != offerer.connection) {
             return Opened::Taken;
         }
+        table.retain(|_, m| m.connection != offerer.connection);
         let of_salon = table.values().filter(|m| m.salon == offerer.salon).count();
         if of_salon >= MEETINGS_PER_SALON || table.len() >= MEETINGS_IN_ALL {
             return Opened::Taken;

@@ -1249,6 +1249,8 @@ async fn a_typed_pairing_code_hands_the_sealed_invite_over_once_and_the_relay_ke
     let sealed = exchange.finish(&heard, Direction::ToNewDevice).expect("owner finishes").seal(link, [3; 24]);
     send(&mut owner, &ClientMsg::PairSeal { rendezvous: code.rendezvous().to_owned(), sealed }).await;
     let (status, body) = request.await.expect("request task");
+    // The seal is not answered (`ClientMsg::expects_answer`): the owner's device hears nothing.
+    expect_silence(&mut owner).await;
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     let reply = domain::wire::PairReply::decode(&body).expect("a pair reply");
     let key = new_device.finish(&reply.offer, Direction::ToNewDevice).expect("new device finishes");
@@ -1312,6 +1314,46 @@ async fn a_pairing_code_takes_one_try_and_a_wrong_unknown_or_closed_one_is_refus
     let mut stranger = relay.connect().await;
     send(&mut stranger, &ClientMsg::PairOffer { rendezvous: "K7QX".into(), msg: vec![1; 33] }).await;
     expect_refused(&mut stranger, ErrorCode::NotAuthenticated).await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_device_shows_one_pairing_code_at_a_time_and_a_salon_holds_at_most_eight() {
+    use domain::pairing::Exchange;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start(dir.path()).await;
+    let (mut owner, _) = relay.join_with("alpha", invite_with(ALPHA_TOKEN, "owner-token")).await;
+    let (first, second) = (pairing_code(0x31), pairing_code(0x32));
+    offer_code(&mut owner, &first).await;
+    offer_code(&mut owner, &second).await;
+    let (_, msg) = Exchange::answer(&first, [2; 32]);
+    let status = http_post(relay.addr, &format!("/pair/{}", first.rendezvous()), &msg).await.0;
+    assert_eq!(status, 404, "a new code closes the device's earlier one");
+    // Offering the same code again keeps it open.
+    offer_code(&mut owner, &second).await;
+
+    // Seven managers' devices show a code each: with the owner's, the salon's eight.
+    let mut managers = Vec::new();
+    for i in 0..7u8 {
+        let invite = relay.invite("alpha", Role::Manager).await;
+        let (mut manager, _) = relay.join_with("alpha", invite_with(&invite, &format!("manager-{i}"))).await;
+        offer_code(&mut manager, &pairing_code(0x40 + i)).await;
+        managers.push(manager);
+    }
+    let invite = relay.invite("alpha", Role::Manager).await;
+    let (mut ninth, _) = relay.join_with("alpha", invite_with(&invite, "manager-9")).await;
+    let code = pairing_code(0x50);
+    let (_, msg) = Exchange::offer(&code, [1; 32]);
+    send(&mut ninth, &ClientMsg::PairOffer { rendezvous: code.rendezvous().to_owned(), msg }).await;
+    assert_eq!(recv_reply(&mut ninth).await, ServerMsg::PairTaken { rendezvous: code.rendezvous().to_owned() });
+    // Another salon is not held back by this one's eight.
+    let (mut beta, _) = relay.join_with("beta", invite_with(BETA_TOKEN, "beta-owner")).await;
+    offer_code(&mut beta, &pairing_code(0x51)).await;
+    // A device that goes away frees its place.
+    drop(managers.pop());
+    tokio::time::sleep(QUIET).await;
+    offer_code(&mut ninth, &code).await;
+    drop((owner, managers, ninth, beta));
     relay.stop().await;
 }
 

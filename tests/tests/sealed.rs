@@ -107,6 +107,85 @@ async fn the_first_device_makes_the_key_others_need_its_invite_and_the_relay_rea
     Ok(())
 }
 
+/// The device's join field, filled with `typed` and sent.
+async fn type_join_code(browser: &Browser, typed: &str) -> Result<()> {
+    browser.navigate("/settings").await?;
+    browser.fill("[data-test=join-code]", typed).await?;
+    browser.click("[data-test=join]").await
+}
+
+#[tokio::test]
+async fn a_device_pairs_by_typing_the_code_the_owner_shows_and_a_wrong_code_says_so() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let tablet = Browser::open(&driver, TABLET).await?;
+    e2e::join_as(&tablet, &relay, "owner").await?;
+    create_customer(&tablet, "吴晓", "13900000021", "海鲜过敏").await?;
+
+    // The owner invites the front desk's phone; beside the QR code, a code to type.
+    tablet.navigate("/settings").await?;
+    tablet.fill("[data-test=invite-name]", "前台手机").await?;
+    tablet.set_value("[data-test=invite-role]", "front_desk").await?;
+    tablet.click("[data-test=invite-make]").await?;
+    let shown = tablet.wait_for("[data-test=pair-code]").await?.text().await?;
+    let code = domain::pairing::PairingCode::parse(&shown)?;
+    tablet.wait_for_text("[data-test=pair-code-expiry]", "只能使用一次").await?;
+    tablet.center("[data-test=pair-code-block]").await?;
+    tablet.screenshot("tablet-pair-code").await?;
+    tablet.resize(PHONE).await?;
+    tablet.center("[data-test=pair-code]").await?;
+    tablet.screenshot("phone-pair-code").await?;
+    tablet.resize(TABLET).await?;
+
+    // A phone that never had a link opens the salon's address and types it wrong: one
+    // character short is named as such, a wrong last character is told apart from an unknown
+    // code, and that code is used up.
+    let phone = Browser::open(&driver, PHONE).await?;
+    phone.goto(&relay.url()).await?;
+    type_join_code(&phone, &shown[..shown.len() - 1]).await?;
+    phone.wait_for_text("[data-test=join-message]", "配对码有 10 位").await?;
+    let last = shown.chars().last().unwrap_or('0');
+    let typo = format!("{}{}", &shown[..shown.len() - 1], if last == '7' { '8' } else { '7' });
+    type_join_code(&phone, &typo).await?;
+    phone.wait_for_text("[data-test=join-message]", "配对码不对").await?;
+    phone.screenshot("phone-pair-wrong-code").await?;
+    tablet.wait_for("[data-test=pair-code-used]").await?;
+    type_join_code(&phone, &shown).await?;
+    phone.wait_for_text("[data-test=join-message]", "没有找到这个配对码").await?;
+    if phone.text("[data-test=list-count]").await.unwrap_or_default().contains("共 1 位") {
+        bail!("a wrong code showed the salon's customers");
+    }
+
+    // A new code, typed the way a hurried person types it (lower case, spaces): paired, with
+    // the role it was invited as, and it reads the salon.
+    tablet.center("[data-test=pair-code-new]").await?;
+    tablet.click("[data-test=pair-code-new]").await?;
+    let renewed = tablet.wait_for("[data-test=pair-code]").await?.text().await?;
+    assert_ne!(domain::pairing::PairingCode::parse(&renewed)?, code, "a new code");
+    let started = std::time::Instant::now();
+    type_join_code(&phone, &renewed.to_lowercase().replace('-', " ")).await?;
+    phone.wait_for("a.sync-online").await?;
+    let paired = started.elapsed();
+    phone.navigate("/customers").await?;
+    phone.wait_for_text("[data-test=row-name]", "吴晓").await?;
+    println!("pairing by a typed code: {} ms from the tap to a synced connection", paired.as_millis());
+    tablet.wait_for("[data-test=pair-code-used]").await?;
+    tablet.navigate("/customers").await?;
+    tablet.navigate("/settings").await?;
+    tablet.wait_for_text("[data-test=devices]", "前台手机").await?;
+    // The relay kept nothing of the exchange: no code, no link, no key.
+    let stored = relay_bytes(data.path())?;
+    for (what, needle) in [("the code", renewed.replace('-', "")), ("the link", "#join=".to_owned())] {
+        if contains(&stored, needle.as_bytes()) {
+            bail!("the relay's files hold {what}");
+        }
+    }
+    tablet.close().await?;
+    phone.close().await?;
+    Ok(())
+}
+
 fn copy_files(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {

@@ -1,7 +1,8 @@
 //! Settings' "invite a device": the owner's or a manager's device makes a single-use invite
 //! (valid ten minutes) for a role and a device name. The relay records only the invite's hash;
 //! the link and its QR code carry the salon, the invite and the salon key to the new device, so
-//! the key never passes through the relay. A device without the key is told what to do.
+//! the key never passes through the relay. Beside them, a short pairing code to type
+//! (`pair_code.rs`) hands over the same invite. A device without the key is told what to do.
 
 use domain::blob::BlobHash;
 use domain::join::{JoinCode, secret_text};
@@ -10,6 +11,7 @@ use domain::wire::{ClientMsg, limits};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use crate::components::pair_code::PairCode;
 use crate::i18n::{Ui, use_i18n};
 use crate::io::browser;
 use crate::state::{Connection, use_app};
@@ -65,14 +67,15 @@ pub fn InviteDevice() -> impl IntoView {
         copied.set(false);
         made.set(Some((invite, hash)));
     };
-    // The link once the relay has recorded the invite, with when it expires.
-    let ready = move || {
+    // The link once the relay has recorded the invite, with when it expires (a memo: news
+    // of other devices leaves it, and the pairing code carrying it, as they are).
+    let ready = Memo::new(move |_| {
         let (invite, hash) = made.get()?;
         let expires = state.devices.with(|d| d.invites.iter().find(|(h, _)| *h == hash).map(|(_, at)| *at))?;
         let config = config.get().flatten()?;
         let code = JoinCode { salon: config.salon.clone(), token: invite, key: Some(config.key()?) };
         Some((format!("{}/#join={}", browser::origin()?, code.to_text()), expires))
-    };
+    });
     view! {
         <div class="settings-block" data-test="invite">
             <h2>{move || i18n.t().ui(Ui::InviteTitle)}</h2>
@@ -121,7 +124,7 @@ pub fn InviteDevice() -> impl IntoView {
                     }.into_any()
                 }
             }}
-            {move || match (made.get(), ready()) {
+            {move || match (made.get(), ready.get()) {
                 (_, Some((link, expires))) => {
                     let qr = qr_svg(&link).unwrap_or_default();
                     let until = browser::local_time_label(i64::try_from(expires).unwrap_or(i64::MAX));
@@ -150,6 +153,7 @@ pub fn InviteDevice() -> impl IntoView {
                 }.into_any(),
                 (None, None) => ().into_any(),
             }}
+            <PairCode invite=ready.into()/>
         </div>
     }
 }

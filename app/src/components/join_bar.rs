@@ -37,7 +37,11 @@ pub fn JoinBar() -> impl IntoView {
             _ => None,
         };
         let (class, asks) = match &outcome {
-            JoinOutcome::Bad(_) | JoinOutcome::Refused { .. } => ("problem-bar", false),
+            JoinOutcome::Bad(_)
+            | JoinOutcome::BadPairCode(_)
+            | JoinOutcome::PairFailed(_)
+            | JoinOutcome::Refused { .. } => ("problem-bar", false),
+            JoinOutcome::Pairing => ("notice-bar", false),
             JoinOutcome::Joined(_) | JoinOutcome::AlreadyJoined(_) if keyless || refused.is_some() => {
                 ("problem-bar", false)
             }

@@ -20,6 +20,7 @@ pub mod invite_device;
 pub mod join_bar;
 pub mod money_list;
 pub mod override_editor;
+pub mod pair_code;
 pub mod photo_image;
 pub mod problem_bar;
 pub mod profile_sections;

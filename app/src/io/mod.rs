@@ -2,5 +2,6 @@
 //! URL, preferences). Everything else in the app is views over `domain`.
 
 pub mod browser;
+pub mod pair;
 pub mod relay;
 pub mod store;

@@ -196,7 +196,7 @@ impl Socket {
         let frame = msg.encode();
         let _ = self.ws.send_with_u8_array(&frame);
         self.unanswered_bytes.set(self.unanswered_bytes.get() + frame.len());
-        if self.waiting_since.get().is_none() {
+        if msg.expects_answer() && self.waiting_since.get().is_none() {
             self.waiting_since.set(Some(browser::elapsed_ms()));
         }
     }
@@ -498,7 +498,7 @@ async fn session(
                             let Some(sealer) = sealer.as_ref() else { continue };
                             let Some(photo) = sealer.photo_of(&hash) else { continue };
                             // Bytes that do not open as this photo count as not there yet.
-                            match bytes.and_then(|b| sealer.key.open_blob(&sealer.salon, &photo, &b).ok()) {
+                            match bytes.and_then(|b| sealer.key.open_blob(&sealer.salon, &photo, &[], &b).ok()) {
                                 Some(bytes) => match store.blob_arrived(&photo.to_hex(), bytes).await {
                                     Ok(()) => state.blobs_arrived(),
                                     Err(error) => state.report(error),
@@ -567,9 +567,7 @@ async fn session(
                             state.set_paired(device, role);
                         }
                         Effect::InviteRecorded { hash, expires_at_ms } => state.invite_recorded(hash, expires_at_ms),
-                        // The app offers no typed pairing codes yet (the relay side is built):
-                        // it never sends a PairOffer, so nothing answers one.
-                        Effect::Pairing(_) => {}
+                        Effect::Pairing(news) => state.pairing_news(news),
                         Effect::Devices(devices) => {
                             // The removal this device asked for went through: seal with the new
                             // key from now on (the relay has it sealed to this device too).
@@ -773,7 +771,7 @@ async fn blob_next_except(store: &Store, client: &mut SyncClient, socket: &Socke
     if let Ok(uploads) = store.blobs_to_upload().await {
         for name in uploads {
             let (Ok(photo), Ok(Some(bytes))) = (BlobHash::parse(&name), store.blob(&name).await) else { continue };
-            let sealed = sealer.key.seal_blob(&sealer.salon, &photo, &bytes);
+            let sealed = sealer.key.seal_blob(&sealer.salon, &photo, None, &bytes);
             if let Some(msg) = client.put_blob(sealer.name_of(photo), sealed) {
                 socket.send(&msg);
             }

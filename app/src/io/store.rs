@@ -774,7 +774,7 @@ impl Store {
             };
             let mut applied_any = false;
             for change in doc_changes {
-                let opened = key.open_change(salon, doc_id, &change.bytes).map_err(|problem| problem.to_string());
+                let opened = key.open_change(salon, doc_id, &[], &change.bytes).map_err(|problem| problem.to_string());
                 let result = opened.and_then(|plain| doc.apply_changes([plain.as_slice()]).map_err(|e| e.to_string()));
                 if retrying {
                     quarantine.delete(quarantine_key(change.seq, &change.hash)).primitive()?;
@@ -988,7 +988,7 @@ impl Store {
                 return Err(corrupt("outbox"));
             };
             if !row.sealed {
-                row.bytes = key.seal_change(salon, &doc, &row.bytes);
+                row.bytes = key.seal_change(salon, &doc, None, &row.bytes);
                 row.hash = BlobHash::of(&row.bytes).as_bytes().to_vec();
                 row.sealed = true;
                 store.put(&row).serde()?;

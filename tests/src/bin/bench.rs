@@ -60,13 +60,13 @@ async fn main() -> Result<()> {
     let plain_bytes: usize = changes.iter().map(|c| c.bytes.len()).sum();
     let sealing = Instant::now();
     for change in changes.iter_mut() {
-        change.bytes = key.seal_change(&salon_id, &change.doc, &change.bytes);
+        change.bytes = key.seal_change(&salon_id, &change.doc, None, &change.bytes);
         change.hash = *domain::blob::BlobHash::of(&change.bytes).as_bytes();
     }
     let seal_s = sealing.elapsed().as_secs_f64();
     let opening = Instant::now();
     for change in &changes {
-        key.open_change(&salon_id, &change.doc, &change.bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+        key.open_change(&salon_id, &change.doc, &[], &change.bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let open_s = opening.elapsed().as_secs_f64();
     println!(
@@ -86,10 +86,10 @@ async fn main() -> Result<()> {
     let (mut seal_photo, mut open_photo) = (f64::MAX, f64::MAX);
     for _ in 0..20 {
         let started = Instant::now();
-        let sealed = key.seal_blob(&salon_id, &photo_hash, &photo);
+        let sealed = key.seal_blob(&salon_id, &photo_hash, None, &photo);
         seal_photo = seal_photo.min(started.elapsed().as_secs_f64() * 1000.0);
         let started = Instant::now();
-        key.open_blob(&salon_id, &photo_hash, &sealed).map_err(|e| anyhow::anyhow!("{e}"))?;
+        key.open_blob(&salon_id, &photo_hash, &[], &sealed).map_err(|e| anyhow::anyhow!("{e}"))?;
         open_photo = open_photo.min(started.elapsed().as_secs_f64() * 1000.0);
     }
     println!(
