@@ -1132,6 +1132,7 @@ ui! {
     InviteOffline => "连接到同步服务器后才能邀请：邀请要先在服务器登记。", "Invites need the sync server: connect first, the invite is recorded there.";
     InviteNotAllowed => "只有老板和店长的设备可以邀请新设备。", "Only the owner's and managers' devices can invite new devices.";
     InviteValidUntil => "只能使用一次，有效至", "Works once, until";
+    ConsentUnreadable => "本机读不懂（由较新版本记录），请更新应用后再查看；在此之前视为未同意", "Unreadable here (recorded by a newer version): update the app to see it; until then it counts as not given";
     PairCodeTitle => "或者在新设备上输入配对码", "Or type this pairing code on the new device";
     PairCodeHelp => "在新设备的浏览器里打开本店的美客网址，进入「设置」，在「邀请链接或配对码」里输入它。配对码只能试一次；输入时请让本页保持打开。", "On the new device open this salon's Meike address, go to Settings and type it under “Invite link or pairing code”. A code takes one try; keep this page open meanwhile.";
     PairCodeMaking => "正在生成配对码…", "Making a pairing code…";

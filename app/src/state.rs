@@ -311,6 +311,20 @@ impl AppState {
 
     pub fn set_pending(&self, pending: u32) {
         self.sync.update(|s| s.pending = pending);
+        // A move to another salon refused while uploads wait: count again as they go, so the
+        // wipe is offered once nothing is left (without opening the link again).
+        let waiting = |j: &Option<JoinOutcome>| matches!(j, Some(JoinOutcome::Refused { unsent, .. }) if *unsent > 0);
+        if self.join.with_untracked(waiting) {
+            let state = *self;
+            leptos::task::spawn_local(async move {
+                let Ok(left) = state.store().unsent().await else { return };
+                state.join.update(|j| {
+                    if let Some(JoinOutcome::Refused { unsent, .. }) = j {
+                        *unsent = left;
+                    }
+                });
+            });
+        }
     }
 
     pub fn set_unreadable(&self, count: u32) {

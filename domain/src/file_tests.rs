@@ -741,6 +741,21 @@ fn a_referrer_is_found_by_her_number_or_by_a_name_only_one_customer_has() {
 }
 
 #[test]
+fn a_referrer_whose_file_is_not_on_this_device_yet_is_kept_when_her_file_is_edited() {
+    let all = people_list(&[("王丽", "")]);
+    let stranger = CustomerId::from_random([9; 16]);
+    let form = CustomerForm::with(&[(Field::Name, "新客"), (Field::Referrer, stranger.as_str())]);
+    let saved = form.validate(TODAY, &|typed| crate::customer::find_customer(&all, typed)).expect("her id is kept");
+    assert_eq!(saved.referrer(), Some(stranger.clone()));
+    // Edited on a device that does not know her referrer: the form holds the id, and saving
+    // without touching it keeps it.
+    let edit =
+        CustomerForm::from_profile(&saved, &|id| all.iter().find(|s| s.id == id.as_str()).map(|s| s.number.clone()));
+    let again = edit.validate(TODAY, &|typed| crate::customer::find_customer(&all, typed)).expect("saves");
+    assert_eq!(again.referrer(), Some(stranger));
+}
+
+#[test]
 fn customers_sharing_a_phone_number_are_found_with_or_without_the_country_code() {
     let all = people_list(&[("王丽", "139 1234 5678"), ("王丽的女儿", ""), ("李娜", "021-6552-1234")]);
     let same = |phone: &str, except: Option<&str>| -> Vec<String> {

@@ -206,8 +206,18 @@ fn a_visit_paid_by_an_unknown_method_is_kept_and_listed_never_read_as_cash() {
     assert_eq!(visit.problem, RecordProblem::UnknownValue { field: "payment", value: "meituan".into() });
     // A consent decision it cannot read may be a withdrawal: nothing is allowed meanwhile.
     assert!(!file.consents.allows(Purpose::Health));
+    assert_eq!(file.consents.status(Purpose::Health), crate::customer::ConsentStatus::Unreadable, "not shown as given");
     assert!(file.consents.refuses(Purpose::Marketing), "no greeting goes out while it may be a no");
     assert!(!doc.consents().allows(Purpose::Photos));
+    // Her JSON export leaves none of them out: each with where it is, its text and why.
+    let json: serde_json::Value =
+        serde_json::from_str(&crate::transfer::export_json(std::slice::from_ref(&file), date(2026, 11, 24)))
+            .expect("json");
+    let exported = json[0]["unreadable"].as_array().expect("unreadable records exported");
+    assert_eq!(exported.len(), 4);
+    let consent = exported.iter().find(|u| u["kind"] == "consent").expect("the consent");
+    assert_eq!(consent["raw"], r#"{"v":2,"purpose":"health","given":false}"#);
+    assert!(consent["problem"].as_str().is_some_and(|p| p.contains("newer")), "{consent}");
 }
 
 #[test]

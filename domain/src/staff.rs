@@ -64,6 +64,12 @@ impl Role {
             Role::Unset | Role::Consultant | Role::Beautician | Role::FrontDesk => false,
         }
     }
+
+    /// The roles a device paired as `self` may invite a device as (none: it invites nobody,
+    /// nor shows a pairing code).
+    pub fn invites(self) -> Vec<Role> {
+        Role::ALL.into_iter().filter(|r| *r != Role::Unset && self.manages(*r)).collect()
+    }
 }
 
 #[cfg(test)]
@@ -89,5 +95,8 @@ mod tests {
         }
         assert!(Role::Manager.manages(Role::Beautician) && Role::Manager.manages(Role::FrontDesk));
         assert!(!Role::Manager.manages(Role::Owner) && !Role::Manager.manages(Role::Manager));
+        assert_eq!(Role::Owner.invites().len(), Role::ALL.len() - 1, "every role but none");
+        assert_eq!(Role::Manager.invites(), [Role::Consultant, Role::Beautician, Role::FrontDesk]);
+        assert!(Role::Beautician.invites().is_empty() && Role::Unset.invites().is_empty());
     }
 }

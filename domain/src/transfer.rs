@@ -305,6 +305,19 @@ struct FileExport<'a> {
     balance: crate::customer::Account,
     /// Her consent decisions, given and withdrawn, with who and when.
     consents: &'a [crate::customer::ConsentEvent],
+    /// Records of her file this build cannot read (a newer app's): what, where, the stored
+    /// text and why, so an export leaves nothing of her out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unreadable: Vec<UnreadableExport<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct UnreadableExport<'a> {
+    kind: &'static str,
+    key: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    raw: &'a str,
+    problem: String,
 }
 
 /// Complete files as pretty JSON, for a customer's own copy or a transfer.
@@ -330,6 +343,16 @@ pub fn export_json(files: &[CustomerFile], today: Date) -> String {
                 photos: &file.photos,
                 balance: file.account(today),
                 consents: file.consents.events(),
+                unreadable: file
+                    .unreadable
+                    .iter()
+                    .map(|u| UnreadableExport {
+                        kind: u.kind,
+                        key: &u.key,
+                        raw: &u.raw,
+                        problem: u.problem.to_string(),
+                    })
+                    .collect(),
             }
         })
         .collect();

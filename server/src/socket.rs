@@ -456,8 +456,7 @@ where
                     send(state, outbound, ServerMsg::Invited { hash, expires_at_ms }).await?;
                 }
                 Some(ClientMsg::PairOffer { rendezvous, msg }) => {
-                    let invites = domain::staff::Role::ALL.into_iter().any(|r| r != domain::staff::Role::Unset && me.role.manages(r));
-                    if !invites {
+                    if me.role.invites().is_empty() {
                         return Err(End::Refused(ErrorCode::Forbidden));
                     }
                     let reply = match state.meetings().open(&offerer, &rendezvous, msg, CODE_VALID) {

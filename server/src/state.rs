@@ -174,14 +174,10 @@ impl AppState {
     /// Counts a socket from `address` until the slot is dropped; `None` when the address has
     /// its fill of sockets, or failed to log in too often lately.
     pub(crate) fn address_slot(&self, address: IpAddr) -> Option<Slot> {
-        let mut counters = self.counters();
-        if let Some((failed, since)) = counters.failures.get(&address).copied() {
-            if since.elapsed() >= self.limits.failed_login_window {
-                counters.failures.remove(&address);
-            } else if failed >= self.limits.failed_logins_per_address {
-                return None;
-            }
+        if !self.may_try(address) {
+            return None;
         }
+        let mut counters = self.counters();
         let open = counters.per_address.entry(address).or_insert(0);
         if *open >= self.limits.connections_per_address {
             return None;

@@ -225,7 +225,10 @@ async fn a_tablet_moves_to_another_salon_only_once_everything_is_uploaded_and_ta
     tablet.resize(TABLET).await?;
     relay.restart().await?;
 
-    // Once it is all at the relay, it may be wiped and moved, after a clear question.
+    // Once it is all at the relay, it may be wiped and moved, after a clear question: the
+    // refusal on screen turns into the offer by itself once the upload is done.
+    tablet.wait_for_text("[data-test=join-message]", "可以先清空本机").await?;
+    tablet.wait_for("[data-test=join-wipe]").await?;
     tablet.navigate("/customers").await?;
     tablet.wait_for_text("[data-test=sync-detail]", "上次同步").await?;
     let demo_rows = changes_of(data.path(), "demo")?;

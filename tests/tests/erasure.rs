@@ -82,11 +82,19 @@ async fn an_erased_customer_is_on_no_device_and_in_no_relay_file_even_after_an_o
     // The relay holds her sealed photo and changes: remember some of their bytes.
     let sealed_photo: Vec<u8> = database(data.path())?.query_row("SELECT bytes FROM blobs", [], |row| row.get(0))?;
     let sealed_change: Vec<u8> = database(data.path())?.query_row(
-        "SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY seq LIMIT 1",
+        "SELECT bytes FROM changes WHERE doc_id = ?1 AND substr(bytes, 3, 1) != x'03' ORDER BY seq LIMIT 1",
         [&doc],
         |row| row.get(0),
     )?;
     let (photo_sample, change_sample) = (&sealed_photo[100..164], &sealed_change[30..62]);
+    // Her changes and photo are sealed under her own key too: a copy that outlives the
+    // erasure (a backup) needs her key, which both devices hold now and will not after.
+    assert_eq!(sealed_change[2], domain::crypto::FORMAT_CUSTOMER, "her change is sealed under her own key");
+    assert_eq!(sealed_photo[2], domain::crypto::FORMAT_CUSTOMER, "her photo is sealed under her own key");
+    for browser in [&tablet, &phone] {
+        let kept = browser.indexed_db().await?;
+        assert!(kept.iter().any(|(store, key, _)| store == "doc_keys" && *key == doc), "her key is on the device");
+    }
 
     // The search below finds her while she is there (her list entry names her, her photo is
     // stored), so finding nothing later means she is gone.

@@ -337,36 +337,45 @@ async fn a_removed_device_is_cut_off_at_once_and_what_is_written_after_is_sealed
     Ok(())
 }
 
-/// A device of the salon gone bad: paired with a real invite, it pushes sealed-looking garbage
-/// under a real customer's document id (its hash honest, so the relay stores it).
-async fn push_poison(relay: &Relay, doc: &str) -> Result<()> {
-    use domain::wire::{ClientMsg, Credential, ServerMsg, WireChange};
+/// A device of the salon (paired with the operator's invite, a native client) pushes
+/// `changes` in one batch and waits for the relay's acknowledgement.
+async fn push_as_device(relay: &Relay, token: &str, changes: Vec<domain::wire::WireChange>) -> Result<()> {
+    use domain::wire::{ClientMsg, Credential, ServerMsg};
     use futures::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     let link = relay.operator_invite("front_desk").await?;
     let invite = link.rsplit(':').next().unwrap_or_default().to_owned();
     let url = format!("{}/v1/sync", relay.url().replacen("http", "ws", 1));
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
-    let credential = Credential::Invite { invite, token: "hostile-device-token".into(), public: [9; 32] };
+    let credential = Credential::Invite { invite, token: token.into(), public: [9; 32] };
     let salon = domain::ids::SalonId::parse(e2e::SALON)?;
     let hello = ClientMsg::Hello { salon, credential, at: None, pushed: None };
     socket.send(Message::Binary(hello.encode().into())).await?;
-    let mut bytes = domain::crypto::MAGIC.to_vec();
-    bytes.extend((0..200u32).map(|i| (i * 37 % 251) as u8));
-    let hash = *domain::blob::BlobHash::of(&bytes).as_bytes();
-    let doc = domain::ids::DocId::parse(doc)?;
-    let push = ClientMsg::Push { batch: 1, changes: vec![WireChange { doc, hash, bytes }] };
+    let push = ClientMsg::Push { batch: 1, changes };
     socket.send(Message::Binary(push.encode().into())).await?;
     loop {
         let Some(frame) = socket.next().await else { bail!("the relay closed before acknowledging") };
         if let Message::Binary(frame) = frame? {
             match ServerMsg::decode(&frame)? {
                 ServerMsg::Ack { .. } => return Ok(()),
-                ServerMsg::Error { code } => bail!("the relay refused the poison: {code:?}"),
+                ServerMsg::Error { code } => bail!("the relay refused the push: {code:?}"),
                 _ => {}
             }
         }
     }
+}
+
+fn wire(doc: &domain::ids::DocId, bytes: Vec<u8>) -> domain::wire::WireChange {
+    let hash = *domain::blob::BlobHash::of(&bytes).as_bytes();
+    domain::wire::WireChange { doc: doc.clone(), hash, bytes }
+}
+
+/// A device of the salon gone bad: it pushes sealed-looking garbage under a real customer's
+/// document id (its hash honest, so the relay stores it).
+async fn push_poison(relay: &Relay, doc: &str) -> Result<()> {
+    let mut bytes = domain::crypto::MAGIC.to_vec();
+    bytes.extend((0..200u32).map(|i| (i * 37 % 251) as u8));
+    push_as_device(relay, "hostile-device-token", vec![wire(&domain::ids::DocId::parse(doc)?, bytes)]).await
 }
 
 /// Waits until the sync badge's detail says `expected` (read from the page: a phone hides it).
@@ -421,5 +430,40 @@ async fn a_poison_change_under_a_real_customer_is_kept_aside_and_every_device_sy
     for device in [tablet, phone, third] {
         device.close().await?;
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_change_that_arrives_before_her_key_is_kept_aside_and_opens_once_her_key_comes() -> Result<()> {
+    use domain::crypto::{DocKey, Keyring};
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path()).await?;
+    let driver = Driver::start().await?;
+    let tablet = Browser::open(&driver, TABLET).await?;
+    e2e::join(&tablet, &relay).await?;
+    create_customer(&tablet, "许可", "13500008888", "").await?;
+
+    // Another device of the salon opened her file under her own key; its first push reaches
+    // the relay without her key's record (as from a device whose outbox was damaged).
+    let customer = &domain::generator::salon(7, 1, jiff::civil::date(2026, 12, 1))[0];
+    let (_, local) = customer.build(domain::ids::DeviceId::from_random([3; 16]))?;
+    let (ring, salon, doc) =
+        (Keyring::new(e2e::test_salon_key()), domain::ids::SalonId::parse(e2e::SALON)?, customer.new.id.doc_id());
+    let her = DocKey::new([44; 32]);
+    let changes = local.iter().map(|c| wire(&doc, ring.seal_change(&salon, &doc, Some(&her), &c.bytes))).collect();
+    push_as_device(&relay, "desk-token", changes).await?;
+    // The tablet cannot open them: kept aside and counted, the rest syncs on.
+    wait_detail(&tablet, &format!("{} 项暂无法读取", local.len())).await?;
+    tablet.navigate("/customers").await?;
+    tablet.wait_for_text("[data-test=list-count]", "共 1 位").await?;
+    // Her key's record comes: what was kept aside opens, and she is on the list.
+    push_as_device(&relay, "desk-token-2", vec![wire(&doc, ring.seal_doc_key(&salon, &doc, &her))]).await?;
+    tablet.wait_for_text("[data-test=list-count]", "共 2 位").await?;
+    tablet.navigate(&format!("/customers/{}", customer.new.id.as_str())).await?;
+    tablet.wait_for_text("[data-test=file-name]", customer.new.profile.name()).await?;
+    let script = "return document.querySelector('[data-test=sync-detail]')?.textContent ?? ''";
+    let detail = tablet.client.execute(script, vec![]).await?;
+    assert!(!detail.as_str().unwrap_or_default().contains("暂无法读取"), "nothing kept aside: {detail}");
+    tablet.close().await?;
     Ok(())
 }

@@ -59,6 +59,9 @@ pub fn ConsentPanel(id: CustomerId, file: Signal<CustomerFile>) -> impl IntoView
                     ConsentStatus::NotRecorded => (i18n.t().ui(Ui::ConsentNotRecorded).to_owned(), "not-recorded", false),
                     ConsentStatus::Given(e) => (format!("{} · {} · {}", i18n.t().ui(Ui::ConsentGiven), e.by, when(e)), "given", true),
                     ConsentStatus::Withdrawn(e) => (format!("{} · {} · {}", i18n.t().ui(Ui::ConsentWithdrawn), e.by, when(e)), "withdrawn", false),
+                    // A newer app's decision may be the latest: neither shown as given nor
+                    // recorded over; withdrawing stays possible (it is always safe).
+                    ConsentStatus::Unreadable => (i18n.t().ui(Ui::ConsentUnreadable).to_owned(), "unreadable", true),
                 })
             };
             let given = move || status().2;

@@ -49,10 +49,7 @@ pub fn InviteDevice() -> impl IntoView {
     let copied = RwSignal::new(false);
     let connection = move || state.sync.with(|s| s.connection);
     let my_role = move || state.devices.with(|d| d.me.map(|(_, role)| role));
-    let roles = move || -> Vec<Role> {
-        let Some(me) = my_role() else { return Vec::new() };
-        Role::ALL.into_iter().filter(|r| *r != Role::Unset && me.manages(*r)).collect()
-    };
+    let roles = move || my_role().map(Role::invites).unwrap_or_default();
     let has_key = move || config.get().flatten().is_some_and(|c| c.key().is_some());
     let make = move |ev: SubmitEvent| {
         ev.prevent_default();

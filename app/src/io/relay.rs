@@ -338,11 +338,12 @@ async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<Sy
     }
 }
 
-/// The outbox run a push is waiting on: batch number and the first and last outbox keys.
+/// The push waiting for its acknowledgement: its batch number, the run of outbox keys it
+/// takes (none when it carries only key records), and the customers' key records in it.
 struct InFlight {
     batch: u64,
-    first: u64,
-    last: u64,
+    outbox: Option<(u64, u64)>,
+    announces: Vec<(domain::ids::DocId, domain::crypto::DocKeyId)>,
 }
 
 async fn session(
@@ -422,6 +423,10 @@ async fn session(
                                         if applied.salon_changed {
                                             state.reload_salon();
                                         }
+                                        // Changes kept aside for want of her key open now.
+                                        if applied.keys_arrived {
+                                            retry_quarantined(state, store, sealer).await;
+                                        }
                                         // New documents may refer to photos: look again.
                                         blobs_missing.clear();
                                         blob_next(store, &mut client, &socket, sealer).await;
@@ -443,10 +448,14 @@ async fn session(
                             {
                                 state.report(error);
                             }
-                            if let Some(done) = in_flight.take_if(|f| f.batch == batch)
-                                && let Err(error) = store.outbox_remove(done.first, done.last).await
-                            {
-                                state.report(error);
+                            if let Some(done) = in_flight.take_if(|f| f.batch == batch) {
+                                let mut stored = store.keys_announced(&done.announces).await;
+                                if let (Ok(()), Some((first, last))) = (&stored, done.outbox) {
+                                    stored = store.outbox_remove(first, last).await;
+                                }
+                                if let Err(error) = stored {
+                                    state.report(error);
+                                }
                             }
                             push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
                             refresh_pending(state, store).await;
@@ -463,17 +472,7 @@ async fn session(
                             if let Some(sealer) = sealer.as_ref() {
                                 // Changes that did not open before (a newer app's, a damaged
                                 // device's) are tried again on every connection.
-                                match store.retry_quarantined(&sealer.salon, &sealer.key).await {
-                                    Ok(Some(applied)) => {
-                                        state.customers_erased(&applied.erased);
-                                        state.customers_changed(applied.customers);
-                                        if applied.salon_changed {
-                                            state.reload_salon();
-                                        }
-                                    }
-                                    Ok(None) => {}
-                                    Err(error) => state.report(error),
-                                }
+                                retry_quarantined(state, store, sealer).await;
                                 refresh_unreadable(state, store).await;
                             }
                             push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
@@ -498,14 +497,16 @@ async fn session(
                             let Some(sealer) = sealer.as_ref() else { continue };
                             let Some(photo) = sealer.photo_of(&hash) else { continue };
                             // Bytes that do not open as this photo count as not there yet.
-                            match bytes.and_then(|b| sealer.key.open_blob(&sealer.salon, &photo, &[], &b).ok()) {
-                                Some(bytes) => match store.blob_arrived(&photo.to_hex(), bytes).await {
-                                    Ok(()) => state.blobs_arrived(),
-                                    Err(error) => state.report(error),
-                                },
+                            let opened = match bytes {
+                                Some(sealed) => store.blob_arrived(&photo, &sealed, &sealer.salon, &sealer.key).await,
+                                None => Ok(false),
+                            };
+                            match opened {
+                                Ok(true) => state.blobs_arrived(),
                                 // Not on the relay yet (its device has not uploaded it): try
                                 // again after the next change arrives or on the next connection.
-                                None => blobs_missing.push(photo),
+                                Ok(false) => blobs_missing.push(photo),
+                                Err(error) => state.report(error),
                             }
                         }
                         Effect::ErasuresIfPending => {
@@ -731,7 +732,11 @@ async fn push_next(
     };
     let changes: Vec<WireChange> = pending.iter().map(|p| p.change.clone()).collect();
     if let Some((msg, batch, count)) = client.push(&changes) {
-        *in_flight = Some(InFlight { batch, first: pending[0].key, last: pending[count - 1].key });
+        let taken = &pending[..count];
+        let rows = || taken.iter().filter_map(|p| p.outbox);
+        let outbox = rows().next().zip(rows().next_back());
+        let announces = taken.iter().filter_map(|p| p.announces.clone()).collect();
+        *in_flight = Some(InFlight { batch, outbox, announces });
         socket.send(&msg);
     }
 }
@@ -768,18 +773,14 @@ async fn blob_next_except(store: &Store, client: &mut SyncClient, socket: &Socke
     if client.blob_in_flight() {
         return;
     }
-    if let Ok(uploads) = store.blobs_to_upload().await {
-        for name in uploads {
-            let (Ok(photo), Ok(Some(bytes))) = (BlobHash::parse(&name), store.blob(&name).await) else { continue };
-            let sealed = sealer.key.seal_blob(&sealer.salon, &photo, None, &bytes);
-            if let Some(msg) = client.put_blob(sealer.name_of(photo), sealed) {
-                socket.send(&msg);
-            }
-            return;
+    if let Ok(Some((photo, sealed))) = store.blob_to_upload(&sealer.salon, &sealer.key).await {
+        if let Some(msg) = client.put_blob(sealer.name_of(photo), sealed) {
+            socket.send(&msg);
         }
+        return;
     }
     if let Ok(wanted) = store.blobs_wanted().await {
-        let next = wanted.iter().filter_map(|name| BlobHash::parse(name).ok()).find(|photo| !skip.contains(photo));
+        let next = wanted.into_iter().find(|photo| !skip.contains(photo));
         if let Some(msg) = next.and_then(|photo| client.get_blob(sealer.name_of(photo))) {
             socket.send(&msg);
         }
@@ -791,6 +792,21 @@ fn skip_missing(missing: &mut Vec<BlobHash>) {
     const MAX: usize = 1_000;
     if missing.len() > MAX {
         missing.clear();
+    }
+}
+
+/// Tries the changes kept aside again, and shows what opened.
+async fn retry_quarantined(state: &AppState, store: &Store, sealer: &Sealer) {
+    match store.retry_quarantined(&sealer.salon, &sealer.key).await {
+        Ok(Some(applied)) => {
+            state.customers_erased(&applied.erased);
+            state.customers_changed(applied.customers);
+            if applied.salon_changed {
+                state.reload_salon();
+            }
+        }
+        Ok(None) => {}
+        Err(error) => state.report(error),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The device's database (IndexedDB): customer documents, the derived customer list, the
 //! outbox of changes not yet acknowledged by the relay, photo blobs (with the queues of blobs
-//! to upload and to fetch), and small device facts.
+//! to upload and to fetch), each customer's own keys, and small device facts.
 //!
 //! Every read-modify-write runs inside one readwrite transaction. IndexedDB runs overlapping
 //! readwrite transactions one after another, even across tabs, so two tabs never hand out
@@ -13,7 +13,7 @@ use domain::blob::BlobHash;
 use domain::care::rules::CarePolicy;
 use domain::classify::Policy;
 use domain::classify::snapshot::Snapshot;
-use domain::crypto::{DeviceKey, Keyring};
+use domain::crypto::{DeviceKey, DocKey, DocKeyId, Keyring};
 use domain::customer::{
     ConsentEvent, CustomerDoc, CustomerFile, CustomerNumber, CustomerSummary, EntryEdit, LocalChange, NewCustomer,
     Photo, Profile,
@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 const DB_NAME: &str = "meike";
-const DB_VERSION: u32 = 3;
+const DB_VERSION: u32 = 4;
 const DOCS: &str = "docs";
 const CUSTOMERS: &str = "customers";
 const OUTBOX: &str = "outbox";
@@ -48,6 +48,9 @@ const BLOB_WANTED: &str = "blob_wanted";
 /// garbled, or from a newer app), by sequence number and hash: kept, counted, and tried again on every
 /// connection, never skipped with the cursor moved past them as if they had been read.
 const QUARANTINE: &str = "quarantine";
+/// Each customer's own keys ([`DocKeysRecord`]), under her document id: her changes and photos
+/// are sealed under them, and her erasure removes them.
+const DOC_KEYS: &str = "doc_keys";
 
 const META_DEVICE: &str = "device";
 const META_RELAY: &str = "relay";
@@ -73,6 +76,90 @@ struct BlobRecord {
     bytes: Vec<u8>,
 }
 
+/// Whose photo a queued upload or fetch is: her document id, so it is sealed and opened under
+/// her own key. Queued before customers had keys: unknown (the salon key alone).
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(untagged)]
+enum PhotoOwner {
+    Doc(String),
+    Unknown(bool),
+}
+
+impl PhotoOwner {
+    fn of(doc: &DocId) -> Self {
+        PhotoOwner::Doc(doc.as_str().to_owned())
+    }
+
+    fn doc(&self) -> Option<&str> {
+        match self {
+            PhotoOwner::Doc(doc) => Some(doc),
+            PhotoOwner::Unknown(_) => None,
+        }
+    }
+}
+
+/// One customer's own keys on this device: the one a device made when it first wrote to her
+/// file, and any other device's (two devices can each make one for an older file; both stay).
+#[derive(Serialize, Deserialize, Default)]
+struct DocKeysRecord {
+    keys: Vec<KeptKey>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct KeptKey {
+    #[serde(with = "serde_bytes")]
+    bytes: Vec<u8>,
+    /// Her key's record is at the relay: it came from there, or the relay acknowledged it.
+    announced: bool,
+}
+
+impl KeptKey {
+    fn key(&self) -> Option<DocKey> {
+        Some(DocKey::new(<[u8; 32]>::try_from(self.bytes.as_slice()).ok()?))
+    }
+}
+
+impl DocKeysRecord {
+    fn keys(&self) -> Vec<DocKey> {
+        self.keys.iter().filter_map(KeptKey::key).collect()
+    }
+
+    /// Adds a key (announced: it came from the relay); true when it was new here.
+    fn add_announced(&mut self, key: &DocKey) -> bool {
+        match self.keys.iter_mut().find(|k| k.key().as_ref() == Some(key)) {
+            Some(kept) => {
+                kept.announced = true;
+                false
+            }
+            None => {
+                self.keys.push(KeptKey { bytes: key.to_bytes().to_vec(), announced: true });
+                true
+            }
+        }
+    }
+}
+
+/// Her keys as kept in `tx` (which covers `doc_keys`).
+async fn doc_keys_in(tx: &Transaction<'_>, doc: &DocId) -> Result<DocKeysRecord, AppError> {
+    Ok(tx.object_store(DOC_KEYS)?.get(doc.as_str().to_owned()).serde()?.await?.unwrap_or_default())
+}
+
+/// The key this device seals her new changes with, made (from fresh random bytes) and kept
+/// in `tx` when she has none yet: her key's record then goes to the relay before them.
+async fn her_key_in(tx: &Transaction<'_>, doc: &DocId) -> Result<DocKey, AppError> {
+    let mut record = doc_keys_in(tx, doc).await?;
+    if let Some(key) = DocKey::sealing(&record.keys()) {
+        return Ok(key.clone());
+    }
+    let bytes = crate::io::browser::secret_bytes::<32>().ok_or_else(|| {
+        AppError::Storage("this browser gives no secure random numbers (crypto.getRandomValues)".to_owned())
+    })?;
+    let key = DocKey::new(bytes);
+    record.keys.push(KeptKey { bytes: bytes.to_vec(), announced: false });
+    tx.object_store(DOC_KEYS)?.put(&record).with_key(doc.as_str().to_owned()).without_key_type().serde()?;
+    Ok(key)
+}
+
 #[derive(Serialize, Deserialize)]
 struct DocRecord {
     #[serde(with = "serde_bytes")]
@@ -95,17 +182,26 @@ struct OutboxRecord {
     /// after a lost connection sends the very same bytes.
     #[serde(default)]
     sealed: bool,
+    /// The id of her own key the change is sealed under (a customer's change made since
+    /// customers have keys); none: the salon key alone.
+    #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
+    her_key: Option<Vec<u8>>,
 }
 
 impl OutboxRecord {
-    fn new(doc: &DocId, change: &LocalChange) -> Self {
+    fn new(doc: &DocId, change: &LocalChange, her_key: Option<DocKeyId>) -> Self {
         OutboxRecord {
             id: None,
             doc: doc.as_str().to_owned(),
             hash: change.hash.to_vec(),
             bytes: change.bytes.clone(),
             sealed: false,
+            her_key: her_key.map(|id| id.0.to_vec()),
         }
+    }
+
+    fn her_key(&self) -> Option<DocKeyId> {
+        Some(DocKeyId(<[u8; domain::crypto::DOC_KEY_ID_BYTES]>::try_from(self.her_key.as_deref()?).ok()?))
     }
 }
 
@@ -144,6 +240,8 @@ struct QuarantineRecord {
 /// waiting in the outbox and in quarantine.
 async fn erase_in(tx: &Transaction<'_>, doc_id: &DocId, erasure: &Erasure) -> Result<(), AppError> {
     tx.object_store(DOCS)?.delete(doc_id.as_str().to_owned()).primitive()?;
+    // Her own keys go: whatever of hers is left anywhere no longer opens.
+    tx.object_store(DOC_KEYS)?.delete(doc_id.as_str().to_owned()).primitive()?;
     if let Some(id) = doc_id.customer() {
         tx.object_store(CUSTOMERS)?.delete(id.as_str().to_owned()).primitive()?;
     }
@@ -321,9 +419,12 @@ impl std::fmt::Debug for RelayConfig {
     }
 }
 
-/// One outbox entry, ready to push.
+/// One record ready to push: an outbox entry (`outbox` is its key), or her key's record,
+/// which goes just before the first change sealed under it (`announces` is her document and
+/// key, marked as at the relay once acknowledged).
 pub struct Pending {
-    pub key: u64,
+    pub outbox: Option<u64>,
+    pub announces: Option<(DocId, DocKeyId)>,
     pub change: WireChange,
 }
 
@@ -345,6 +446,8 @@ pub struct Applied {
     /// Customers erased on another device: gone from this one now.
     pub erased: Vec<String>,
     pub salon_changed: bool,
+    /// A customer's key arrived: changes kept aside for want of it may open now.
+    pub keys_arrived: bool,
 }
 
 pub struct Store {
@@ -376,6 +479,9 @@ impl Store {
                 }
                 if event.old_version() < 3.0 {
                     db.create_object_store(QUARANTINE).build()?;
+                }
+                if event.old_version() < 4.0 {
+                    db.create_object_store(DOC_KEYS).build()?;
                 }
                 Ok(())
             })
@@ -431,7 +537,7 @@ impl Store {
     }
 
     fn write_tx(&self) -> Result<Transaction<'_>, AppError> {
-        let stores = [DOCS, CUSTOMERS, OUTBOX, META, BLOBS, BLOB_OUTBOX, BLOB_WANTED, QUARANTINE];
+        let stores = [DOCS, CUSTOMERS, OUTBOX, META, BLOBS, BLOB_OUTBOX, BLOB_WANTED, QUARANTINE, DOC_KEYS];
         Ok(self.db.transaction(stores).with_mode(TransactionMode::Readwrite).build()?)
     }
 
@@ -478,7 +584,7 @@ impl Store {
         let summary = CustomerSummary::of(&doc.file()?, today);
         device.next_number += 1;
         meta.put(&device).with_key(META_DEVICE.to_owned()).without_key_type().serde()?;
-        self.write_doc(&tx, &id.doc_id(), doc.save(), Some(&summary), &[change])?;
+        self.write_doc(&tx, &id.doc_id(), doc.save(), Some(&summary), &[change]).await?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -508,7 +614,7 @@ impl Store {
                 let profile = imported.profile_over(&current);
                 let changes = doc.update_profile(self.device, &doc.version(), &profile, now)?;
                 let summary = CustomerSummary::of(&doc.file()?, today);
-                self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes)?;
+                self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes).await?;
                 summaries.push(summary);
                 continue;
             }
@@ -542,7 +648,7 @@ impl Store {
                 changes.extend(doc.edit_entry(self.device, EntryEdit::AddMoney(money), now)?);
             }
             let summary = CustomerSummary::of(&doc.file()?, today);
-            self.write_doc(&tx, &imported.id.doc_id(), doc.save(), Some(&summary), &changes)?;
+            self.write_doc(&tx, &imported.id.doc_id(), doc.save(), Some(&summary), &changes).await?;
             summaries.push(summary);
         }
         meta.put(&device).with_key(META_DEVICE.to_owned()).without_key_type().serde()?;
@@ -591,7 +697,7 @@ impl Store {
             return Ok(None);
         }
         let summary = CustomerSummary::of(&doc.file()?, today);
-        self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes)?;
+        self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes).await?;
         tx.commit().await?;
         Ok(Some(summary))
     }
@@ -616,7 +722,7 @@ impl Store {
                 continue;
             }
             let summary = CustomerSummary::of(&doc.file()?, today);
-            self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes)?;
+            self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes).await?;
             summaries.push(summary);
         }
         tx.commit().await?;
@@ -640,8 +746,12 @@ impl Store {
         let changes = doc.edit_entry(self.device, EntryEdit::AddPhoto(photo), now)?;
         let summary = CustomerSummary::of(&doc.file()?, today);
         tx.object_store(BLOBS)?.put(BlobRecord { bytes }).with_key(photo.blob.clone()).without_key_type().serde()?;
-        tx.object_store(BLOB_OUTBOX)?.put(true).with_key(photo.blob.clone()).without_key_type().serde()?;
-        self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes)?;
+        tx.object_store(BLOB_OUTBOX)?
+            .put(PhotoOwner::of(&doc_id))
+            .with_key(photo.blob.clone())
+            .without_key_type()
+            .serde()?;
+        self.write_doc(&tx, &doc_id, doc.save(), Some(&summary), &changes).await?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -653,20 +763,36 @@ impl Store {
         Ok(record.map(|r| r.bytes))
     }
 
-    async fn keys(&self, store: &str) -> Result<Vec<String>, AppError> {
-        let tx = self.db.transaction(store).build()?;
-        let keys = tx.object_store(store)?.get_all_keys::<String>().primitive()?.await?;
-        keys.map(|k| k.map_err(AppError::from)).collect()
+    /// Photos documents refer to that this device lacks.
+    pub async fn blobs_wanted(&self) -> Result<Vec<BlobHash>, AppError> {
+        let tx = self.db.transaction(BLOB_WANTED).build()?;
+        let keys = tx.object_store(BLOB_WANTED)?.get_all_keys::<String>().primitive()?.await?;
+        Ok(keys.filter_map(|k| BlobHash::parse(&k.ok()?).ok()).collect())
     }
 
-    /// Blobs taken here that the relay does not have yet.
-    pub async fn blobs_to_upload(&self) -> Result<Vec<String>, AppError> {
-        self.keys(BLOB_OUTBOX).await
-    }
-
-    /// Blobs documents refer to that this device lacks.
-    pub async fn blobs_wanted(&self) -> Result<Vec<String>, AppError> {
-        self.keys(BLOB_WANTED).await
+    /// The next photo taken here that the relay does not have yet, sealed for it (under her
+    /// own key when she has one).
+    pub async fn blob_to_upload(
+        &self,
+        salon: &SalonId,
+        ring: &Keyring,
+    ) -> Result<Option<(BlobHash, Vec<u8>)>, AppError> {
+        let tx = self.db.transaction([BLOB_OUTBOX, BLOBS, DOC_KEYS]).build()?;
+        let queue = tx.object_store(BLOB_OUTBOX)?;
+        let names = queue.get_all_keys::<String>().primitive()?.await?;
+        let owners = queue.get_all::<PhotoOwner>().serde()?.await?;
+        for (name, owner) in names.zip(owners) {
+            let (Ok(photo), Ok(owner)) = (BlobHash::parse(&name?), owner) else { continue };
+            let Some(record) = tx.object_store(BLOBS)?.get::<BlobRecord, _, _>(photo.to_hex()).serde()?.await? else {
+                continue;
+            };
+            let hers = match owner.doc().and_then(|doc| DocId::parse(doc).ok()) {
+                Some(doc) => doc_keys_in(&tx, &doc).await?.keys(),
+                None => Vec::new(),
+            };
+            return Ok(Some((photo, ring.seal_blob(salon, &photo, DocKey::sealing(&hers), &record.bytes))));
+        }
+        Ok(None)
     }
 
     pub async fn blob_uploaded(&self, hash: &str) -> Result<(), AppError> {
@@ -676,13 +802,27 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a fetched blob (already checked against its hash) and stops wanting it.
-    pub async fn blob_arrived(&self, hash: &str, bytes: Vec<u8>) -> Result<(), AppError> {
-        let tx = self.db.transaction([BLOBS, BLOB_WANTED]).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(BLOBS)?.put(BlobRecord { bytes }).with_key(hash.to_owned()).without_key_type().serde()?;
-        tx.object_store(BLOB_WANTED)?.delete(hash.to_owned()).primitive()?;
+    /// A fetched photo, sealed: opened under her keys (which checks it is the photo named),
+    /// stored, and no longer wanted. False, with nothing stored, when it does not open.
+    pub async fn blob_arrived(
+        &self,
+        photo: &BlobHash,
+        sealed: &[u8],
+        salon: &SalonId,
+        ring: &Keyring,
+    ) -> Result<bool, AppError> {
+        let tx = self.db.transaction([BLOBS, BLOB_WANTED, DOC_KEYS]).with_mode(TransactionMode::Readwrite).build()?;
+        let wanted = tx.object_store(BLOB_WANTED)?;
+        let owner: Option<PhotoOwner> = wanted.get(photo.to_hex()).serde()?.await?;
+        let hers = match owner.as_ref().and_then(PhotoOwner::doc).and_then(|doc| DocId::parse(doc).ok()) {
+            Some(doc) => doc_keys_in(&tx, &doc).await?.keys(),
+            None => Vec::new(),
+        };
+        let Ok(bytes) = ring.open_blob(salon, photo, &hers, sealed) else { return Ok(false) };
+        tx.object_store(BLOBS)?.put(BlobRecord { bytes }).with_key(photo.to_hex()).without_key_type().serde()?;
+        wanted.delete(photo.to_hex()).primitive()?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Stores changes pulled from the relay and moves the sync cursor, atomically: after a
@@ -745,15 +885,27 @@ impl Store {
         let mut erasures: Erasures =
             tx.object_store(META)?.get(META_ERASED.to_owned()).serde()?.await?.unwrap_or_default();
         let mut erased = Vec::new();
+        let doc_keys = tx.object_store(DOC_KEYS)?;
         let mut requests = Vec::with_capacity(by_doc.len());
         for doc_id in by_doc.keys() {
-            requests.push(docs.get::<DocRecord, _, _>(doc_id.as_str().to_owned()).serde()?);
+            let customer = doc_id.customer().is_some();
+            requests.push((
+                docs.get::<DocRecord, _, _>(doc_id.as_str().to_owned()).serde()?,
+                customer
+                    .then(|| doc_keys.get::<DocKeysRecord, _, _>(doc_id.as_str().to_owned()).serde())
+                    .transpose()?,
+            ));
         }
         let mut updated = Vec::new();
         let mut photos = Vec::new();
         let mut salon_changed = false;
-        for ((doc_id, doc_changes), request) in by_doc.into_iter().zip(requests) {
+        let mut keys_arrived = false;
+        for ((doc_id, doc_changes), (request, keys_request)) in by_doc.into_iter().zip(requests) {
             let record = request.await?;
+            let mut her_keys = match keys_request {
+                Some(request) => request.await?.unwrap_or_default(),
+                None => DocKeysRecord::default(),
+            };
             // Erased here before: what still arrives of hers is read past, never applied.
             if erasures.contains_key(doc_id.as_str()) {
                 continue;
@@ -773,16 +925,31 @@ impl Store {
                 None => CustomerDoc::empty(),
             };
             let mut applied_any = false;
+            let mut hers = her_keys.keys();
+            let mut new_key = false;
             for change in doc_changes {
-                let opened = key.open_change(salon, doc_id, &[], &change.bytes).map_err(|problem| problem.to_string());
-                let result = opened.and_then(|plain| doc.apply_changes([plain.as_slice()]).map_err(|e| e.to_string()));
+                let result = if domain::crypto::is_key_record(&change.bytes) {
+                    // Her key, before the changes sealed under it.
+                    key.open_doc_key(salon, doc_id, &change.bytes).map_err(|problem| problem.to_string()).map(|her| {
+                        if her_keys.add_announced(&her) {
+                            new_key = true;
+                            hers.push(her);
+                        }
+                    })
+                } else {
+                    let opened =
+                        key.open_change(salon, doc_id, &hers, &change.bytes).map_err(|problem| problem.to_string());
+                    opened
+                        .and_then(|plain| doc.apply_changes([plain.as_slice()]).map_err(|e| e.to_string()))
+                        .map(|()| applied_any = true)
+                };
                 if retrying {
                     quarantine.delete(quarantine_key(change.seq, &change.hash)).primitive()?;
                     // Records kept by an earlier release, under the number alone.
                     quarantine.delete(format!("{:020}", change.seq)).primitive()?;
                 }
                 match result {
-                    Ok(()) => applied_any = true,
+                    Ok(()) => {}
                     // Kept, with why; the cursor still moves on so the rest of the salon syncs.
                     Err(problem) => {
                         let record = QuarantineRecord {
@@ -797,22 +964,26 @@ impl Store {
                     }
                 }
             }
+            if new_key {
+                keys_arrived = true;
+                doc_keys.put(&her_keys).with_key(doc_id.as_str().to_owned()).without_key_type().serde()?;
+            }
             if !applied_any {
                 continue;
             }
             let file = doc_id.customer().and_then(|_| doc.file().ok());
             let summary = file.as_ref().map(|f| CustomerSummary::of(f, today));
-            photos.extend(file.into_iter().flat_map(|f| f.photos).filter(|p| !p.voided).map(|p| p.blob));
-            self.write_doc(&tx, doc_id, doc.save(), summary.as_ref(), &[])?;
+            photos.extend(file.into_iter().flat_map(|f| f.photos).filter(|p| !p.voided).map(|p| (doc_id, p.blob)));
+            self.write_doc(&tx, doc_id, doc.save(), summary.as_ref(), &[]).await?;
             salon_changed |= SalonDocKind::of(doc_id).is_some();
             updated.extend(summary);
         }
         let blobs = tx.object_store(BLOBS)?;
         let wanted = tx.object_store(BLOB_WANTED)?;
-        for hash in photos {
+        for (doc_id, hash) in photos {
             let have = blobs.count().with_query::<String, _>(hash.clone()).primitive()?.await?;
             if have == 0 {
-                wanted.put(true).with_key(hash).without_key_type().serde()?;
+                wanted.put(PhotoOwner::of(doc_id)).with_key(hash).without_key_type().serde()?;
             }
         }
         if !erased.is_empty() {
@@ -829,7 +1000,7 @@ impl Store {
             }
         }
         tx.commit().await?;
-        Ok(Applied { customers: updated, erased, salon_changed })
+        Ok(Applied { customers: updated, erased, salon_changed, keys_arrived })
     }
 
     /// Erases a customer for good (her request, PIPL art. 47), in one transaction: her
@@ -943,12 +1114,14 @@ impl Store {
         if changes.is_empty() {
             return Ok(());
         }
-        self.write_doc(&tx, &doc_id, doc.save(), None, &changes)?;
+        self.write_doc(&tx, &doc_id, doc.save(), None, &changes).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    fn write_doc(
+    /// Saves a document, its list entry (a customer's) and its new changes in the outbox, in
+    /// `tx`. A customer's changes are tagged with her key, made now if she has none here.
+    async fn write_doc(
         &self,
         tx: &Transaction<'_>,
         doc_id: &DocId,
@@ -964,40 +1137,95 @@ impl Store {
         if let Some(summary) = summary {
             tx.object_store(CUSTOMERS)?.put(summary).with_key(summary.id.clone()).without_key_type().serde()?;
         }
+        let her_key = match (doc_id.customer(), changes.is_empty()) {
+            (Some(_), false) => Some(her_key_in(tx, doc_id).await?.id()),
+            _ => None,
+        };
         for change in changes {
-            tx.object_store(OUTBOX)?.add(OutboxRecord::new(doc_id, change)).serde()?;
+            tx.object_store(OUTBOX)?.add(OutboxRecord::new(doc_id, change, her_key)).serde()?;
         }
         Ok(())
     }
 
-    /// The oldest outbox entries, in the order they were made, sealed under `key`: entries
-    /// still in plaintext (made before the device had its key) are sealed and saved so first.
+    /// The oldest outbox entries, in the order they were made, sealed under `ring` (and her
+    /// own key, for a customer's change made since customers have keys): entries still in
+    /// plaintext (made before the device had the salon key) are sealed and saved so first.
+    /// Her key's record goes just before the first change sealed under it, until the relay
+    /// has acknowledged it.
     pub async fn outbox_peek_sealed(
         &self,
         limit: u32,
         salon: &SalonId,
-        key: &Keyring,
+        ring: &Keyring,
     ) -> Result<Vec<Pending>, AppError> {
-        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self.db.transaction([OUTBOX, DOC_KEYS]).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(OUTBOX)?;
         let rows = store.get_all::<OutboxRecord>().with_limit(limit).serde()?.await?;
+        let mut kept: BTreeMap<String, Vec<(DocKey, bool)>> = BTreeMap::new();
         let mut pending = Vec::new();
         for row in rows {
             let mut row = row?;
             let (Some(key_no), Ok(doc)) = (row.id, DocId::parse(&row.doc)) else {
                 return Err(corrupt("outbox"));
             };
+            let her = match row.her_key() {
+                Some(id) => {
+                    if !kept.contains_key(&row.doc) {
+                        let record = doc_keys_in(&tx, &doc).await?;
+                        let keys = record.keys.iter().filter_map(|k| Some((k.key()?, k.announced))).collect();
+                        kept.insert(row.doc.clone(), keys);
+                    }
+                    let hers = kept.get_mut(&row.doc).map(Vec::as_mut_slice).unwrap_or_default();
+                    match hers.iter_mut().find(|(k, _)| k.id() == id) {
+                        Some((her, announced)) => {
+                            if !*announced {
+                                // Once per push: the relay stores it before the change.
+                                *announced = true;
+                                let bytes = ring.seal_doc_key(salon, &doc, her);
+                                let hash = *BlobHash::of(&bytes).as_bytes();
+                                let change = WireChange { doc: doc.clone(), hash, bytes };
+                                pending.push(Pending { outbox: None, announces: Some((doc.clone(), id)), change });
+                            }
+                            Some(her.clone())
+                        }
+                        // Her key is gone from this device (she was erased meanwhile): the
+                        // change goes nowhere it could be read.
+                        None => return Err(corrupt("customer key")),
+                    }
+                }
+                None => None,
+            };
             if !row.sealed {
-                row.bytes = key.seal_change(salon, &doc, None, &row.bytes);
+                row.bytes = ring.seal_change(salon, &doc, her.as_ref(), &row.bytes);
                 row.hash = BlobHash::of(&row.bytes).as_bytes().to_vec();
                 row.sealed = true;
                 store.put(&row).serde()?;
             }
             let hash = <[u8; 32]>::try_from(row.hash.as_slice()).map_err(|_| corrupt("outbox"))?;
-            pending.push(Pending { key: key_no, change: WireChange { doc, hash, bytes: row.bytes } });
+            pending.push(Pending {
+                outbox: Some(key_no),
+                announces: None,
+                change: WireChange { doc, hash, bytes: row.bytes },
+            });
         }
         tx.commit().await?;
         Ok(pending)
+    }
+
+    /// The relay acknowledged these customers' key records.
+    pub async fn keys_announced(&self, announced: &[(DocId, DocKeyId)]) -> Result<(), AppError> {
+        if announced.is_empty() {
+            return Ok(());
+        }
+        let tx = self.db.transaction(DOC_KEYS).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(DOC_KEYS)?;
+        for (doc, id) in announced {
+            let mut record = doc_keys_in(&tx, doc).await?;
+            record.keys.iter_mut().filter(|k| k.key().is_some_and(|k| k.id() == *id)).for_each(|k| k.announced = true);
+            store.put(&record).with_key(doc.as_str().to_owned()).without_key_type().serde()?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Drops acknowledged entries: keys `first..=last` (a push takes a run of consecutive
@@ -1057,18 +1285,31 @@ impl Store {
         let ids = docs.get_all_keys::<String>().primitive()?.await?;
         let records = docs.get_all::<DocRecord>().serde()?.await?;
         let outbox = tx.object_store(OUTBOX)?;
+        let doc_keys = tx.object_store(DOC_KEYS)?;
+        let mut owners = BTreeMap::new();
         for (id, record) in ids.zip(records) {
             let (id, record) = (id?, record?);
             let (Ok(doc_id), Ok(doc)) = (DocId::parse(&id), CustomerDoc::load(&record.bytes)) else { continue };
-            for change in doc.all_changes() {
-                outbox.add(OutboxRecord::new(&doc_id, &change)).serde()?;
+            // Her keys' records go again, before her changes (sealed under the key every
+            // device with her keys picks, so the relay recognises what it still has).
+            let mut kept = doc_keys_in(&tx, &doc_id).await?;
+            let her = DocKey::sealing(&kept.keys()).map(DocKey::id);
+            if !kept.keys.is_empty() {
+                kept.keys.iter_mut().for_each(|k| k.announced = false);
+                doc_keys.put(&kept).with_key(id.clone()).without_key_type().serde()?;
             }
+            for change in doc.all_changes() {
+                outbox.add(OutboxRecord::new(&doc_id, &change, her)).serde()?;
+            }
+            owners.extend(doc.photo_blobs().into_iter().map(|photo| (photo, PhotoOwner::of(&doc_id))));
         }
         // Photos too: every photo this device has goes back into the upload queue.
         let photos = tx.object_store(BLOBS)?.get_all_keys::<String>().primitive()?.await?;
         let uploads = tx.object_store(BLOB_OUTBOX)?;
         for photo in photos {
-            uploads.put(true).with_key(photo?).without_key_type().serde()?;
+            let photo = photo?;
+            let owner = owners.get(&photo).cloned().unwrap_or(PhotoOwner::Unknown(true));
+            uploads.put(owner).with_key(photo).without_key_type().serde()?;
         }
         let meta = tx.object_store(META)?;
         meta.put(0u64).with_key(META_CURSOR.to_owned()).without_key_type().serde()?;
@@ -1125,7 +1366,7 @@ impl Store {
         if unsent > 0 {
             return Err(AppError::Unsent(unsent));
         }
-        for store in [DOCS, CUSTOMERS, OUTBOX, BLOBS, BLOB_OUTBOX, BLOB_WANTED, QUARANTINE] {
+        for store in [DOCS, CUSTOMERS, OUTBOX, BLOBS, BLOB_OUTBOX, BLOB_WANTED, QUARANTINE, DOC_KEYS] {
             tx.object_store(store)?.clear()?;
         }
         connect_to(&tx, config)?;

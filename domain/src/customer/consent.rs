@@ -74,6 +74,9 @@ pub enum ConsentStatus<'a> {
     NotRecorded,
     Given(&'a ConsentEvent),
     Withdrawn(&'a ConsentEvent),
+    /// Her file holds a decision this build cannot read (a newer app's): it may be the
+    /// latest, and a withdrawal, so it is shown as unknown until the app is updated.
+    Unreadable,
 }
 
 /// Every consent decision in her file, oldest first.
@@ -101,6 +104,9 @@ impl Consents {
     }
 
     pub fn status(&self, purpose: Purpose) -> ConsentStatus<'_> {
+        if self.unreadable > 0 {
+            return ConsentStatus::Unreadable;
+        }
         match self.events.iter().rev().find(|e| e.purpose == purpose) {
             None => ConsentStatus::NotRecorded,
             Some(e) if e.given => ConsentStatus::Given(e),
@@ -112,14 +118,14 @@ impl Consents {
     /// build cannot read may have withdrawn it, so then nothing is allowed until the app is
     /// updated (health notes and photos can't be added meanwhile).
     pub fn allows(&self, purpose: Purpose) -> bool {
-        self.unreadable == 0 && matches!(self.status(purpose), ConsentStatus::Given(_))
+        matches!(self.status(purpose), ConsentStatus::Given(_))
     }
 
     /// True when she said no (withdrew) to `purpose`; false when given or never asked. A
     /// decision this build cannot read may be that no, so it counts as one until the app is
     /// updated (no greeting or offer goes out meanwhile).
     pub fn refuses(&self, purpose: Purpose) -> bool {
-        self.unreadable > 0 || matches!(self.status(purpose), ConsentStatus::Withdrawn(_))
+        matches!(self.status(purpose), ConsentStatus::Withdrawn(_) | ConsentStatus::Unreadable)
     }
 }
 

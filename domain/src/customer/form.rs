@@ -34,13 +34,17 @@ impl CustomerForm {
     }
 
     /// The form pre-filled from a saved profile, for editing. `number_of` gives a referrer's
-    /// customer number.
+    /// customer number; a referrer this device does not know yet (her file not synced here)
+    /// keeps her id, which saves back as it was ([`crate::customer::find_customer`] reads it).
     pub fn from_profile(profile: &Profile, number_of: &dyn Fn(&CustomerId) -> Option<String>) -> Self {
         let mut form = CustomerForm::default();
         for field in Field::ALL.iter().copied() {
             let value = match field.kind() {
                 Kind::Tags => Tag::join(profile.tags()),
-                Kind::Customer => profile.referrer().and_then(|id| number_of(&id)).unwrap_or_default(),
+                Kind::Customer => profile
+                    .referrer()
+                    .map(|id| number_of(&id).unwrap_or_else(|| id.as_str().to_owned()))
+                    .unwrap_or_default(),
                 _ => profile.get(field).to_owned(),
             };
             form.set(field, value);

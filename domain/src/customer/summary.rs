@@ -268,7 +268,8 @@ pub fn find_customer(all: &[CustomerSummary], typed: &str) -> Result<CustomerId,
     let named: Vec<&CustomerSummary> = all.iter().filter(|s| s.deleted_at.is_none() && s.name == typed).collect();
     match named.as_slice() {
         [one] => id(one),
-        [] => Err(FieldProblem::UnknownCustomer),
+        // Her id as stored: a referrer whose file this device has not received yet.
+        [] => CustomerId::parse(typed).map_err(|_| FieldProblem::UnknownCustomer),
         many => Err(FieldProblem::AmbiguousCustomer { count: many.len() }),
     }
 }
