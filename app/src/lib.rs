@@ -72,13 +72,13 @@ pub fn start() {
         // After mounting: Leptos's task executor exists from then on.
         state.reload_salon();
         if let Some(raw) = join {
-            leptos::task::spawn_local(async move { state.offer_join(&raw).await });
+            leptos::task::spawn_local(async move { state.offer_link(&raw).await });
         }
         // A join link opened while the app is already open (same page, new fragment).
         if let Some(window) = web_sys::window() {
             gloo::events::EventListener::new(&window, "hashchange", move |_| {
                 if let Some(raw) = browser::take_join_fragment() {
-                    leptos::task::spawn_local(async move { state.offer_join(&raw).await });
+                    leptos::task::spawn_local(async move { state.offer_link(&raw).await });
                 }
             })
             .forget();

@@ -525,23 +525,26 @@ impl AppState {
         });
     }
 
-    /// Takes a join code (a link's `#join=` part, or what was pasted in Settings) or a
-    /// pairing code typed in Settings (which brings the invite link from the device showing
-    /// it): a first salon is joined at once; anything that would change a working connection
-    /// asks first.
+    /// Takes what was typed or pasted in Settings: a pairing code (which brings the invite
+    /// link from the device showing it), or a link or join code ([`AppState::offer_link`]).
     pub async fn offer_join(&self, raw: &str) {
-        let link = match PairingCode::typed(raw) {
-            None => raw.to_owned(),
-            Some(Err(problem)) => return self.join.set(Some(JoinOutcome::BadPairCode(problem))),
+        match PairingCode::typed(raw) {
+            None => self.offer_link(raw).await,
+            Some(Err(problem)) => self.join.set(Some(JoinOutcome::BadPairCode(problem))),
             Some(Ok(code)) => {
                 self.join.set(Some(JoinOutcome::Pairing));
                 match crate::io::pair::invite_for(&code).await {
-                    Ok(link) => link,
-                    Err(failure) => return self.join.set(Some(JoinOutcome::PairFailed(failure))),
+                    Ok(link) => self.offer_link(&link).await,
+                    Err(failure) => self.join.set(Some(JoinOutcome::PairFailed(failure))),
                 }
             }
-        };
-        let code = match JoinCode::parse(&link) {
+        }
+    }
+
+    /// Takes a join code (a link's `#join=` part, or a link or `salon:token`): a first salon
+    /// is joined at once; anything that would change a working connection asks first.
+    pub async fn offer_link(&self, raw: &str) {
+        let code = match JoinCode::parse(raw) {
             Ok(code) => code,
             Err(problem) => return self.join.set(Some(JoinOutcome::Bad(problem))),
         };

@@ -174,7 +174,7 @@ impl SalonKey {
             return Err(SealProblem::WrongKind);
         }
         let bytes = self.open(b"doc-key", salon, doc.as_str().as_bytes(), &[], sealed)?;
-        Ok(DocKey { bytes: bytes.try_into().map_err(|_| SealProblem::Tampered)? })
+        Ok(DocKey::new(bytes.try_into().map_err(|_| SealProblem::Tampered)?))
     }
 
     /// The name a photo is stored under at the relay: keyed, so the relay cannot match it to
@@ -209,19 +209,19 @@ impl SalonKey {
 
     fn seal(&self, sealing: Sealing, salon: &SalonId, subject: &[u8], plain: &[u8]) -> Vec<u8> {
         let aad = sealing.associated(salon, subject, self.epoch);
-        let synthetic = prf(&sealing.nonce_key, &[&aad, plain]);
+        let synthetic = prf(&sealing.nonce_key(), &[&aad, plain]);
         let mut nonce = [0u8; NONCE_BYTES];
         nonce.copy_from_slice(&synthetic[..NONCE_BYTES]);
         let mut out = Vec::with_capacity(plain.len() + CUSTOMER_OVERHEAD_BYTES);
         out.extend_from_slice(&MAGIC);
         out.push(sealing.format);
         out.extend_from_slice(&self.epoch.to_le_bytes());
-        if let Some(id) = sealing.key_id {
+        if let Some(id) = sealing.key_id() {
             out.extend_from_slice(&id.0);
         }
         out.extend_from_slice(&nonce);
         // Encrypting into a Vec cannot fail for records far below the cipher's limit.
-        let sealed = <XChaCha20Poly1305 as KeyInit>::new(&sealing.cipher.into())
+        let sealed = <XChaCha20Poly1305 as KeyInit>::new(&sealing.cipher().into())
             .encrypt(&XNonce::from(nonce), Payload { msg: plain, aad: &aad })
             .expect("XChaCha20-Poly1305 seals any record of the protocol's sizes");
         out.extend_from_slice(&sealed);
@@ -270,48 +270,51 @@ impl SalonKey {
         let nonce: [u8; NONCE_BYTES] =
             sealed[header - NONCE_BYTES..header].try_into().map_err(|_| SealProblem::NotSealed)?;
         let aad = sealing.associated(salon, subject, self.epoch);
-        <XChaCha20Poly1305 as KeyInit>::new(&sealing.cipher.into())
+        <XChaCha20Poly1305 as KeyInit>::new(&sealing.cipher().into())
             .decrypt(&XNonce::from(nonce), Payload { msg: &sealed[header..], aad: &aad })
             .map_err(|_| SealProblem::Tampered)
     }
 }
 
-/// How one record is sealed: its format, the cipher and nonce keys derived for its purpose
-/// (from the salon key, and her own key in format 2), and her key's id.
-struct Sealing {
+/// How one record is sealed: its format, its purpose, the salon key of its epoch and, in
+/// format 2, her own key. The cipher and nonce keys are derived from them when needed (opening
+/// needs no nonce key).
+struct Sealing<'a> {
     format: u8,
     purpose: &'static [u8],
-    cipher: [u8; 32],
-    nonce_key: [u8; 32],
-    key_id: Option<DocKeyId>,
+    salon_key: &'a [u8; 32],
+    her: Option<&'a DocKey>,
 }
 
-impl Sealing {
-    fn new(salon_key: &SalonKey, purpose: &'static [u8], her: Option<&DocKey>) -> Sealing {
-        let key = &salon_key.bytes;
-        match her {
-            None => Sealing {
-                format: FORMAT,
-                purpose,
-                cipher: prf(key, &[b"meike/subkey/v1", purpose]),
-                nonce_key: prf(key, &[b"meike/nonce-key/v1", purpose]),
-                key_id: None,
-            },
-            Some(her) => Sealing {
-                format: FORMAT_CUSTOMER,
-                purpose,
-                cipher: prf(key, &[b"meike/doc-subkey/v2", purpose, &her.bytes]),
-                nonce_key: prf(key, &[b"meike/doc-nonce-key/v2", purpose, &her.bytes]),
-                key_id: Some(her.id()),
-            },
+impl<'a> Sealing<'a> {
+    fn new(salon_key: &'a SalonKey, purpose: &'static [u8], her: Option<&'a DocKey>) -> Sealing<'a> {
+        let format = if her.is_some() { FORMAT_CUSTOMER } else { FORMAT };
+        Sealing { format, purpose, salon_key: &salon_key.bytes, her }
+    }
+
+    fn cipher(&self) -> [u8; 32] {
+        match self.her {
+            None => prf(self.salon_key, &[b"meike/subkey/v1", self.purpose]),
+            Some(her) => prf(self.salon_key, &[b"meike/doc-subkey/v2", self.purpose, &her.bytes]),
         }
+    }
+
+    fn nonce_key(&self) -> [u8; 32] {
+        match self.her {
+            None => prf(self.salon_key, &[b"meike/nonce-key/v1", self.purpose]),
+            Some(her) => prf(self.salon_key, &[b"meike/doc-nonce-key/v2", self.purpose, &her.bytes]),
+        }
+    }
+
+    fn key_id(&self) -> Option<DocKeyId> {
+        self.her.map(|her| her.id)
     }
 
     /// The associated data: what the record is, the salon, its document (or photo), the key
     /// epoch, and in format 2 her key's id.
     fn associated(&self, salon: &SalonId, subject: &[u8], epoch: u32) -> Vec<u8> {
         let kind = self.purpose;
-        match (self.format, self.key_id) {
+        match (self.format, self.key_id()) {
             (FORMAT_CUSTOMER, Some(id)) => associated_parts(&[
                 b"meike/sealed/v2",
                 kind,
@@ -335,6 +338,8 @@ impl Sealing {
 #[derive(Clone, PartialEq, Eq)]
 pub struct DocKey {
     bytes: [u8; 32],
+    /// Derived from `bytes` once: every record opened looks her key up by it.
+    id: DocKeyId,
 }
 
 /// The public id of a customer's key, in the header of what it seals (one-way: it tells
@@ -345,14 +350,14 @@ pub struct DocKeyId(pub [u8; DOC_KEY_ID_BYTES]);
 impl DocKey {
     /// Her key from 32 random bytes, or as kept on a device.
     pub fn new(bytes: [u8; 32]) -> Self {
-        DocKey { bytes }
+        let full = prf(&bytes, &[b"meike/doc-key-id/v1"]);
+        let mut id = [0; DOC_KEY_ID_BYTES];
+        id.copy_from_slice(&full[..DOC_KEY_ID_BYTES]);
+        DocKey { bytes, id: DocKeyId(id) }
     }
 
     pub fn id(&self) -> DocKeyId {
-        let full = prf(&self.bytes, &[b"meike/doc-key-id/v1"]);
-        let mut id = [0; DOC_KEY_ID_BYTES];
-        id.copy_from_slice(&full[..DOC_KEY_ID_BYTES]);
-        DocKeyId(id)
+        self.id
     }
 
     /// The bytes, for keeping her key on this device.

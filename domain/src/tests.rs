@@ -786,13 +786,25 @@ proptest! {
     ) {
         let _ = ClientMsg::decode(&noise);
         let _ = ServerMsg::decode(&noise);
+        let _ = crate::wire::PairReply::decode(&noise);
+        // Sealed records of every format, cut or garbled: opening says why, never panics.
+        let ring = crate::crypto::Keyring::new(crate::crypto::SalonKey::new([1; 32]));
+        let (demo, doc) = (SalonId::parse("demo").expect("salon"), crate::ids::DocId::parse("c-1").expect("doc"));
+        let hers = [crate::crypto::DocKey::new([2; 32])];
+        for format in [0u8, 1, 2, 3, 4] {
+            let record = [&crate::crypto::MAGIC[..], &[format], &noise].concat();
+            prop_assert!(ring.open_change(&demo, &doc, &hers, &record).is_err());
+            prop_assert!(ring.open_doc_key(&demo, &doc, &record).is_err());
+            prop_assert!(ring.open_blob(&demo, &crate::blob::BlobHash::of(b"x"), &hers, &record).is_err());
+        }
         let mut with_version = noise.clone();
         with_version.insert(0, PROTOCOL_VERSION);
         let _ = ClientMsg::decode(&with_version);
         let _ = ServerMsg::decode(&with_version);
-        let client_frames = 3;
+        let client_frames = 4;
         let valid = [
             ClientMsg::Push { batch: 3, changes: vec![wire_change("c-1", 1, 20), wire_change("c-2", 2, 5)] }.encode(),
+            ClientMsg::PairOffer { rendezvous: "K7QX".into(), msg: vec![7; 33] }.encode(),
             ClientMsg::Hello {
                 salon: SalonId::parse("demo").expect("salon"),
                 credential: Credential::Device { token: "tok".into() },
@@ -815,6 +827,7 @@ proptest! {
             let short = &frame[..cut % (frame.len() + 1)];
             let _ = ClientMsg::decode(short);
             let _ = ServerMsg::decode(short);
+            let _ = crate::wire::PairReply::decode(&bent);
             // A device's frame with anything after it is refused, not half-read.
             let long = [&frame[..], &noise[..]].concat();
             let _ = ServerMsg::decode(&long);

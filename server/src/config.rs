@@ -18,6 +18,9 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// Salon ids with their setup secrets in clear text, as configured.
     pub salons: Vec<(SalonId, String)>,
+    /// The salons file they were read from, if any: read again when a device names a salon
+    /// the relay does not know yet (`meike-relay salon add` appends to it while it runs).
+    pub salons_file: Option<PathBuf>,
     /// The certificate chain and private key (PEM files) to serve HTTPS with; plain HTTP
     /// without them.
     pub tls: Option<(PathBuf, PathBuf)>,
@@ -87,6 +90,34 @@ pub fn load_or_create_salons_file(path: &Path) -> Result<Vec<(SalonId, String)>,
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// Adds a salon to the salons file at `path` (created if missing, readable by the relay's
+/// user only) under a fresh setup secret, which it returns. A salon already there is refused.
+pub fn add_salon(path: &Path, salon: &SalonId) -> Result<String, AppError> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => return Err(error.into()),
+    };
+    let known = existing
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+        .map(parse_salon_entry)
+        .collect::<Result<Vec<_>, _>>()?;
+    if known.iter().any(|(id, _)| id == salon) {
+        return Err(AppError::Config(format!("salon {salon} already exists")));
+    }
+    let secret = random_secret()?;
+    let line = format!("{salon}={secret}\n");
+    if existing.is_empty() {
+        write_new_secret_file(path, &line)?;
+    } else {
+        let separator = if existing.ends_with('\n') { "" } else { "\n" };
+        let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+        file.write_all(format!("{separator}{line}").as_bytes())?;
+    }
+    Ok(secret)
 }
 
 /// 128 bits from the operating system's generator, as 32 hex digits: setup secrets and the

@@ -29,7 +29,7 @@ mod store;
 pub mod tls;
 
 pub use auth::Salons;
-pub use config::{Config, load_or_create_salons_file, parse_salon_entry, parse_salon_list, random_secret};
+pub use config::{Config, add_salon, load_or_create_salons_file, parse_salon_entry, parse_salon_list, random_secret};
 pub use error::AppError;
 pub use pairing::PairRefusal;
 pub use socket::now_ms;

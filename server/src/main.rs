@@ -15,6 +15,7 @@ usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--sal
                    [--tls-cert <chain.pem> --tls-key <key.pem>]
                    [--max-sockets-per-address N] [--max-sockets-per-salon N] [--max-mb-per-salon N]
        meike-relay invite <salon> [--role <role>] [--name <name>] [--data-dir <path>]
+       meike-relay salon add <salon> [--data-dir <path>]
 
   --addr      address to listen on (default 127.0.0.1:8787; port 0 picks a free port)
   --data-dir  where relay.sqlite3 and salons.txt live (default data)
@@ -29,7 +30,8 @@ usage: meike-relay [--addr <ip:port>] [--data-dir <path>] [--dist <path>] [--sal
 An address with 20 refused logins in a minute is turned away until the minute has passed.
 
 Salons may also come from MEIKE_SALONS=\"id=secret,id2=secret2\". With none configured, the relay
-reads <data-dir>/salons.txt, creating it with a random demo salon on first start.
+reads <data-dir>/salons.txt, creating it with a random demo salon on first start; `salon add`
+adds a salon there under a fresh setup secret (a running relay picks it up at once).
 A salon's setup link (printed until it is used) pairs its first device as the owner's; that
 device invites the others from 设置 → 邀请设备. `invite` makes a single-use invite valid for ten
 minutes (role owner, manager, consultant, beautician or front_desk; default owner), for when no
@@ -48,6 +50,10 @@ async fn main() -> anyhow::Result<()> {
     if args.peek().map(String::as_str) == Some("invite") {
         args.next();
         return invite(args).await;
+    }
+    if args.peek().map(String::as_str) == Some("salon") {
+        args.next();
+        return add_salon(args);
     }
     let Some((config, limits)) = config_from_args(args)? else {
         println!("{USAGE}");
@@ -91,6 +97,31 @@ async fn main() -> anyhow::Result<()> {
         None => server::serve(listener, state, shutdown_requested()).await?,
     }
     tracing::info!("relay stopped");
+    Ok(())
+}
+
+/// `meike-relay salon add <salon>`: adds a salon to `<data-dir>/salons.txt` under a fresh
+/// setup secret and prints its setup link (a running relay picks the salon up at once).
+fn add_salon(mut args: impl Iterator<Item = String>) -> anyhow::Result<()> {
+    if args.next().as_deref() != Some("add") {
+        bail!("usage: meike-relay salon add <salon> [--data-dir <path>]");
+    }
+    let salon = args.next().context("salon add needs a salon id (lower-case letters, digits, - and _)")?;
+    let salon = domain::ids::SalonId::parse(&salon)
+        .map_err(|_| anyhow::anyhow!("{salon:?} is not a salon id: lower-case letters, digits, - and _"))?;
+    let mut data_dir = PathBuf::from("data");
+    while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--data-dir" => data_dir = PathBuf::from(args.next().context("--data-dir needs a value")?),
+            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
+        }
+    }
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let path = data_dir.join("salons.txt");
+    let secret = server::add_salon(&path, &salon).with_context(|| format!("adding to {}", path.display()))?;
+    println!("salon {salon} added to {}", path.display());
+    println!("set up {salon}: open <the relay's address>/#join={salon}:{secret} on the salon's first device");
+    println!("(it pairs that one device, as the owner's; the relay picks the salon up without a restart)");
     Ok(())
 }
 
@@ -177,10 +208,12 @@ fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Op
     if let Ok(list) = std::env::var("MEIKE_SALONS") {
         salons.extend(server::parse_salon_list(&list)?);
     }
+    let mut salons_file = None;
     if salons.is_empty() {
         std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
         let path = data_dir.join("salons.txt");
         salons = server::load_or_create_salons_file(&path).with_context(|| format!("reading {}", path.display()))?;
+        salons_file = Some(path);
     }
     for (i, (salon, _)) in salons.iter().enumerate() {
         if salons[..i].iter().any(|(earlier, _)| earlier == salon) {
@@ -192,7 +225,7 @@ fn config_from_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Op
         (None, None) => None,
         _ => bail!("--tls-cert and --tls-key go together"),
     };
-    Ok(Some((Config { addr, data_dir, dist_dir, salons, tls }, limits)))
+    Ok(Some((Config { addr, data_dir, dist_dir, salons, salons_file, tls }, limits)))
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers and containers send).

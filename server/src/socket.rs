@@ -233,7 +233,7 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
 /// Checks a `Hello`'s credential: a paired device's own token, or a new device's invite (the
 /// setup secret for a salon's first device), which pairs it.
 async fn identify(state: &AppState, salon: &SalonId, credential: Credential) -> Result<(DeviceInfo, [u8; 32]), End> {
-    if !state.salons().contains(salon) {
+    if !state.knows_salon(salon) {
         return Err(End::Refused(ErrorCode::Unauthorized));
     }
     match credential {

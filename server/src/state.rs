@@ -114,7 +114,11 @@ impl Default for Timeouts {
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<dyn ChangeStore>,
-    salons: Arc<Salons>,
+    salons: Arc<std::sync::RwLock<Arc<Salons>>>,
+    /// Where the salons came from, read again (at most once a second) when a device names a
+    /// salon not known yet, so a salon added while the relay runs works at once.
+    salons_file: Option<Arc<Path>>,
+    salons_read: Arc<Mutex<Option<Instant>>>,
     dist_dir: Arc<Path>,
     /// One channel of new heads per salon, created when its first device connects. Entries
     /// are never removed: there is one per configured salon at most.
@@ -132,7 +136,9 @@ impl AppState {
     pub fn new(store: Arc<dyn ChangeStore>, salons: Salons, dist_dir: impl Into<PathBuf>) -> Self {
         AppState {
             store,
-            salons: Arc::new(salons),
+            salons: Arc::new(std::sync::RwLock::new(Arc::new(salons))),
+            salons_file: None,
+            salons_read: Arc::default(),
             dist_dir: Arc::from(dist_dir.into()),
             announcements: Arc::default(),
             shutdown: Arc::new(watch::Sender::new(false)),
@@ -153,7 +159,8 @@ impl AppState {
         std::fs::create_dir_all(&config.data_dir)?;
         let store = SqliteStore::open(&config.database_path())?;
         let salons = Salons::new(config.salons.iter().cloned());
-        Ok(AppState::new(Arc::new(store), salons, config.dist_dir.clone()))
+        let state = AppState::new(Arc::new(store), salons, config.dist_dir.clone());
+        Ok(AppState { salons_file: config.salons_file.as_deref().map(Arc::from), ..state })
     }
 
     pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
@@ -233,8 +240,36 @@ impl AppState {
         self.store.as_ref()
     }
 
-    pub fn salons(&self) -> &Salons {
-        &self.salons
+    pub fn salons(&self) -> Arc<Salons> {
+        Arc::clone(&self.salons.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Whether `salon` may use this relay: configured, or added to the salons file since it
+    /// was last read (read again at most once a second, so unknown names cost nothing much).
+    pub(crate) fn knows_salon(&self, salon: &SalonId) -> bool {
+        if self.salons().contains(salon) {
+            return true;
+        }
+        let Some(path) = &self.salons_file else { return false };
+        {
+            let mut read = self.salons_read.lock().unwrap_or_else(PoisonError::into_inner);
+            if read.is_some_and(|at| at.elapsed() < Duration::from_secs(1)) {
+                return false;
+            }
+            *read = Some(Instant::now());
+        }
+        match crate::config::load_or_create_salons_file(path) {
+            Ok(entries) => {
+                let salons = Arc::new(Salons::new(entries));
+                let known = salons.contains(salon);
+                *self.salons.write().unwrap_or_else(PoisonError::into_inner) = salons;
+                known
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the salons file could not be read again");
+                false
+            }
+        }
     }
 
     pub fn dist_dir(&self) -> &Path {

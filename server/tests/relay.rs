@@ -55,8 +55,31 @@ impl Relay {
             data_dir: dir.join("data"),
             dist_dir: dir.join("dist"),
             salons: vec![(salon("alpha"), ALPHA_TOKEN.to_owned()), (salon("beta"), BETA_TOKEN.to_owned())],
+            salons_file: None,
             tls: None,
         };
+        Relay::serve(config, timeouts, limits).await
+    }
+
+    /// A relay whose salons come from `<dir>/data/salons.txt`, as `meike-relay` without
+    /// `--salon` runs.
+    async fn start_from_salons_file(dir: &Path) -> Relay {
+        let data_dir = dir.join("data");
+        std::fs::create_dir_all(&data_dir).expect("data dir");
+        let file = data_dir.join("salons.txt");
+        let salons = server::load_or_create_salons_file(&file).expect("salons file");
+        let config = Config {
+            addr: "127.0.0.1:0".parse().expect("address"),
+            data_dir,
+            dist_dir: dir.join("dist"),
+            salons,
+            salons_file: Some(file),
+            tls: None,
+        };
+        Relay::serve(config, Timeouts::default(), Limits::default()).await
+    }
+
+    async fn serve(config: Config, timeouts: Timeouts, limits: Limits) -> Relay {
         let state = AppState::open(&config).expect("relay state opens").with_timeouts(timeouts).with_limits(limits);
         let listener = tokio::net::TcpListener::bind(config.addr).await.expect("listener binds");
         let addr = listener.local_addr().expect("bound address");
@@ -1179,6 +1202,29 @@ async fn a_salon_over_its_storage_quota_is_refused_clearly_and_keeps_what_it_sto
     assert_eq!(recv_reply(&mut owner).await, ServerMsg::Erased { doc: stored[0].doc.clone() });
     push(&mut owner, 4, vec![change("c-b", 4, 2_500)]).await;
     drop((owner, beta));
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_salon_added_while_the_relay_runs_can_set_up_its_first_device_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let relay = Relay::start_from_salons_file(dir.path()).await;
+    let file = dir.path().join("data/salons.txt");
+    // Not there yet: refused.
+    let (_, early) = hello_answer(&relay, "gamma", invite_with("anything", "early-token")).await;
+    assert_eq!(early, ServerMsg::Error { code: ErrorCode::Unauthorized });
+
+    // `meike-relay salon add gamma` while the relay runs (a second later, as an operator
+    // would): its setup link works at once, as the owner's, and once.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let secret = server::add_salon(&file, &salon("gamma")).expect("added");
+    assert!(std::fs::read_to_string(&file).expect("file").contains(&format!("gamma={secret}")));
+    let (_owner, welcome) = hello_answer(&relay, "gamma", invite_with(&secret, "gamma-owner")).await;
+    assert!(matches!(welcome, ServerMsg::Welcome { role: Role::Owner, .. }), "{welcome:?}");
+    let (_, second) = hello_answer(&relay, "gamma", invite_with(&secret, "second-token")).await;
+    assert_eq!(second, ServerMsg::Error { code: ErrorCode::InviteInvalid });
+    // Added twice: refused, and the first secret still stands.
+    assert!(server::add_salon(&file, &salon("gamma")).is_err());
     relay.stop().await;
 }
 

@@ -50,6 +50,7 @@ async fn the_relay_serves_https_and_a_stalled_or_plain_client_holds_nobody_up() 
         data_dir: dir.path().join("data"),
         dist_dir: dir.path().join("dist"),
         salons: vec![(domain::ids::SalonId::parse("alpha").expect("salon"), "alpha-secret".to_owned())],
+        salons_file: None,
         tls: Some((cert.clone(), key.clone())),
     };
     let tls = server::tls::server_config(&cert, &key).expect("TLS configuration");
