@@ -345,10 +345,36 @@ impl Driver {
 }
 
 /// A headless Chromium with its own profile: its own IndexedDB, cache and service worker.
+/// Dropping it (after `close`, or when a test fails) kills every process of its profile:
+/// Chromium's processes can outlive chromedriver's session, and leftover browsers take CPU
+/// and memory from every later test and measurement.
 pub struct Browser {
     pub client: Client,
-    _profile: tempfile::TempDir,
+    /// `None` once [`Browser::crash`] handed the profile on.
+    profile: Option<tempfile::TempDir>,
     downloads: PathBuf,
+}
+
+/// Kills every process started with this profile and waits (up to 10 s) until none is left.
+fn kill_profile(profile: &Path) -> Result<()> {
+    let flag = format!("--user-data-dir={}", profile.display());
+    std::process::Command::new("pkill").args(["-KILL", "-f", "--", &flag]).status()?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::process::Command::new("pgrep").args(["-f", "--", &flag]).stdout(Stdio::null()).status()?.success() {
+        if Instant::now() > deadline {
+            bail!("Chromium of {flag} still runs 10 s after SIGKILL");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(profile) = &self.profile {
+            let _ = kill_profile(profile.path());
+        }
+    }
 }
 
 impl Browser {
@@ -364,17 +390,10 @@ impl Browser {
     /// Kills this browser's Chromium outright (SIGKILL to every process of its profile), as a
     /// tablet whose battery dies or whose app is swiped away mid-write: no unload, no flush.
     /// Returns the profile (IndexedDB, service worker) for [`Browser::reopen`].
-    pub async fn crash(self) -> Result<tempfile::TempDir> {
-        let flag = format!("--user-data-dir={}", self._profile.path().display());
-        Command::new("pkill").args(["-KILL", "-f", "--", &flag]).status().await?;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Command::new("pgrep").args(["-f", "--", &flag]).stdout(Stdio::null()).status().await?.success() {
-            if Instant::now() > deadline {
-                bail!("Chromium of {flag} still runs 10 s after SIGKILL");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Ok(self._profile)
+    pub async fn crash(mut self) -> Result<tempfile::TempDir> {
+        let profile = self.profile.take().context("the profile was handed on already")?;
+        kill_profile(profile.path())?;
+        Ok(profile)
     }
 
     /// Opens Chromium again on a profile a crashed browser left behind.
@@ -425,7 +444,7 @@ impl Browser {
             .connect(&driver.url)
             .await
             .context("opening a Chromium session")?;
-        let browser = Browser { client, _profile: profile, downloads };
+        let browser = Browser { client, profile: Some(profile), downloads };
         browser.resize((width, height)).await?;
         Ok(browser)
     }
@@ -751,8 +770,9 @@ impl Browser {
         Ok(())
     }
 
+    /// Ends the session; dropping `self` then kills whatever of its Chromium is left.
     pub async fn close(self) -> Result<()> {
-        self.client.close().await?;
+        self.client.clone().close().await?;
         Ok(())
     }
 }

@@ -287,6 +287,13 @@ fn test(root: &Path) -> Result<()> {
             .env("MEIKE_DIST", root.join("dist")),
     )?;
     println!("\nend-to-end tests took {:.1?}", e2e_started.elapsed());
+    // Every test closes its browsers and their whole process trees, also when it fails:
+    // leftovers would take CPU and memory from every later test and measurement.
+    let left = Command::new("pgrep").args(["-f", "/usr/lib/chromium/chromium"]).output()?;
+    let left = String::from_utf8_lossy(&left.stdout).lines().count();
+    if left > 0 {
+        bail!("{left} Chromium processes were still running after the end-to-end tests");
+    }
     println!("all tests passed in {:.1?}", started.elapsed());
     Ok(())
 }
