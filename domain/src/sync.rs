@@ -124,6 +124,8 @@ pub struct PageStored {
 #[derive(Debug, Clone)]
 struct InFlight {
     batch: u64,
+    /// The bytes of its changes: they travel whole before the receipt can come.
+    bytes: usize,
     hashes: Vec<[u8; 32]>,
     outbox: Option<(u64, u64)>,
     announced: Vec<(DocId, DocKeyId)>,
@@ -152,6 +154,8 @@ pub struct SyncClient {
     blob: Option<BlobHash>,
     /// The blob in flight is being fetched (its answer is a photo, not a receipt).
     fetching_blob: bool,
+    /// The bytes of the blob in flight when it is being uploaded.
+    uploading_blob: usize,
     /// The id of this device's salon key, if it has one.
     key: Option<KeyId>,
     /// Where the device has read up to (its `seq` is the cursor), when known: sent in `Hello`
@@ -205,6 +209,7 @@ impl SyncClient {
             next_batch: 1,
             blob: None,
             fetching_blob: false,
+            uploading_blob: 0,
             key,
             at,
             pushed,
@@ -277,7 +282,24 @@ impl SyncClient {
         }
         let behind = self.pulling && self.cursor < self.head;
         let expected = if behind || (self.blob.is_some() && self.fetching_blob) { limits::MAX_PAGE_BYTES } else { 0 };
-        liveness::limit_ms(unanswered_bytes + expected)
+        // An upload travels whole before its receipt comes, whatever the relay said meanwhile
+        // (an announcement in the middle of it starts the count of unanswered bytes again).
+        let pushing = self.pushing.as_ref().map_or(0, |push| push.bytes);
+        let uploading = if self.blob.is_some() { self.uploading_blob } else { 0 };
+        liveness::limit_ms(unanswered_bytes.max(pushing + uploading) + expected)
+    }
+
+    /// True while the relay owes this device an answer: to its `Hello` or key claim, to a
+    /// pull, to the push in flight, to the blob transfer. The app's clock for the relay's
+    /// silence keeps running while this is so, also when the relay said something else
+    /// meanwhile: an announcement shows the connection was alive a moment ago, not that the
+    /// answer is coming. (Stopping the clock on any message left a device whose connection
+    /// died just after an announcement waiting for its page forever, showing it was online.)
+    pub fn awaiting_answer(&self) -> bool {
+        matches!(self.phase, Phase::Authenticating | Phase::Claiming)
+            || self.pulling
+            || self.pushing.is_some()
+            || self.blob.is_some()
     }
 
     /// The socket opened: authenticate.
@@ -428,6 +450,7 @@ impl SyncClient {
         }
         self.blob = Some(hash);
         self.fetching_blob = false;
+        self.uploading_blob = bytes.len();
         Some(ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes })
     }
 
@@ -438,6 +461,7 @@ impl SyncClient {
         }
         self.blob = Some(hash);
         self.fetching_blob = true;
+        self.uploading_blob = 0;
         Some(ClientMsg::GetBlob { hash: *hash.as_bytes() })
     }
 
@@ -493,6 +517,7 @@ impl SyncClient {
         self.next_batch += 1;
         self.pushing = Some(InFlight {
             batch,
+            bytes: taken.iter().map(|record| record.change.bytes.len()).sum(),
             hashes: taken.iter().map(|record| record.change.hash).collect(),
             outbox: keys().next().zip(keys().next_back()),
             announced: taken.iter().filter_map(|record| record.announces.clone()).collect(),
@@ -803,6 +828,38 @@ mod tests {
         // Not connected: the opening's short limit.
         client.on_close();
         assert_eq!(client.answer_limit_ms(1 << 20), liveness::QUIET_MS);
+    }
+
+    #[test]
+    fn the_relay_owes_an_answer_until_it_comes_whatever_else_it_says_meanwhile() {
+        let opening = opened(Some(KEY), 0);
+        assert!(opening.awaiting_answer(), "the welcome");
+        let mut client = ready();
+        assert!(!client.awaiting_answer(), "caught up and idle: the clock stops");
+        assert_eq!(client.on_message(ServerMsg::Announce { head: 3 }).len(), 1, "a pull");
+        assert!(client.awaiting_answer());
+        // Another device pushed meanwhile: its announcement is no answer to the pull.
+        assert!(client.on_message(ServerMsg::Announce { head: 4 }).is_empty());
+        assert!(client.awaiting_answer());
+        let doc = crate::ids::DocId::parse("c-1").expect("doc");
+        let page: Vec<SeqChange> =
+            (1..=4).map(|seq| SeqChange { seq, doc: doc.clone(), hash: [seq as u8; 32], bytes: vec![1] }).collect();
+        client.on_message(ServerMsg::Page { changes: page, head: 4 });
+        client.page_applied(PageStored { cursor: 4, keys_arrived: false });
+        assert!(!client.awaiting_answer());
+        // A big upload on poor Wi-Fi: an announcement in the middle of it starts the count of
+        // unanswered bytes again, but the upload keeps the time its bytes need.
+        let change = WireChange { doc, hash: [9; 32], bytes: vec![1; 480 << 10] };
+        client.push(&[Outgoing { change, outbox: Some(1), announces: None }]).expect("push");
+        assert!(client.awaiting_answer());
+        assert_eq!(client.answer_limit_ms(0), liveness::QUIET_MS + 30_000);
+        client.on_message(ServerMsg::Ack { batch: 1, seqs: vec![5] });
+        assert!(!client.awaiting_answer());
+        assert_eq!(client.answer_limit_ms(0), liveness::QUIET_MS);
+        // The same for a photo on its way up.
+        client.put_blob(BlobHash::of(b"photo"), vec![1; 320 << 10]).expect("put");
+        assert!(client.awaiting_answer());
+        assert_eq!(client.answer_limit_ms(0), liveness::QUIET_MS + 20_000);
     }
 
     #[test]

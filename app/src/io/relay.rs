@@ -217,6 +217,14 @@ impl Socket {
         self.unanswered_bytes.set(0);
     }
 
+    /// The relay still owes an answer (`SyncClient::awaiting_answer`) after what it just
+    /// said: its silence is timed from now.
+    fn still_waiting(&self) {
+        if self.waiting_since.get().is_none() {
+            self.waiting_since.set(Some(browser::elapsed_ms()));
+        }
+    }
+
     /// Bytes sent since the relay last said anything.
     fn unanswered_bytes(&self) -> usize {
         self.unanswered_bytes.get()
@@ -583,6 +591,12 @@ async fn session(
                         }
                         Effect::KeyMismatch => return SessionEnd::Keyless(Connection::WrongKey),
                     }
+                }
+                // An announcement is no answer to a pull, nor a page to a push: what the relay
+                // still owes is timed from now, or a connection that died just after it would
+                // go unnoticed (a device showing 在线 while it receives nothing).
+                if client.awaiting_answer() {
+                    socket.still_waiting();
                 }
                 state.set_receiving(client.was_ready() && !client.is_caught_up());
                 // "Last synced" shows minutes: the idle check every few seconds need not
