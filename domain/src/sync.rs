@@ -1,12 +1,16 @@
 //! The device side of the relay protocol as a pure state machine: the app feeds it socket
 //! events and its own progress, and sends what it returns. No sockets, no timers, no storage.
+//! The bookkeeping of a session lives here too (the push in flight with the outbox keys and
+//! key announcements it carries, photos the relay lacked, when to retry quarantined changes)
+//! and so does [`Backoff`], when to connect again: the app's sync loop only does the IO.
 
 use crate::blob::BlobHash;
-use crate::crypto::KeyId;
+use crate::crypto::{DocKeyId, KeyId};
 use crate::ids::{DocId, SalonId};
 use crate::staff::Role;
 use crate::wire::{
-    ClientMsg, Credential, DeviceInfo, ErrorCode, Position, Receipt, SeqChange, ServerMsg, WireChange, limits,
+    AfterRefusal, ClientMsg, Credential, DeviceInfo, ErrorCode, Position, Receipt, SeqChange, ServerMsg, WireChange,
+    limits,
 };
 
 /// Where the connection stands.
@@ -39,11 +43,15 @@ pub enum PairingEvent {
 pub enum Effect {
     /// Send this message to the relay.
     Send(ClientMsg),
-    /// Store these changes, then call [`SyncClient::page_applied`].
+    /// Store these changes with `cursor_after` in one transaction, then call
+    /// [`SyncClient::page_applied`]. (A page that brings nothing and leaves the cursor where it
+    /// is, the idle check's answer, is not handed over: there is nothing to store.)
     Apply { changes: Vec<SeqChange>, cursor_after: u64 },
-    /// The relay stored push `batch`: drop its changes from the outbox, keep `receipt` (the
-    /// newest change of the batch) for the next `Hello`, then offer the next push.
-    Acknowledged { batch: u64, receipt: Option<Receipt> },
+    /// The relay stored the push in flight: keep `receipt` (the newest change of the batch)
+    /// for the next `Hello`, mark the customers' keys in `announced` as at the relay, drop the
+    /// outbox entries with keys `outbox` (first and last, inclusive; none when the push held
+    /// only key records), then offer the next push.
+    Acknowledged { receipt: Option<Receipt>, outbox: Option<(u64, u64)>, announced: Vec<(DocId, DocKeyId)> },
     /// The relay knows this device as `device` with `role`. After pairing with an invite the
     /// app keeps its own token as its credential from now on (the invite is used up).
     Paired { device: u64, role: Role },
@@ -53,6 +61,10 @@ pub enum Effect {
     Devices(Vec<DeviceInfo>),
     /// Offer local changes with [`SyncClient::push`] if the outbox has any.
     PushIfPending,
+    /// Try the changes kept in quarantine again, and store those that open now: on every
+    /// connection (a newer app's change may open after an update, a damaged device's never)
+    /// and after a page that brought a customer's key (her changes that came first open now).
+    RetryQuarantined,
     /// Send the erasures made on this device that the relay has not confirmed yet
     /// ([`ClientMsg::Erase`], through [`SyncClient::request`]).
     ErasuresIfPending,
@@ -67,7 +79,8 @@ pub enum Effect {
     /// The blob asked for: its bytes (checked against its name), or `None` when the relay
     /// does not have it yet or sent bytes that are not it.
     BlobArrived { hash: BlobHash, bytes: Option<Vec<u8>> },
-    /// Offer the next blob transfer with [`SyncClient::put_blob`] / [`SyncClient::get_blob`].
+    /// Offer the next blob transfer with [`SyncClient::put_blob`] / [`SyncClient::get_blob`]:
+    /// uploads first, then the photo [`SyncClient::next_fetch`] picks from those wanted.
     BlobsIfPending,
     /// The salon has no key and neither has this device: make one (random), keep it, and
     /// claim it with [`SyncClient::claim`].
@@ -88,6 +101,40 @@ pub enum Effect {
     RelayForgot,
 }
 
+/// One record to push: a local change from the outbox (`outbox` is its key there), or her
+/// key's record, which goes just before the first change sealed under it (`announces` names
+/// her document and key, to be marked as at the relay once acknowledged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub change: WireChange,
+    pub outbox: Option<u64>,
+    pub announces: Option<(DocId, DocKeyId)>,
+}
+
+/// What the app reports once it stored a page ([`Effect::Apply`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageStored {
+    /// The cursor stored with the page: the `cursor_after` of the `Apply`.
+    pub cursor: u64,
+    /// A customer's key came with the page: her changes kept aside for want of it may open.
+    pub keys_arrived: bool,
+}
+
+/// The push waiting for its acknowledgement: what to drop and mark once the relay has it.
+#[derive(Debug, Clone)]
+struct InFlight {
+    batch: u64,
+    /// The bytes of its changes: they travel whole before the receipt can come.
+    bytes: usize,
+    hashes: Vec<[u8; 32]>,
+    outbox: Option<(u64, u64)>,
+    announced: Vec<(DocId, DocKeyId)>,
+}
+
+/// Photos the relay lacked that are kept out of [`SyncClient::next_fetch`] at most; past this
+/// many the list starts over (asking again is harmless, a list without end is not).
+const MISSING_KEPT: usize = 1_000;
+
 /// Per-connection protocol state of one device.
 #[derive(Debug, Clone)]
 pub struct SyncClient {
@@ -99,14 +146,16 @@ pub struct SyncClient {
     /// Highest sequence number the relay has told us about.
     head: u64,
     pulling: bool,
-    /// The push waiting for its acknowledgement, with its changes' hashes.
-    pushing: Option<(u64, Vec<[u8; 32]>)>,
+    /// The push waiting for its acknowledgement.
+    pushing: Option<InFlight>,
     next_batch: u64,
     /// The one blob transfer in flight (photos are large: one at a time keeps frames small
     /// and lets changes pass between them).
     blob: Option<BlobHash>,
     /// The blob in flight is being fetched (its answer is a photo, not a receipt).
     fetching_blob: bool,
+    /// The bytes of the blob in flight when it is being uploaded.
+    uploading_blob: usize,
     /// The id of this device's salon key, if it has one.
     key: Option<KeyId>,
     /// Where the device has read up to (its `seq` is the cursor), when known: sent in `Hello`
@@ -116,6 +165,11 @@ pub struct SyncClient {
     pushed: Option<Receipt>,
     /// The salon's key id as the relay last said.
     salon_key: Option<KeyId>,
+    /// This connection got as far as syncing (the relay is reachable and takes this device).
+    was_ready: bool,
+    /// Photos the relay did not have when asked (none yet, or bytes that were not them): not
+    /// asked for again until something changes, a page stored or the next tick.
+    missing: Vec<BlobHash>,
 }
 
 /// How long a device waits for the relay's answer before it calls the connection lost.
@@ -155,10 +209,13 @@ impl SyncClient {
             next_batch: 1,
             blob: None,
             fetching_blob: false,
+            uploading_blob: 0,
             key,
             at,
             pushed,
             salon_key: None,
+            was_ready: false,
+            missing: Vec::new(),
         }
     }
 
@@ -187,7 +244,9 @@ impl SyncClient {
 
     fn ready(&mut self) -> Vec<Effect> {
         self.phase = Phase::Ready;
+        self.was_ready = true;
         let mut effects: Vec<Effect> = self.pull_if_behind().into_iter().map(Effect::Send).collect();
+        effects.push(Effect::RetryQuarantined);
         effects.push(Effect::PushIfPending);
         effects.push(Effect::ErasuresIfPending);
         effects.push(Effect::BlobsIfPending);
@@ -200,6 +259,12 @@ impl SyncClient {
 
     pub fn cursor(&self) -> u64 {
         self.cursor
+    }
+
+    /// True once this connection got as far as syncing; the next one then starts from the
+    /// shortest wait ([`Ended::Lost`]).
+    pub fn was_ready(&self) -> bool {
+        self.was_ready
     }
 
     /// True when everything the relay has announced is stored here and no push is waiting
@@ -217,12 +282,30 @@ impl SyncClient {
         }
         let behind = self.pulling && self.cursor < self.head;
         let expected = if behind || (self.blob.is_some() && self.fetching_blob) { limits::MAX_PAGE_BYTES } else { 0 };
-        liveness::limit_ms(unanswered_bytes + expected)
+        // An upload travels whole before its receipt comes, whatever the relay said meanwhile
+        // (an announcement in the middle of it starts the count of unanswered bytes again).
+        let pushing = self.pushing.as_ref().map_or(0, |push| push.bytes);
+        let uploading = if self.blob.is_some() { self.uploading_blob } else { 0 };
+        liveness::limit_ms(unanswered_bytes.max(pushing + uploading) + expected)
+    }
+
+    /// True while the relay owes this device an answer: to its `Hello` or key claim, to a
+    /// pull, to the push in flight, to the blob transfer. The app's clock for the relay's
+    /// silence keeps running while this is so, also when the relay said something else
+    /// meanwhile: an announcement shows the connection was alive a moment ago, not that the
+    /// answer is coming. (Stopping the clock on any message left a device whose connection
+    /// died just after an announcement waiting for its page forever, showing it was online.)
+    pub fn awaiting_answer(&self) -> bool {
+        matches!(self.phase, Phase::Authenticating | Phase::Claiming)
+            || self.pulling
+            || self.pushing.is_some()
+            || self.blob.is_some()
     }
 
     /// The socket opened: authenticate.
     pub fn on_open(&mut self) -> ClientMsg {
         self.phase = Phase::Authenticating;
+        self.was_ready = false;
         self.pulling = false;
         self.pushing = None;
         self.blob = None;
@@ -308,20 +391,25 @@ impl SyncClient {
                 let last = changes.last().map(|c| c.seq);
                 // An empty page means nothing above the cursor exists: we are at the head.
                 let cursor_after = last.unwrap_or(self.head).max(self.cursor);
+                if changes.is_empty() && cursor_after <= self.cursor {
+                    // The idle check's answer, or a page at the head: nothing to store.
+                    self.pulling = false;
+                    return self.pull_if_behind().into_iter().map(Effect::Send).collect();
+                }
                 vec![Effect::Apply { changes, cursor_after }]
             }
-            ServerMsg::Ack { batch, seqs } if self.pushing.as_ref().is_some_and(|(b, _)| *b == batch) => {
-                let hashes = self.pushing.take().map(|(_, hashes)| hashes).unwrap_or_default();
+            ServerMsg::Ack { batch, seqs } if self.pushing.as_ref().is_some_and(|f| f.batch == batch) => {
+                let Some(done) = self.pushing.take() else { return Vec::new() };
                 let receipt = seqs
                     .iter()
-                    .zip(&hashes)
+                    .zip(&done.hashes)
                     .max_by_key(|(seq, _)| **seq)
                     .map(|(&seq, &hash)| Receipt { seq, hash })
                     .filter(|newest| self.pushed.is_none_or(|kept| newest.seq > kept.seq));
                 if receipt.is_some() {
                     self.pushed = receipt;
                 }
-                vec![Effect::Acknowledged { batch, receipt }]
+                vec![Effect::Acknowledged { receipt, outbox: done.outbox, announced: done.announced }]
             }
             // An acknowledgement for a batch we no longer wait for (sent before a reconnect):
             // harmless, the outbox still holds those changes and re-pushing them is a no-op.
@@ -362,6 +450,7 @@ impl SyncClient {
         }
         self.blob = Some(hash);
         self.fetching_blob = false;
+        self.uploading_blob = bytes.len();
         Some(ClientMsg::PutBlob { hash: *hash.as_bytes(), bytes })
     }
 
@@ -372,7 +461,13 @@ impl SyncClient {
         }
         self.blob = Some(hash);
         self.fetching_blob = true;
+        self.uploading_blob = 0;
         Some(ClientMsg::GetBlob { hash: *hash.as_bytes() })
+    }
+
+    /// True while a push waits for its acknowledgement (the next waits for it).
+    pub fn push_in_flight(&self) -> bool {
+        self.pushing.is_some()
     }
 
     /// True while a blob transfer waits for its answer.
@@ -380,34 +475,80 @@ impl SyncClient {
         self.blob.is_some()
     }
 
-    /// The app stored a page's changes up to `cursor`.
-    pub fn page_applied(&mut self, cursor: u64) -> Option<ClientMsg> {
+    /// The app stored a page (and its cursor). Then: the quarantine is tried again when a
+    /// customer's key came with it, photos are looked for again (new documents may refer to
+    /// some, and one the relay lacked may be there now), and the next page is asked for while
+    /// the relay has more.
+    pub fn page_applied(&mut self, stored: PageStored) -> Vec<Effect> {
         self.pulling = false;
-        self.cursor = self.cursor.max(cursor);
-        self.pull_if_behind()
+        self.cursor = self.cursor.max(stored.cursor);
+        self.missing.clear();
+        let mut effects = Vec::new();
+        if stored.keys_arrived {
+            effects.push(Effect::RetryQuarantined);
+        }
+        effects.push(Effect::BlobsIfPending);
+        effects.extend(self.pull_if_behind().map(Effect::Send));
+        effects
     }
 
-    /// Offers outbox changes (oldest first). Returns the push to send and its batch number, or
-    /// `None` when not connected, a push is already waiting, or there is nothing to send.
-    /// Takes as many changes as fit the protocol limits; the caller removes exactly those
-    /// (the returned count) from its outbox once acknowledged.
-    pub fn push(&mut self, pending: &[WireChange]) -> Option<(ClientMsg, u64, usize)> {
+    /// Offers outbox records (oldest first). Returns the push to send, or `None` when not
+    /// connected, a push is already waiting, or there is nothing to send. Takes as many
+    /// records as fit the protocol limits and keeps their outbox keys and announcements, which
+    /// [`Effect::Acknowledged`] hands back once the relay stored them.
+    pub fn push(&mut self, pending: &[Outgoing]) -> Option<ClientMsg> {
         if self.phase != Phase::Ready || self.pushing.is_some() || pending.is_empty() {
             return None;
         }
         let mut bytes = 0;
         let mut count = 0;
-        for change in pending.iter().take(limits::MAX_PUSH_CHANGES) {
-            bytes += change.bytes.len() + 64;
+        for record in pending.iter().take(limits::MAX_PUSH_CHANGES) {
+            bytes += record.change.bytes.len() + 64;
             if count > 0 && bytes > limits::MAX_PUSH_BYTES {
                 break;
             }
             count += 1;
         }
+        let taken = &pending[..count];
+        // A push takes a run of the oldest outbox entries, and newer entries always get larger
+        // keys: the first and last key name exactly the entries pushed.
+        let keys = || taken.iter().filter_map(|record| record.outbox);
         let batch = self.next_batch;
         self.next_batch += 1;
-        self.pushing = Some((batch, pending[..count].iter().map(|c| c.hash).collect()));
-        Some((ClientMsg::Push { batch, changes: pending[..count].to_vec() }, batch, count))
+        self.pushing = Some(InFlight {
+            batch,
+            bytes: taken.iter().map(|record| record.change.bytes.len()).sum(),
+            hashes: taken.iter().map(|record| record.change.hash).collect(),
+            outbox: keys().next().zip(keys().next_back()),
+            announced: taken.iter().filter_map(|record| record.announces.clone()).collect(),
+        });
+        Some(ClientMsg::Push { batch, changes: taken.iter().map(|record| record.change.clone()).collect() })
+    }
+
+    /// The photo to fetch next among those documents refer to and this device lacks (`wanted`,
+    /// by the app's names): the first the relay did not lack when last asked. Asking for the
+    /// same missing photo again and again would keep the others from ever being asked for.
+    pub fn next_fetch(&self, wanted: &[BlobHash]) -> Option<BlobHash> {
+        wanted.iter().find(|photo| !self.missing.contains(photo)).copied()
+    }
+
+    /// The relay did not have `photo` when asked (its device has not uploaded it yet), or sent
+    /// bytes that are not it: not asked for again until something changes.
+    pub fn blob_missing(&mut self, photo: BlobHash) {
+        if self.missing.contains(&photo) {
+            return;
+        }
+        if self.missing.len() >= MISSING_KEPT {
+            self.missing.clear();
+        }
+        self.missing.push(photo);
+    }
+
+    /// The app's timer fired (every few seconds): a photo the relay lacked a moment ago may have
+    /// been uploaded since (its device uploads without announcing), so all are asked for again
+    /// at this slow pace.
+    pub fn tick(&mut self) {
+        self.missing.clear();
     }
 
     /// Sends a management request ([`ClientMsg::Invite`], [`ClientMsg::ListDevices`],
@@ -443,6 +584,99 @@ impl SyncClient {
         }
         self.pulling = true;
         Some(ClientMsg::Pull { since: self.cursor, limit: limits::MAX_PULL_LIMIT })
+    }
+}
+
+/// How a session with the relay ended, as far as connecting again is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The connection failed or broke. `was_ready`: it got as far as syncing
+    /// ([`SyncClient::was_ready`]), so the relay was there a moment ago.
+    Lost { was_ready: bool },
+    /// The relay refused this device; [`ErrorCode::after_refusal`] says what comes next.
+    Refused(ErrorCode),
+    /// Nothing can be sent or read until someone acts here: no salon key on this device, or
+    /// another one than the salon's.
+    Blocked,
+    /// The connection was changed here (Settings, a move to another salon).
+    Changed,
+}
+
+/// When to connect again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    Now,
+    /// After this long, or sooner when something changes (the network comes back, the salon
+    /// connection is changed).
+    After {
+        ms: u32,
+    },
+    /// Only when something changes.
+    WhenChanged,
+}
+
+/// The wait between connections: doubling from [`Backoff::MIN_MS`] to [`Backoff::MAX_MS`]
+/// while connections fail, so a relay that is down is not asked twice a second, and short
+/// again after a connection that worked. Time is the caller's: this only says how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    next_ms: u32,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Backoff {
+    /// The first wait after a connection is lost.
+    pub const MIN_MS: u32 = 500;
+    /// The longest wait between tries (also how often a device without network looks again).
+    pub const MAX_MS: u32 = 30_000;
+    /// How often a device refused for its salon's full storage at the relay tries again.
+    pub const QUOTA_RETRY_MS: u32 = 60_000;
+
+    pub fn new() -> Self {
+        Backoff { next_ms: Self::MIN_MS }
+    }
+
+    /// A session ended: when to connect again.
+    pub fn after(&mut self, ended: Ended) -> Retry {
+        match ended {
+            Ended::Lost { was_ready } => {
+                if was_ready {
+                    self.next_ms = Self::MIN_MS;
+                }
+                let wait = self.next_ms;
+                self.next_ms = self.next_ms.saturating_mul(2).min(Self::MAX_MS);
+                Retry::After { ms: wait }
+            }
+            Ended::Refused(code) => match code.after_refusal() {
+                // A busy relay, a failure at the relay, a request this device's role may not
+                // make: tried again as after a failed connection, not as after one that
+                // worked, so a relay refusing the same way every time is asked less and less.
+                AfterRefusal::Reconnect => self.after(Ended::Lost { was_ready: false }),
+                // A full salon may get room with nobody here doing anything (the operator
+                // raises its quota, a customer is erased).
+                AfterRefusal::RetryLater => {
+                    self.next_ms = Self::MIN_MS;
+                    Retry::After { ms: Self::QUOTA_RETRY_MS }
+                }
+                AfterRefusal::Stop => {
+                    self.next_ms = Self::MIN_MS;
+                    Retry::WhenChanged
+                }
+            },
+            Ended::Blocked => {
+                self.next_ms = Self::MIN_MS;
+                Retry::WhenChanged
+            }
+            Ended::Changed => {
+                self.next_ms = Self::MIN_MS;
+                Retry::Now
+            }
+        }
     }
 }
 
@@ -488,7 +722,10 @@ mod tests {
         assert_eq!(first.poll(), None, "nothing is pulled before the key is settled");
         assert_eq!(first.claim(KEY), Some(ClientMsg::ClaimKey { id: KEY.0 }));
         let effects = first.on_message(ServerMsg::SalonKey { id: KEY.0 });
-        assert_eq!(effects, [Effect::PushIfPending, Effect::ErasuresIfPending, Effect::BlobsIfPending]);
+        assert_eq!(
+            effects,
+            [Effect::RetryQuarantined, Effect::PushIfPending, Effect::ErasuresIfPending, Effect::BlobsIfPending]
+        );
         assert_eq!(first.phase(), Phase::Ready);
         // Another device claimed at the same moment and lost: it is told, and stops.
         let mut second = opened(None, 0);
@@ -568,12 +805,11 @@ mod tests {
         assert_eq!(client.answer_limit_ms(0), liveness::QUIET_MS);
         assert!(client.poll().is_some());
         assert_eq!(client.answer_limit_ms(40), liveness::QUIET_MS + 2);
-        client.on_message(ServerMsg::Page { changes: Vec::new(), head: 0 });
-        client.page_applied(0);
+        assert!(client.on_message(ServerMsg::Page { changes: Vec::new(), head: 0 }).is_empty(), "nothing to store");
         // A small push (one new customer, a month's snapshot) is not a reason to wait a minute.
         let change =
             WireChange { doc: crate::ids::DocId::parse("c-1").expect("doc"), hash: [1; 32], bytes: vec![1; 900] };
-        client.push(&[change]).expect("push");
+        client.push(&[Outgoing { change, outbox: Some(1), announces: None }]).expect("push");
         assert!(client.answer_limit_ms(2_000) < liveness::QUIET_MS + 200);
         // A full upload on poor Wi-Fi gets the time its bytes need, never more than the cap.
         assert_eq!(client.answer_limit_ms(160 * 1024), liveness::QUIET_MS + 10_000);
@@ -592,6 +828,38 @@ mod tests {
         // Not connected: the opening's short limit.
         client.on_close();
         assert_eq!(client.answer_limit_ms(1 << 20), liveness::QUIET_MS);
+    }
+
+    #[test]
+    fn the_relay_owes_an_answer_until_it_comes_whatever_else_it_says_meanwhile() {
+        let opening = opened(Some(KEY), 0);
+        assert!(opening.awaiting_answer(), "the welcome");
+        let mut client = ready();
+        assert!(!client.awaiting_answer(), "caught up and idle: the clock stops");
+        assert_eq!(client.on_message(ServerMsg::Announce { head: 3 }).len(), 1, "a pull");
+        assert!(client.awaiting_answer());
+        // Another device pushed meanwhile: its announcement is no answer to the pull.
+        assert!(client.on_message(ServerMsg::Announce { head: 4 }).is_empty());
+        assert!(client.awaiting_answer());
+        let doc = crate::ids::DocId::parse("c-1").expect("doc");
+        let page: Vec<SeqChange> =
+            (1..=4).map(|seq| SeqChange { seq, doc: doc.clone(), hash: [seq as u8; 32], bytes: vec![1] }).collect();
+        client.on_message(ServerMsg::Page { changes: page, head: 4 });
+        client.page_applied(PageStored { cursor: 4, keys_arrived: false });
+        assert!(!client.awaiting_answer());
+        // A big upload on poor Wi-Fi: an announcement in the middle of it starts the count of
+        // unanswered bytes again, but the upload keeps the time its bytes need.
+        let change = WireChange { doc, hash: [9; 32], bytes: vec![1; 480 << 10] };
+        client.push(&[Outgoing { change, outbox: Some(1), announces: None }]).expect("push");
+        assert!(client.awaiting_answer());
+        assert_eq!(client.answer_limit_ms(0), liveness::QUIET_MS + 30_000);
+        client.on_message(ServerMsg::Ack { batch: 1, seqs: vec![5] });
+        assert!(!client.awaiting_answer());
+        assert_eq!(client.answer_limit_ms(0), liveness::QUIET_MS);
+        // The same for a photo on its way up.
+        client.put_blob(BlobHash::of(b"photo"), vec![1; 320 << 10]).expect("put");
+        assert!(client.awaiting_answer());
+        assert_eq!(client.answer_limit_ms(0), liveness::QUIET_MS + 20_000);
     }
 
     #[test]

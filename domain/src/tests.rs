@@ -6,12 +6,13 @@ use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
 use crate::FieldProblem;
+use crate::blob::BlobHash;
 use crate::customer::{
     Birthday, Book, CustomerDoc, CustomerForm, CustomerNumber, CustomerSummary, Field, Gender, Name, NewCustomer,
     Phone, Profile, SearchQuery, limits, search,
 };
 use crate::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
-use crate::sync::{Effect, Phase, SyncClient};
+use crate::sync::{Backoff, Effect, Ended, Outgoing, PageStored, Phase, Retry, SyncClient};
 use crate::wire::{
     ClientMsg, Credential, ErrorCode, FrameProblem, PROTOCOL_VERSION, Receipt, SeqChange, ServerMsg, WireChange,
 };
@@ -507,7 +508,7 @@ fn wire_change(doc: &str, n: u8, len: usize) -> WireChange {
         0 => Vec::new(),
         _ => [&crate::crypto::MAGIC[..], &vec![n; len + crate::crypto::OVERHEAD_BYTES]].concat(),
     };
-    WireChange { doc: DocId::parse(doc).expect("doc id"), hash: *crate::blob::BlobHash::of(&bytes).as_bytes(), bytes }
+    WireChange { doc: DocId::parse(doc).expect("doc id"), hash: *BlobHash::of(&bytes).as_bytes(), bytes }
 }
 
 #[test]
@@ -635,17 +636,35 @@ fn seq_change(seq: u64) -> SeqChange {
     SeqChange { seq, doc: DocId::parse("c-1").expect("id"), hash: [seq as u8; 32], bytes: vec![1] }
 }
 
+/// An outbox entry under key `key`, ready to push.
+fn outgoing(change: WireChange, key: u64) -> Outgoing {
+    Outgoing { change, outbox: Some(key), announces: None }
+}
+
+/// How many changes a push carries.
+fn pushed_count(push: &ClientMsg) -> usize {
+    match push {
+        ClientMsg::Push { changes, .. } => changes.len(),
+        _ => 0,
+    }
+}
+
+fn stored(cursor: u64) -> PageStored {
+    PageStored { cursor, keys_arrived: false }
+}
+
 #[test]
 fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
     let mut c = client(3);
     assert!(matches!(c.on_open(), ClientMsg::Hello { .. }));
-    assert_eq!(c.push(&[wire_change("c-1", 1, 1)]), None, "no push before the relay welcomes us");
+    assert_eq!(c.push(&[outgoing(wire_change("c-1", 1, 1), 1)]), None, "no push before the relay welcomes us");
     let effects = c.on_message(welcome(10, Some(KEY.0)));
     assert_eq!(
         effects,
         vec![
             Effect::Paired { device: 3, role: crate::staff::Role::Beautician },
             Effect::Send(ClientMsg::Pull { since: 3, limit: 500 }),
+            Effect::RetryQuarantined,
             Effect::PushIfPending,
             Effect::ErasuresIfPending,
             Effect::BlobsIfPending
@@ -653,27 +672,61 @@ fn sync_client_authenticates_then_pulls_what_it_lacks_and_pushes() {
     );
     assert_eq!(c.phase(), Phase::Ready);
 
-    let (push, batch, count) = c.push(&[wire_change("c-1", 1, 1), wire_change("c-1", 2, 1)]).expect("push");
-    assert!(matches!(push, ClientMsg::Push { .. }));
-    assert_eq!(count, 2);
-    assert_eq!(c.push(&[wire_change("c-1", 3, 1)]), None, "one push in flight at a time");
+    let push = c.push(&[outgoing(wire_change("c-1", 1, 1), 7), outgoing(wire_change("c-1", 2, 1), 8)]).expect("push");
+    let ClientMsg::Push { batch, .. } = push else { panic!("a push: {push:?}") };
+    assert_eq!(pushed_count(&push), 2);
+    assert_eq!(c.push(&[outgoing(wire_change("c-1", 3, 1), 9)]), None, "one push in flight at a time");
 
     let effects = c.on_message(ServerMsg::Page { changes: vec![seq_change(4), seq_change(6)], head: 10 });
     assert_eq!(effects, vec![Effect::Apply { changes: vec![seq_change(4), seq_change(6)], cursor_after: 6 }]);
-    assert_eq!(c.page_applied(6), Some(ClientMsg::Pull { since: 6, limit: 500 }), "more remain below head");
+    assert_eq!(
+        c.page_applied(stored(6)),
+        [Effect::BlobsIfPending, Effect::Send(ClientMsg::Pull { since: 6, limit: 500 })],
+        "more remain below head"
+    );
     let effects = c.on_message(ServerMsg::Page { changes: vec![], head: 10 });
     assert_eq!(effects, vec![Effect::Apply { changes: vec![], cursor_after: 10 }]);
-    assert_eq!(c.page_applied(10), None);
+    assert_eq!(c.page_applied(stored(10)), [Effect::BlobsIfPending]);
 
     assert_eq!(c.on_message(ServerMsg::Ack { batch: batch + 1, seqs: vec![] }), vec![], "stale ack ignored");
     let receipt = Some(Receipt { seq: 12, hash: wire_change("c-1", 2, 1).hash });
     assert_eq!(
         c.on_message(ServerMsg::Ack { batch, seqs: vec![11, 12] }),
-        vec![Effect::Acknowledged { batch, receipt }]
+        vec![Effect::Acknowledged { receipt, outbox: Some((7, 8)), announced: vec![] }]
     );
     assert!(c.is_caught_up());
     // The next connection tells the relay the newest change it acknowledged.
     assert!(matches!(c.on_open(), ClientMsg::Hello { pushed, .. } if pushed == receipt));
+}
+
+#[test]
+fn an_acknowledgement_names_the_outbox_entries_and_key_records_of_its_push() {
+    let mut c = client(0);
+    c.on_open();
+    c.on_message(welcome(0, Some(KEY.0)));
+    let doc = DocId::parse("c-1").expect("id");
+    let her = crate::crypto::DocKey::new([4; 32]).id();
+    // Her key's record goes first (it has no outbox entry), then her changes.
+    let record = Outgoing { change: wire_change("c-1", 9, 1), outbox: None, announces: Some((doc.clone(), her)) };
+    let pending = [record, outgoing(wire_change("c-1", 1, 1), 3), outgoing(wire_change("c-1", 2, 1), 4)];
+    let push = c.push(&pending).expect("push");
+    let ClientMsg::Push { batch, changes } = push else { panic!("a push: {push:?}") };
+    assert_eq!(changes, pending.iter().map(|p| p.change.clone()).collect::<Vec<_>>());
+    let effects = c.on_message(ServerMsg::Ack { batch, seqs: vec![20, 21, 22] });
+    let receipt = Some(Receipt { seq: 22, hash: wire_change("c-1", 2, 1).hash });
+    assert_eq!(effects, [Effect::Acknowledged { receipt, outbox: Some((3, 4)), announced: vec![(doc.clone(), her)] }]);
+    // A push of key records alone removes nothing from the outbox; an older receipt is kept.
+    let only_key = Outgoing { change: wire_change("c-1", 8, 1), outbox: None, announces: Some((doc.clone(), her)) };
+    let ClientMsg::Push { batch, .. } = c.push(&[only_key]).expect("push") else { panic!("a push") };
+    let effects = c.on_message(ServerMsg::Ack { batch, seqs: vec![5] });
+    assert_eq!(effects, [Effect::Acknowledged { receipt: None, outbox: None, announced: vec![(doc, her)] }]);
+    // An acknowledgement lost with its connection: the next connection pushes the same again.
+    let ClientMsg::Push { .. } = c.push(&pending).expect("push") else { panic!("a push") };
+    c.on_close();
+    c.on_open();
+    c.on_message(welcome(22, Some(KEY.0)));
+    assert_eq!(c.on_message(ServerMsg::Ack { batch, seqs: vec![20, 21, 22] }), [], "not this connection's push");
+    assert!(c.push(&pending).is_some());
 }
 
 #[test]
@@ -682,7 +735,7 @@ fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
     c.on_open();
     assert_eq!(
         c.on_message(welcome(0, Some(KEY.0)))[1..],
-        [Effect::PushIfPending, Effect::ErasuresIfPending, Effect::BlobsIfPending]
+        [Effect::RetryQuarantined, Effect::PushIfPending, Effect::ErasuresIfPending, Effect::BlobsIfPending]
     );
     assert_eq!(
         c.on_message(ServerMsg::Announce { head: 2 }),
@@ -690,7 +743,110 @@ fn sync_client_pulls_on_announcements_but_never_twice_at_once() {
     );
     assert_eq!(c.on_message(ServerMsg::Announce { head: 3 }), vec![], "a pull is already running");
     c.on_message(ServerMsg::Page { changes: vec![seq_change(1), seq_change(2)], head: 2 });
-    assert_eq!(c.page_applied(2), Some(ClientMsg::Pull { since: 2, limit: 500 }), "the later announcement is honoured");
+    assert_eq!(
+        c.page_applied(stored(2)).last(),
+        Some(&Effect::Send(ClientMsg::Pull { since: 2, limit: 500 })),
+        "the later announcement is honoured"
+    );
+}
+
+#[test]
+fn quarantined_changes_are_retried_on_every_connection_and_when_a_page_brings_a_key() {
+    let mut c = client(0);
+    c.on_open();
+    assert!(c.on_message(welcome(4, Some(KEY.0))).contains(&Effect::RetryQuarantined));
+    c.on_message(ServerMsg::Page { changes: vec![seq_change(1), seq_change(2)], head: 4 });
+    assert!(!c.page_applied(stored(2)).contains(&Effect::RetryQuarantined), "no key came: nothing new opens");
+    c.on_message(ServerMsg::Page { changes: vec![seq_change(3), seq_change(4)], head: 4 });
+    assert_eq!(
+        c.page_applied(PageStored { cursor: 4, keys_arrived: true }),
+        [Effect::RetryQuarantined, Effect::BlobsIfPending]
+    );
+    // Not before the relay has welcomed the device: nothing is opened with a key unconfirmed.
+    let mut unsettled = client(0);
+    unsettled.on_open();
+    assert!(!unsettled.on_message(welcome(0, None)).contains(&Effect::RetryQuarantined));
+}
+
+#[test]
+fn a_photo_the_relay_lacked_is_not_asked_for_again_until_something_changes() {
+    let (a, b, c) = (BlobHash::of(b"a"), BlobHash::of(b"b"), BlobHash::of(b"c"));
+    let mut client = client(0);
+    client.on_open();
+    client.on_message(welcome(0, Some(KEY.0)));
+    assert_eq!(client.next_fetch(&[a, b, c]), Some(a));
+    client.blob_missing(a);
+    assert_eq!(client.next_fetch(&[a, b, c]), Some(b), "the others are not held up by it");
+    client.blob_missing(b);
+    client.blob_missing(c);
+    assert_eq!(client.next_fetch(&[a, b, c]), None);
+    // A tick (its device may have uploaded them meanwhile) asks again.
+    client.tick();
+    assert_eq!(client.next_fetch(&[a, b, c]), Some(a));
+    // So does a stored page (its documents may name photos, or bring news).
+    client.blob_missing(a);
+    client.on_message(ServerMsg::Page { changes: vec![seq_change(1)], head: 1 });
+    assert!(client.page_applied(stored(1)).contains(&Effect::BlobsIfPending));
+    assert_eq!(client.next_fetch(&[a, b, c]), Some(a));
+    // The idle check's empty answer is not news.
+    client.blob_missing(a);
+    assert!(client.on_message(ServerMsg::Page { changes: vec![], head: 1 }).is_empty());
+    assert_eq!(client.next_fetch(&[a, b]), Some(b));
+    // However many photos are missing, the list stays bounded: it starts over.
+    let many: Vec<BlobHash> = (0..2_500u32).map(|i| BlobHash::of(&i.to_le_bytes())).collect();
+    for photo in &many {
+        client.blob_missing(*photo);
+    }
+    assert!(client.next_fetch(&many[..2_000]).is_some());
+    assert_eq!(client.next_fetch(&many[2_000..]), None, "the newest are kept");
+}
+
+#[test]
+fn reconnecting_backs_off_while_it_fails_and_starts_short_after_a_connection_that_worked() {
+    let mut backoff = Backoff::new();
+    let lost = |backoff: &mut Backoff, was_ready| backoff.after(Ended::Lost { was_ready });
+    let waits: Vec<Retry> = (0..9).map(|_| lost(&mut backoff, false)).collect();
+    let ms = |ms| Retry::After { ms };
+    assert_eq!(
+        waits,
+        [ms(500), ms(1_000), ms(2_000), ms(4_000), ms(8_000), ms(16_000), ms(30_000), ms(30_000), ms(30_000)]
+    );
+    assert_eq!(lost(&mut backoff, true), ms(Backoff::MIN_MS), "it worked: the relay is back");
+    assert_eq!(lost(&mut backoff, false), ms(1_000));
+    // A relay that is busy or failing refuses every time: asked less and less often, like one
+    // that does not answer.
+    assert_eq!(backoff.after(Ended::Refused(ErrorCode::Busy)), ms(2_000));
+    assert_eq!(backoff.after(Ended::Refused(ErrorCode::Internal)), ms(4_000));
+    assert_eq!(backoff.after(Ended::Refused(ErrorCode::Forbidden)), ms(8_000));
+    // A full salon: once a minute, then short again.
+    assert_eq!(backoff.after(Ended::Refused(ErrorCode::QuotaExceeded)), ms(Backoff::QUOTA_RETRY_MS));
+    assert_eq!(lost(&mut backoff, false), ms(500));
+    // Refusals nobody here can clear wait for a change, as does a device without the key.
+    lost(&mut backoff, false);
+    assert_eq!(backoff.after(Ended::Refused(ErrorCode::Revoked)), Retry::WhenChanged);
+    assert_eq!(lost(&mut backoff, false), ms(500));
+    lost(&mut backoff, false);
+    assert_eq!(backoff.after(Ended::Blocked), Retry::WhenChanged);
+    assert_eq!(lost(&mut backoff, false), ms(500));
+    // A connection changed here is tried at once.
+    lost(&mut backoff, false);
+    assert_eq!(backoff.after(Ended::Changed), Retry::Now);
+    assert_eq!(lost(&mut backoff, false), ms(500));
+}
+
+#[test]
+fn sync_client_remembers_whether_the_connection_got_as_far_as_syncing() {
+    let mut c = client(0);
+    c.on_open();
+    assert!(!c.was_ready());
+    c.on_message(welcome(0, Some(KEY.0)));
+    assert!(c.was_ready());
+    c.on_close();
+    assert!(c.was_ready(), "still known once closed: the backoff asks then");
+    c.on_open();
+    assert!(!c.was_ready(), "a new connection has to get there again");
+    assert_eq!(c.on_message(ServerMsg::Error { code: ErrorCode::Busy }), [Effect::Refused(ErrorCode::Busy)]);
+    assert!(!c.was_ready());
 }
 
 #[test]
@@ -698,11 +854,11 @@ fn sync_client_forgets_in_flight_work_on_close_and_reports_refusals() {
     let mut c = client(0);
     c.on_open();
     c.on_message(welcome(0, Some(KEY.0)));
-    assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some());
+    assert!(c.push(&[outgoing(wire_change("c-1", 1, 1), 1)]).is_some());
     c.on_close();
     c.on_open();
     c.on_message(welcome(0, Some(KEY.0)));
-    assert!(c.push(&[wire_change("c-1", 1, 1)]).is_some(), "the unacknowledged change is pushed again");
+    assert!(c.push(&[outgoing(wire_change("c-1", 1, 1), 1)]).is_some(), "the unacknowledged change is pushed again");
     assert_eq!(
         c.on_message(ServerMsg::Error { code: ErrorCode::Unauthorized }),
         vec![Effect::Refused(ErrorCode::Unauthorized)]
@@ -719,8 +875,7 @@ fn sync_client_polls_only_when_ready_and_idle() {
     c.on_message(welcome(5, Some(KEY.0)));
     assert_eq!(c.poll(), Some(ClientMsg::Pull { since: 5, limit: 500 }));
     assert_eq!(c.poll(), None, "the first poll is still unanswered");
-    c.on_message(ServerMsg::Page { changes: vec![], head: 5 });
-    c.page_applied(5);
+    assert_eq!(c.on_message(ServerMsg::Page { changes: vec![], head: 5 }), [], "nothing new: nothing to store");
     assert!(c.poll().is_some());
 }
 
@@ -742,9 +897,9 @@ fn sync_client_splits_large_outboxes_into_frames_that_fit() {
     let mut c = client(0);
     c.on_open();
     c.on_message(welcome(0, Some(KEY.0)));
-    let big: Vec<WireChange> = (0..10).map(|i| wire_change("c-1", i, 200 << 10)).collect();
-    let (msg, _, count) = c.push(&big).expect("push");
-    assert_eq!(count, 3, "three 200 KiB changes fit in one 768 KiB push");
+    let big: Vec<Outgoing> = (0..10).map(|i| outgoing(wire_change("c-1", i, 200 << 10), u64::from(i))).collect();
+    let msg = c.push(&big).expect("push");
+    assert_eq!(pushed_count(&msg), 3, "three 200 KiB changes fit in one 768 KiB push");
     assert!(msg.encode().len() <= crate::wire::limits::MAX_FRAME_BYTES);
 }
 

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use domain::blob::BlobHash;
 use domain::crypto::{DeviceKey, Keyring, SalonKey};
 use domain::ids::SalonId;
-use domain::sync::{Effect, Phase, SyncClient};
-use domain::wire::{AfterRefusal, ClientMsg, Credential, ServerMsg, WireChange, limits};
+use domain::sync::{Backoff, Effect, Ended, PageStored, Phase, Retry, SyncClient};
+use domain::wire::{AfterRefusal, ClientMsg, Credential, ServerMsg, limits};
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use gloo::events::EventListener;
@@ -25,8 +25,6 @@ use crate::io::browser;
 use crate::io::store::{RelayConfig, Store};
 use crate::state::{AppState, Connection};
 
-const BACKOFF_MIN_MS: u32 = 500;
-const BACKOFF_MAX_MS: u32 = 30_000;
 /// How often the loop checks the connection, and asks an idle relay for news (its answer
 /// proves the connection is alive).
 const TICK_MS: u32 = 4_000;
@@ -35,8 +33,7 @@ const TICK_MS: u32 = 4_000;
 // range, the relay's machine hung) can linger for minutes without closing, and the status must
 // say 离线 within seconds; a big transfer on poor Wi-Fi is given the time its bytes need.
 // (Losing the network itself is told at once by the browser.)
-/// How often a device refused for its salon's full storage at the relay tries again.
-const QUOTA_RETRY_MS: u32 = 60_000;
+// How long to wait before connecting again is the domain's rule too (`Backoff`).
 /// How often an idle connection records "last synced" (shown to the minute).
 const LAST_SYNCED_EVERY_MS: i64 = 30_000;
 
@@ -103,6 +100,7 @@ enum SessionEnd {
     Lost {
         was_ready: bool,
     },
+    /// The relay refused this device (some refusals are retried like a lost connection).
     Refused(domain::wire::ErrorCode),
     /// The salon key is not settled on this device (no invite yet, or another key): nothing
     /// can be sent or read until a new code comes.
@@ -110,6 +108,18 @@ enum SessionEnd {
     Reconfigured,
     /// Another salon: the session stops before the move is made.
     Switch(Box<Switch>),
+}
+
+impl SessionEnd {
+    /// The session's end as the backoff sees it.
+    fn ended(&self) -> Ended {
+        match self {
+            SessionEnd::Lost { was_ready } => Ended::Lost { was_ready: *was_ready },
+            SessionEnd::Refused(code) => Ended::Refused(*code),
+            SessionEnd::Keyless(_) => Ended::Blocked,
+            SessionEnd::Reconfigured | SessionEnd::Switch(_) => Ended::Changed,
+        }
+    }
 }
 
 /// The salon and its key, for sealing what leaves and opening what comes: photos travel under
@@ -207,6 +217,14 @@ impl Socket {
         self.unanswered_bytes.set(0);
     }
 
+    /// The relay still owes an answer (`SyncClient::awaiting_answer`) after what it just
+    /// said: its silence is timed from now.
+    fn still_waiting(&self) {
+        if self.waiting_since.get().is_none() {
+            self.waiting_since.set(Some(browser::elapsed_ms()));
+        }
+    }
+
     /// Bytes sent since the relay last said anything.
     fn unanswered_bytes(&self) -> usize {
         self.unanswered_bytes.get()
@@ -251,7 +269,7 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
     refresh_pending(&state, &store).await;
 
     let mut generation = 0;
-    let mut backoff = BACKOFF_MIN_MS;
+    let mut backoff = Backoff::new();
     loop {
         let (Ok(Some(config)), Some(url)) = (store.relay_config().await, browser::relay_url()) else {
             state.set_connection(Connection::NotConfigured);
@@ -261,7 +279,7 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
         if !browser::online() {
             // No network at all: say so at once and wait for it to come back.
             state.set_connection(Connection::Offline);
-            wait(&state, &store, &mut events, Some(BACKOFF_MAX_MS)).await;
+            wait(&state, &store, &mut events, Some(Backoff::MAX_MS)).await;
             continue;
         }
         generation += 1;
@@ -272,40 +290,24 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
         }
         let ended = session(&state, &store, &config, &url, generation, &sender, &mut events).await;
         state.set_receiving(false);
+        let retry = backoff.after(ended.ended());
         match ended {
-            SessionEnd::Refused(code) => {
-                state.set_connection(Connection::Refused(code));
-                // A full salon at the relay may get room (the operator raises its quota, a
-                // customer is erased): try again now and then; the rest wait for a new code.
-                let retry = (code.after_refusal() == AfterRefusal::RetryLater).then_some(QUOTA_RETRY_MS);
-                wait(&state, &store, &mut events, retry).await;
-                backoff = BACKOFF_MIN_MS;
-                continue;
-            }
-            SessionEnd::Keyless(connection) => {
-                state.set_connection(connection);
-                wait(&state, &store, &mut events, None).await;
-                backoff = BACKOFF_MIN_MS;
-                continue;
-            }
-            SessionEnd::Reconfigured => {
-                backoff = BACKOFF_MIN_MS;
-                continue;
-            }
-            SessionEnd::Switch(switch) => {
-                (*switch).run(&store).await;
-                backoff = BACKOFF_MIN_MS;
-                continue;
-            }
-            SessionEnd::Lost { was_ready } => {
+            // A busy relay, a failure at the relay, a request this device's role may not make:
+            // shown and retried as a lost link.
+            SessionEnd::Refused(code) if code.after_refusal() == AfterRefusal::Reconnect => {
                 state.set_connection(Connection::Offline);
-                if was_ready {
-                    backoff = BACKOFF_MIN_MS;
-                }
             }
+            SessionEnd::Refused(code) => state.set_connection(Connection::Refused(code)),
+            SessionEnd::Keyless(connection) => state.set_connection(connection),
+            SessionEnd::Reconfigured => {}
+            SessionEnd::Switch(switch) => (*switch).run(&store).await,
+            SessionEnd::Lost { .. } => state.set_connection(Connection::Offline),
         }
-        wait(&state, &store, &mut events, Some(backoff)).await;
-        backoff = (backoff * 2).min(BACKOFF_MAX_MS);
+        match retry {
+            Retry::Now => {}
+            Retry::After { ms } => wait(&state, &store, &mut events, Some(ms)).await,
+            Retry::WhenChanged => wait(&state, &store, &mut events, None).await,
+        }
     }
 }
 
@@ -336,14 +338,6 @@ async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<Sy
             ) => {}
         }
     }
-}
-
-/// The push waiting for its acknowledgement: its batch number, the run of outbox keys it
-/// takes (none when it carries only key records), and the customers' key records in it.
-struct InFlight {
-    batch: u64,
-    outbox: Option<(u64, u64)>,
-    announces: Vec<(domain::ids::DocId, domain::crypto::DocKeyId)>,
 }
 
 async fn session(
@@ -386,12 +380,8 @@ async fn session(
     // The key this session made (the salon's first device): dropped again if another device's
     // claim came first.
     let mut made_key = false;
-    let mut in_flight: Option<InFlight> = None;
-    let mut was_ready = false;
     // The only message waiting for an answer is the idle check.
     let mut only_polling = false;
-    // Blobs the relay did not have when asked, not asked for again until something changes.
-    let mut blobs_missing: Vec<BlobHash> = Vec::new();
 
     while let Some(event) = events.next().await {
         match event {
@@ -399,69 +389,62 @@ async fn session(
             SyncEvent::Socket { event: SocketEvent::Open, .. } => socket.send(&client.on_open()),
             SyncEvent::Socket { event: SocketEvent::Closed, .. } => {
                 client.on_close();
-                return SessionEnd::Lost { was_ready };
+                return SessionEnd::Lost { was_ready: client.was_ready() };
             }
             SyncEvent::Socket { event: SocketEvent::Message(frame), .. } => {
                 socket.answered();
                 // The answer to the idle check, or real news?
                 let only_polling_answer = std::mem::take(&mut only_polling);
                 let Ok(msg) = ServerMsg::decode(&frame) else {
-                    return SessionEnd::Lost { was_ready };
+                    return SessionEnd::Lost { was_ready: client.was_ready() };
                 };
                 let mut effects: std::collections::VecDeque<Effect> = client.on_message(msg).into();
                 while let Some(effect) = effects.pop_front() {
                     match effect {
                         Effect::Send(msg) => socket.send(&msg),
                         Effect::Apply { changes, cursor_after } => {
-                            let unchanged = changes.is_empty() && cursor_after <= client.cursor();
                             let Some(sealer) = sealer.as_ref() else { continue };
-                            if !unchanged {
-                                match store.apply_remote(&changes, cursor_after, &sealer.salon, &sealer.key).await {
-                                    Ok(applied) => {
-                                        state.customers_erased(&applied.erased);
-                                        state.customers_changed(applied.customers);
-                                        if applied.salon_changed {
-                                            state.reload_salon();
-                                        }
-                                        // Changes kept aside for want of her key open now.
-                                        if applied.keys_arrived {
-                                            retry_quarantined(state, store, sealer).await;
-                                        }
-                                        // New documents may refer to photos: look again.
-                                        blobs_missing.clear();
-                                        blob_next(store, &mut client, &socket, sealer).await;
-                                        refresh_unreadable(state, store).await;
+                            match store.apply_remote(&changes, cursor_after, &sealer.salon, &sealer.key).await {
+                                Ok(applied) => {
+                                    state.customers_erased(&applied.erased);
+                                    state.customers_changed(applied.customers);
+                                    if applied.salon_changed {
+                                        state.reload_salon();
                                     }
-                                    Err(error) => {
-                                        state.report(error);
-                                        return SessionEnd::Lost { was_ready };
-                                    }
+                                    refresh_unreadable(state, store).await;
+                                    let stored =
+                                        PageStored { cursor: cursor_after, keys_arrived: applied.keys_arrived };
+                                    effects.extend(client.page_applied(stored));
+                                }
+                                Err(error) => {
+                                    state.report(error);
+                                    return SessionEnd::Lost { was_ready: client.was_ready() };
                                 }
                             }
-                            if let Some(msg) = client.page_applied(cursor_after) {
-                                socket.send(&msg);
-                            }
                         }
-                        Effect::Acknowledged { batch, receipt } => {
+                        Effect::Acknowledged { receipt, outbox, announced } => {
                             if let Some(receipt) = receipt
                                 && let Err(error) = store.set_pushed(receipt).await
                             {
                                 state.report(error);
                             }
-                            if let Some(done) = in_flight.take_if(|f| f.batch == batch) {
-                                let mut stored = store.keys_announced(&done.announces).await;
-                                if let (Ok(()), Some((first, last))) = (&stored, done.outbox) {
-                                    stored = store.outbox_remove(first, last).await;
-                                }
-                                if let Err(error) = stored {
-                                    state.report(error);
-                                }
+                            let mut stored = store.keys_announced(&announced).await;
+                            if let (Ok(()), Some((first, last))) = (&stored, outbox) {
+                                stored = store.outbox_remove(first, last).await;
                             }
-                            push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
+                            if let Err(error) = stored {
+                                state.report(error);
+                            }
+                            push_next(store, &mut client, &socket, sealer.as_ref()).await;
                             refresh_pending(state, store).await;
                         }
+                        Effect::RetryQuarantined => {
+                            if let Some(sealer) = sealer.as_ref() {
+                                retry_quarantined(state, store, sealer).await;
+                                refresh_unreadable(state, store).await;
+                            }
+                        }
                         Effect::PushIfPending => {
-                            was_ready = true;
                             state.set_connection(Connection::Online);
                             if !config.key_confirmed {
                                 config.key_confirmed = true;
@@ -469,20 +452,7 @@ async fn session(
                                     state.report(error);
                                 }
                             }
-                            if let Some(sealer) = sealer.as_ref() {
-                                // Changes that did not open before (a newer app's, a damaged
-                                // device's) are tried again on every connection.
-                                retry_quarantined(state, store, sealer).await;
-                                refresh_unreadable(state, store).await;
-                            }
-                            push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
-                        }
-                        // A busy relay, a failure at the relay, a request this device's role
-                        // may not make: try again later, as after a lost link.
-                        // Not counted as a working session, so a relay refusing the same way
-                        // every time is asked less and less often, not twice a second.
-                        Effect::Refused(code) if code.after_refusal() == AfterRefusal::Reconnect => {
-                            return SessionEnd::Lost { was_ready: false };
+                            push_next(store, &mut client, &socket, sealer.as_ref()).await;
                         }
                         Effect::Refused(code) => return SessionEnd::Refused(code),
                         Effect::BlobStored { hash } => {
@@ -503,9 +473,9 @@ async fn session(
                             };
                             match opened {
                                 Ok(true) => state.blobs_arrived(),
-                                // Not on the relay yet (its device has not uploaded it): try
-                                // again after the next change arrives or on the next connection.
-                                Ok(false) => blobs_missing.push(photo),
+                                // Not on the relay yet (its device has not uploaded it): asked
+                                // for again once something changes.
+                                Ok(false) => client.blob_missing(photo),
                                 Err(error) => state.report(error),
                             }
                         }
@@ -518,9 +488,8 @@ async fn session(
                             }
                         }
                         Effect::BlobsIfPending => {
-                            skip_missing(&mut blobs_missing);
                             if let Some(sealer) = sealer.as_ref() {
-                                blob_next_except(store, &mut client, &socket, sealer, &blobs_missing).await;
+                                blob_next(store, &mut client, &socket, sealer).await;
                             }
                         }
                         Effect::CreateKey => {
@@ -535,7 +504,7 @@ async fn session(
                             config.key_confirmed = false;
                             if let Err(error) = store.set_relay_config(&config).await {
                                 state.report(error);
-                                return SessionEnd::Lost { was_ready };
+                                return SessionEnd::Lost { was_ready: client.was_ready() };
                             }
                             made_key = true;
                             if let Some(msg) = client.claim(key.id()) {
@@ -548,7 +517,7 @@ async fn session(
                             // relay keeps one copy of what it still had.
                             if let Err(error) = store.forget_relay().await {
                                 state.report(error);
-                                return SessionEnd::Lost { was_ready };
+                                return SessionEnd::Lost { was_ready: client.was_ready() };
                             }
                             refresh_pending(state, store).await;
                         }
@@ -604,7 +573,7 @@ async fn session(
                             config.key = Some(ring.to_text());
                             if let Err(error) = store.set_relay_config(&config).await {
                                 state.report(error);
-                                return SessionEnd::Lost { was_ready };
+                                return SessionEnd::Lost { was_ready: client.was_ready() };
                             }
                             let newest = ring.newest().id();
                             sealer = Some(Sealer::new(config.salon.clone(), ring));
@@ -623,7 +592,13 @@ async fn session(
                         Effect::KeyMismatch => return SessionEnd::Keyless(Connection::WrongKey),
                     }
                 }
-                state.set_receiving(was_ready && !client.is_caught_up());
+                // An announcement is no answer to a pull, nor a page to a push: what the relay
+                // still owes is timed from now, or a connection that died just after it would
+                // go unnoticed (a device showing 在线 while it receives nothing).
+                if client.awaiting_answer() {
+                    socket.still_waiting();
+                }
+                state.set_receiving(client.was_ready() && !client.is_caught_up());
                 // "Last synced" shows minutes: the idle check every few seconds need not
                 // rewrite it (and its IndexedDB record) each time it hears back.
                 if client.is_caught_up() && state.pending() == 0 {
@@ -637,7 +612,7 @@ async fn session(
             }
             SyncEvent::OutboxChanged => {
                 refresh_pending(state, store).await;
-                push_next(store, &mut client, &socket, &mut in_flight, sealer.as_ref()).await;
+                push_next(store, &mut client, &socket, sealer.as_ref()).await;
             }
             SyncEvent::ErasuresChanged => erasures_next(state, store, &mut client, &socket, sealer.as_ref()).await,
             SyncEvent::BlobsChanged => {
@@ -668,12 +643,12 @@ async fn session(
             SyncEvent::NetworkOnline => {}
             SyncEvent::NetworkOffline => {
                 client.on_close();
-                return SessionEnd::Lost { was_ready };
+                return SessionEnd::Lost { was_ready: client.was_ready() };
             }
             SyncEvent::Tick => {
                 if socket.unanswered_for() > f64::from(client.answer_limit_ms(socket.unanswered_bytes())) {
                     client.on_close();
-                    return SessionEnd::Lost { was_ready };
+                    return SessionEnd::Lost { was_ready: client.was_ready() };
                 }
                 if socket.unanswered_for() == 0.0
                     && let Some(msg) = client.poll()
@@ -681,16 +656,14 @@ async fn session(
                     socket.send(&msg);
                     only_polling = true;
                 }
-                // A photo the relay lacked a moment ago may have been uploaded since (its
-                // device uploads without announcing): ask again at this slow pace.
-                blobs_missing.clear();
+                client.tick();
                 if let Some(sealer) = sealer.as_ref() {
                     blob_next(store, &mut client, &socket, sealer).await;
                 }
             }
         }
     }
-    SessionEnd::Lost { was_ready }
+    SessionEnd::Lost { was_ready: client.was_ready() }
 }
 
 /// The salon's next key and the rotation that hands it to every device that stays when
@@ -713,30 +686,18 @@ fn rotation_for(
     Some((next, rotation))
 }
 
-async fn push_next(
-    store: &Store,
-    client: &mut SyncClient,
-    socket: &Socket,
-    in_flight: &mut Option<InFlight>,
-    sealer: Option<&Sealer>,
-) {
+async fn push_next(store: &Store, client: &mut SyncClient, socket: &Socket, sealer: Option<&Sealer>) {
     let Some(sealer) = sealer else { return };
     // Sealing saves the outbox sealed: only under a key the relay has confirmed as the salon's
     // (a key that loses the claim, or another salon's, would leave changes nobody can open).
-    if in_flight.is_some() || client.phase() != Phase::Ready {
+    if client.push_in_flight() || client.phase() != Phase::Ready {
         return;
     }
     let Ok(pending) = store.outbox_peek_sealed(limits::MAX_PUSH_CHANGES as u32, &sealer.salon, &sealer.key).await
     else {
         return;
     };
-    let changes: Vec<WireChange> = pending.iter().map(|p| p.change.clone()).collect();
-    if let Some((msg, batch, count)) = client.push(&changes) {
-        let taken = &pending[..count];
-        let rows = || taken.iter().filter_map(|p| p.outbox);
-        let outbox = rows().next().zip(rows().next_back());
-        let announces = taken.iter().filter_map(|p| p.announces.clone()).collect();
-        *in_flight = Some(InFlight { batch, outbox, announces });
+    if let Some(msg) = client.push(&pending) {
         socket.send(&msg);
     }
 }
@@ -764,12 +725,9 @@ async fn erasures_next(
 }
 
 /// Starts the next blob transfer, if none is in flight: uploads first (a photo taken here is
-/// only on this device until the relay has it), then fetches of photos documents refer to.
+/// only on this device until the relay has it), then fetches of photos documents refer to,
+/// passing over those the relay lacked when last asked.
 async fn blob_next(store: &Store, client: &mut SyncClient, socket: &Socket, sealer: &Sealer) {
-    blob_next_except(store, client, socket, sealer, &[]).await;
-}
-
-async fn blob_next_except(store: &Store, client: &mut SyncClient, socket: &Socket, sealer: &Sealer, skip: &[BlobHash]) {
     if client.blob_in_flight() {
         return;
     }
@@ -779,19 +737,11 @@ async fn blob_next_except(store: &Store, client: &mut SyncClient, socket: &Socke
         }
         return;
     }
-    if let Ok(wanted) = store.blobs_wanted().await {
-        let next = wanted.into_iter().find(|photo| !skip.contains(photo));
-        if let Some(msg) = next.and_then(|photo| client.get_blob(sealer.name_of(photo))) {
-            socket.send(&msg);
-        }
-    }
-}
-
-/// Keeps the list of blobs the relay lacked from growing without bound.
-fn skip_missing(missing: &mut Vec<BlobHash>) {
-    const MAX: usize = 1_000;
-    if missing.len() > MAX {
-        missing.clear();
+    if let Ok(wanted) = store.blobs_wanted().await
+        && let Some(photo) = client.next_fetch(&wanted)
+        && let Some(msg) = client.get_blob(sealer.name_of(photo))
+    {
+        socket.send(&msg);
     }
 }
 

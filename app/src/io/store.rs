@@ -20,6 +20,7 @@ use domain::customer::{
 };
 use domain::ids::{CustomerId, DeviceId, DeviceTag, DocId, SalonId};
 use domain::salon::{SalonDoc, SalonDocKind};
+use domain::sync::Outgoing;
 use domain::transfer::ImportedCustomer;
 use domain::wire::{Credential, Position, Receipt, SeqChange, WireChange};
 use indexed_db_futures::KeyRange;
@@ -417,15 +418,6 @@ impl std::fmt::Debug for RelayConfig {
         let key = self.key().map(|k| k.newest().id());
         f.debug_struct("RelayConfig").field("salon", &self.salon).field("key", &key).finish()
     }
-}
-
-/// One record ready to push: an outbox entry (`outbox` is its key), or her key's record,
-/// which goes just before the first change sealed under it (`announces` is her document and
-/// key, marked as at the relay once acknowledged).
-pub struct Pending {
-    pub outbox: Option<u64>,
-    pub announces: Option<(DocId, DocKeyId)>,
-    pub change: WireChange,
 }
 
 /// What the salon documents say: the policy and care plan (defaults until saved), the
@@ -1157,7 +1149,7 @@ impl Store {
         limit: u32,
         salon: &SalonId,
         ring: &Keyring,
-    ) -> Result<Vec<Pending>, AppError> {
+    ) -> Result<Vec<Outgoing>, AppError> {
         let tx = self.db.transaction([OUTBOX, DOC_KEYS]).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(OUTBOX)?;
         let rows = store.get_all::<OutboxRecord>().with_limit(limit).serde()?.await?;
@@ -1184,7 +1176,7 @@ impl Store {
                                 let bytes = ring.seal_doc_key(salon, &doc, her);
                                 let hash = *BlobHash::of(&bytes).as_bytes();
                                 let change = WireChange { doc: doc.clone(), hash, bytes };
-                                pending.push(Pending { outbox: None, announces: Some((doc.clone(), id)), change });
+                                pending.push(Outgoing { outbox: None, announces: Some((doc.clone(), id)), change });
                             }
                             Some(her.clone())
                         }
@@ -1202,7 +1194,7 @@ impl Store {
                 store.put(&row).serde()?;
             }
             let hash = <[u8; 32]>::try_from(row.hash.as_slice()).map_err(|_| corrupt("outbox"))?;
-            pending.push(Pending {
+            pending.push(Outgoing {
                 outbox: Some(key_no),
                 announces: None,
                 change: WireChange { doc, hash, bytes: row.bytes },
