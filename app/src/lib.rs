@@ -66,8 +66,15 @@ pub fn start() {
         let customers = store.customers().await.unwrap_or_default();
         let last_synced = store.last_synced().await.ok().flatten();
         let (sender, events) = futures::channel::mpsc::unbounded::<SyncEvent>();
-        let state = AppState::new(store, customers, sender.clone(), last_synced);
-        relay::start(state, events, sender);
+        let (reports, mut reported) = futures::channel::mpsc::unbounded::<relay::SyncReport>();
+        let state = AppState::new(std::rc::Rc::clone(&store), customers, sender.clone(), last_synced);
+        relay::start(relay::Reporter::new(reports, last_synced), store, events, sender);
+        // What the sync loop reports reaches the screens through the app state.
+        wasm_bindgen_futures::spawn_local(async move {
+            while let Some(report) = futures::StreamExt::next(&mut reported).await {
+                state.apply(report);
+            }
+        });
         leptos::mount::mount_to_body(move || view! { <App state locale/> });
         // After mounting: Leptos's task executor exists from then on.
         state.reload_salon();

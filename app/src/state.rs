@@ -17,29 +17,16 @@ use domain::join::{JoinCode, JoinEffect, JoinProblem};
 use domain::pairing::{PairFailure, PairingCode, PairingProblem};
 use domain::salon::SalonDocKind;
 use domain::sync::PairingEvent;
-use domain::wire::{DeviceInfo, ErrorCode};
+use domain::wire::DeviceInfo;
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::io::relay::SyncEvent;
+use crate::io::relay::{SyncEvent, SyncReport};
 use crate::io::store::{RelayConfig, Store};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Connection {
-    /// No salon code yet: everything stays on this device.
-    NotConfigured,
-    Connecting,
-    Online,
-    /// The relay cannot be reached; edits keep working and wait in the outbox.
-    Offline,
-    Refused(ErrorCode),
-    /// The salon has a key and this device has not been invited with it: nothing is sent or
-    /// read until an invite from a device of the salon is opened.
-    NeedsInvite,
-    /// This device holds another key than the salon's.
-    WrongKey,
-}
+/// How the connection to the salon's relay stands: the sync loop's, shown here.
+pub use crate::io::relay::Connection;
 
 /// What became of a join code (a link opened, or a code pasted in Settings), shown in the
 /// join bar until dismissed. A code never silently replaces a connection that works.
@@ -238,6 +225,27 @@ impl AppState {
             classes,
             salon_loaded: RwSignal::new(false),
             tasks,
+        }
+    }
+
+    /// Shows what the sync loop reported (it only does IO; the app state is the one place
+    /// that holds what the screens show).
+    pub fn apply(&self, report: SyncReport) {
+        match report {
+            SyncReport::Connection(connection) => self.set_connection(connection),
+            SyncReport::Pending(pending) => self.set_pending(pending),
+            SyncReport::Unreadable(count) => self.set_unreadable(count),
+            SyncReport::Receiving(receiving) => self.set_receiving(receiving),
+            SyncReport::LastSynced(ms) => self.set_last_synced(ms),
+            SyncReport::CustomersChanged(updated) => self.customers_changed(updated),
+            SyncReport::CustomersErased(erased) => self.customers_erased(&erased),
+            SyncReport::SalonChanged => self.reload_salon(),
+            SyncReport::BlobsArrived => self.blobs_arrived(),
+            SyncReport::Paired { device, role } => self.set_paired(device, role),
+            SyncReport::Devices(devices) => self.set_devices(devices),
+            SyncReport::InviteRecorded { hash, expires_at_ms } => self.invite_recorded(hash, expires_at_ms),
+            SyncReport::Pairing(news) => self.pairing_news(news),
+            SyncReport::Problem(error) => self.report(error),
         }
     }
 

@@ -3,7 +3,7 @@
 //! pulled pages are stored with their cursor in one transaction, so an interrupted sync
 //! resumes where it stopped and nothing is lost or applied twice.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use domain::blob::BlobHash;
@@ -16,14 +16,19 @@ use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use gloo::events::EventListener;
 use gloo::timers::callback::Interval;
 use gloo::timers::future::TimeoutFuture;
-use leptos::prelude::WithUntracked;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 use crate::io::browser;
 use crate::io::store::{RelayConfig, Store};
-use crate::state::{AppState, Connection};
+
+use domain::customer::CustomerSummary;
+use domain::staff::Role;
+use domain::sync::PairingEvent;
+use domain::wire::{DeviceInfo, ErrorCode};
+
+use crate::error::AppError;
 
 /// How often the loop checks the connection, and asks an idle relay for news (its answer
 /// proves the connection is alive).
@@ -36,6 +41,165 @@ const TICK_MS: u32 = 4_000;
 // How long to wait before connecting again is the domain's rule too (`Backoff`).
 /// How often an idle connection records "last synced" (shown to the minute).
 const LAST_SYNCED_EVERY_MS: i64 = 30_000;
+
+/// Where the connection to the salon's relay stands, as the sync loop reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// No salon code yet: everything stays on this device.
+    NotConfigured,
+    Connecting,
+    Online,
+    /// The relay cannot be reached; edits keep working and wait in the outbox.
+    Offline,
+    Refused(ErrorCode),
+    /// The salon has a key and this device has not been invited with it: nothing is sent or
+    /// read until an invite from a device of the salon is opened.
+    NeedsInvite,
+    /// This device holds another key than the salon's.
+    WrongKey,
+}
+
+/// What the sync loop tells the app. The loop only does IO: it sends these, and the app state
+/// shows them (`AppState::apply`).
+#[derive(Debug)]
+pub enum SyncReport {
+    Connection(Connection),
+    /// Local changes the relay has not acknowledged yet.
+    Pending(u32),
+    /// Changes kept aside because they did not open here.
+    Unreadable(u32),
+    /// Connected and still reading what the relay has.
+    Receiving(bool),
+    /// Everything here is at the relay and everything there is here, at this time (ms).
+    LastSynced(i64),
+    /// Customers' list entries that changed (from the relay, or kept-aside changes that opened).
+    CustomersChanged(Vec<CustomerSummary>),
+    /// Customers erased on another device.
+    CustomersErased(Vec<String>),
+    /// A salon document (settings, snapshots) changed.
+    SalonChanged,
+    /// Photos arrived: pages waiting for them show them.
+    BlobsArrived,
+    Paired {
+        device: u64,
+        role: Role,
+    },
+    Devices(Vec<DeviceInfo>),
+    InviteRecorded {
+        hash: [u8; 32],
+        expires_at_ms: u64,
+    },
+    Pairing(PairingEvent),
+    /// A storage failure, to show until dismissed.
+    Problem(AppError),
+}
+
+/// The sync loop's side of the reports, with the few facts it reads back kept here (what it
+/// last said of the connection, the outbox and the last sync, and the salon's devices).
+pub struct Reporter {
+    sender: UnboundedSender<SyncReport>,
+    connection: Cell<Connection>,
+    pending: Cell<u32>,
+    last_synced: Cell<Option<i64>>,
+    devices: RefCell<Option<Vec<DeviceInfo>>>,
+}
+
+impl Reporter {
+    pub fn new(sender: UnboundedSender<SyncReport>, last_synced: Option<i64>) -> Self {
+        Reporter {
+            sender,
+            connection: Cell::new(Connection::NotConfigured),
+            pending: Cell::new(0),
+            last_synced: Cell::new(last_synced),
+            devices: RefCell::new(None),
+        }
+    }
+
+    fn send(&self, report: SyncReport) {
+        let _ = self.sender.unbounded_send(report);
+    }
+
+    fn report(&self, error: AppError) {
+        self.send(SyncReport::Problem(error));
+    }
+
+    fn connection(&self) -> Connection {
+        self.connection.get()
+    }
+
+    fn set_connection(&self, connection: Connection) {
+        self.connection.set(connection);
+        self.send(SyncReport::Connection(connection));
+    }
+
+    fn pending(&self) -> u32 {
+        self.pending.get()
+    }
+
+    fn set_pending(&self, pending: u32) {
+        self.pending.set(pending);
+        self.send(SyncReport::Pending(pending));
+    }
+
+    fn set_unreadable(&self, count: u32) {
+        self.send(SyncReport::Unreadable(count));
+    }
+
+    fn set_receiving(&self, receiving: bool) {
+        self.send(SyncReport::Receiving(receiving));
+    }
+
+    fn last_synced(&self) -> Option<i64> {
+        self.last_synced.get()
+    }
+
+    fn set_last_synced(&self, ms: i64) {
+        self.last_synced.set(Some(ms));
+        self.send(SyncReport::LastSynced(ms));
+    }
+
+    fn customers_changed(&self, updated: Vec<CustomerSummary>) {
+        if !updated.is_empty() {
+            self.send(SyncReport::CustomersChanged(updated));
+        }
+    }
+
+    fn customers_erased(&self, erased: &[String]) {
+        if !erased.is_empty() {
+            self.send(SyncReport::CustomersErased(erased.to_vec()));
+        }
+    }
+
+    fn reload_salon(&self) {
+        self.send(SyncReport::SalonChanged);
+    }
+
+    fn blobs_arrived(&self) {
+        self.send(SyncReport::BlobsArrived);
+    }
+
+    fn set_paired(&self, device: u64, role: Role) {
+        self.send(SyncReport::Paired { device, role });
+    }
+
+    fn set_devices(&self, devices: Vec<DeviceInfo>) {
+        *self.devices.borrow_mut() = Some(devices.clone());
+        self.send(SyncReport::Devices(devices));
+    }
+
+    fn invite_recorded(&self, hash: [u8; 32], expires_at_ms: u64) {
+        self.send(SyncReport::InviteRecorded { hash, expires_at_ms });
+    }
+
+    fn pairing_news(&self, news: PairingEvent) {
+        self.send(SyncReport::Pairing(news));
+    }
+
+    /// The salon's devices as last listed this session.
+    fn devices(&self) -> Option<Vec<DeviceInfo>> {
+        self.devices.borrow().clone()
+    }
+}
 
 /// Everything the sync loop reacts to, on one channel.
 #[derive(Debug)]
@@ -246,8 +410,12 @@ impl Drop for Socket {
 }
 
 /// Runs for the life of the app.
-pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, sender: UnboundedSender<SyncEvent>) {
-    let store = state.store();
+pub async fn run(
+    state: Reporter,
+    store: std::rc::Rc<Store>,
+    mut events: UnboundedReceiver<SyncEvent>,
+    sender: UnboundedSender<SyncEvent>,
+) {
     let _online = web_sys::window().map(|window| {
         let sender = sender.clone();
         EventListener::new(&window, "online", move |_| {
@@ -313,7 +481,7 @@ pub async fn run(state: AppState, mut events: UnboundedReceiver<SyncEvent>, send
 
 /// Waits for `timeout_ms` (or forever), returning early when the network comes back or the
 /// salon connection changes. Outbox changes meanwhile only update the pending count.
-async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<SyncEvent>, timeout_ms: Option<u32>) {
+async fn wait(state: &Reporter, store: &Store, events: &mut UnboundedReceiver<SyncEvent>, timeout_ms: Option<u32>) {
     let mut timeout = timeout_ms.map(TimeoutFuture::new);
     loop {
         let next = events.next();
@@ -341,7 +509,7 @@ async fn wait(state: &AppState, store: &Store, events: &mut UnboundedReceiver<Sy
 }
 
 async fn session(
-    state: &AppState,
+    state: &Reporter,
     store: &Store,
     config: &RelayConfig,
     url: &str,
@@ -669,12 +837,12 @@ async fn session(
 /// The salon's next key and the rotation that hands it to every device that stays when
 /// `removed` is removed (from the device list as last heard), or `None` without a list.
 fn rotation_for(
-    state: &AppState,
+    state: &Reporter,
     salon: &SalonId,
     ring: &Keyring,
     removed: u64,
 ) -> Option<(SalonKey, domain::wire::Rotation)> {
-    let devices = state.devices.with_untracked(|d| d.list.clone())?;
+    let devices = state.devices()?;
     let next = ring.newest().next(browser::secret_bytes::<32>()?);
     let mut grants = Vec::new();
     // A device paired before devices had key pairs lists none: it is invited again instead.
@@ -705,7 +873,7 @@ async fn push_next(store: &Store, client: &mut SyncClient, socket: &Socket, seal
 /// Sends every erasure the relay has not confirmed, her photos under their relay names. A
 /// repeated one (its confirmation lost with the connection) is harmless.
 async fn erasures_next(
-    state: &AppState,
+    state: &Reporter,
     store: &Store,
     client: &mut SyncClient,
     socket: &Socket,
@@ -746,7 +914,7 @@ async fn blob_next(store: &Store, client: &mut SyncClient, socket: &Socket, seal
 }
 
 /// Tries the changes kept aside again, and shows what opened.
-async fn retry_quarantined(state: &AppState, store: &Store, sealer: &Sealer) {
+async fn retry_quarantined(state: &Reporter, store: &Store, sealer: &Sealer) {
     match store.retry_quarantined(&sealer.salon, &sealer.key).await {
         Ok(Some(applied)) => {
             state.customers_erased(&applied.erased);
@@ -760,19 +928,24 @@ async fn retry_quarantined(state: &AppState, store: &Store, sealer: &Sealer) {
     }
 }
 
-async fn refresh_unreadable(state: &AppState, store: &Store) {
+async fn refresh_unreadable(state: &Reporter, store: &Store) {
     if let Ok(count) = store.quarantined().await {
         state.set_unreadable(count);
     }
 }
 
-async fn refresh_pending(state: &AppState, store: &Store) {
+async fn refresh_pending(state: &Reporter, store: &Store) {
     if let Ok(pending) = store.outbox_len().await {
         state.set_pending(pending);
     }
 }
 
 /// Starts the sync loop for the life of the app.
-pub fn start(state: AppState, events: UnboundedReceiver<SyncEvent>, sender: UnboundedSender<SyncEvent>) {
-    wasm_bindgen_futures::spawn_local(run(state, events, sender));
+pub fn start(
+    reports: Reporter,
+    store: std::rc::Rc<Store>,
+    events: UnboundedReceiver<SyncEvent>,
+    sender: UnboundedSender<SyncEvent>,
+) {
+    wasm_bindgen_futures::spawn_local(run(reports, store, events, sender));
 }
